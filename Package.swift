@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The engine is built for x86-64-v3 (AVX2 + FMA, spelled `haswell` here): every output element of
+// a matrix product is one fused multiply-add per k, so hardware FMA is needed for speed and gives
+// the same bits on every machine of that level or newer.
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+
+let package = Package(
+    name: "Runbook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "runbook", targets: ["runbook"]),
+        .library(name: "TensorEngine", targets: ["TensorEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages (installed by `make setup`).
+        .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+        // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
+        .target(name: "TensorEngine", swiftSettings: engineFlags),
+
+        // The command-line tool: a thin layer over the libraries.
+        .executableTarget(
+            name: "runbook",
+            dependencies: [
+                "TensorEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"],
+                    exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

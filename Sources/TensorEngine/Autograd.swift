@@ -1,0 +1,128 @@
+/// Reverse-mode automatic differentiation, micrograd style: every differentiable op builds its
+/// output and, right beside it, the closure that turns the output's gradient into its inputs'.
+
+/// Whether operations record the graph. `noGrad { … }` turns it off for a block.
+nonisolated(unsafe) var gradEnabled = true
+
+/// Runs `body` without recording gradients (PyTorch's `torch.no_grad()`).
+public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = gradEnabled
+    gradEnabled = false
+    defer { gradEnabled = saved }
+    return try body()
+}
+
+/// Whether new operations record the graph right now.
+public var isGradEnabled: Bool { gradEnabled }
+
+/// A node of the graph: the operation that produced a tensor, its inputs, and its backward.
+public final class GradFn {
+    /// PyTorch's name for the node (`AddmmBackward0`, `MseLossBackward0`, …).
+    public let name: String
+    var inputs: [Tensor]
+    /// Maps the output's gradient to one gradient per input (nil where none flows).
+    var backward: ((Tensor) throws -> [Tensor?])?
+
+    init(name: String, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        self.name = name
+        self.inputs = inputs
+        self.backward = backward
+    }
+}
+
+extension Tensor {
+    /// Attaches a backward to `out` when grad mode is on and an input requires grad.
+    @discardableResult
+    func record(_ out: Tensor, _ name: String, _ inputs: [Tensor],
+                _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        if gradEnabled && inputs.contains(where: { $0.requiresGrad }) {
+            out.gradFn = GradFn(name: name, inputs: inputs, backward: backward)
+        }
+        return out
+    }
+
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad and
+    /// accumulates it into their `grad`. Without `gradient`, the tensor must hold one element.
+    /// The graph is freed afterwards: a second `backward()` through it is an error.
+    public func backward(_ gradient: Tensor? = nil) throws {
+        guard requiresGrad else {
+            throw TensorError("backward: element 0 of tensors does not require grad and does not have a grad_fn")
+        }
+        let seed: Tensor
+        if let gradient {
+            guard gradient.shape == shape else {
+                throw TensorError("backward: gradient has shape \(gradient.shape), but the tensor has shape \(shape)")
+            }
+            seed = gradient
+        } else {
+            guard count == 1 else {
+                throw TensorError("backward: grad can be implicitly created only for scalar outputs, got shape \(shape)")
+            }
+            seed = try Tensor.ones(shape, dtype: dtype)
+        }
+        try noGrad {
+            // Topological order by depth-first search, then walk it in reverse.
+            var order: [Tensor] = []
+            var visited = Set<ObjectIdentifier>()
+            var stack: [(Tensor, Bool)] = [(self, false)]
+            while let (t, expanded) = stack.popLast() {
+                if expanded { order.append(t); continue }
+                guard let fn = t.gradFn, visited.insert(ObjectIdentifier(t)).inserted else { continue }
+                stack.append((t, true))
+                for input in fn.inputs where input.gradFn != nil { stack.append((input, false)) }
+            }
+            var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+            if isLeaf { try accumulateGrad(seed) }
+            for t in order.reversed() {
+                guard let fn = t.gradFn, let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
+                guard let backward = fn.backward else {
+                    throw TensorError("backward: trying to backward through the graph a second time (its buffers were freed by the first backward())")
+                }
+                let inputGrads = try backward(g)
+                for (input, ig) in zip(fn.inputs, inputGrads) {
+                    guard let ig, input.requiresGrad else { continue }
+                    let reduced = try ig.sumTo(input.shape)
+                    if input.isLeaf {
+                        try input.accumulateGrad(reduced)
+                    } else if let existing = grads[ObjectIdentifier(input)] {
+                        grads[ObjectIdentifier(input)] = try existing + reduced
+                    } else {
+                        grads[ObjectIdentifier(input)] = reduced
+                    }
+                }
+                fn.backward = nil
+                fn.inputs = []
+            }
+        }
+    }
+
+    /// Adds `g` into `grad`: the first gradient is stored, later ones are added in place.
+    func accumulateGrad(_ g: Tensor) throws {
+        if let grad {
+            try grad.add_(g)
+        } else {
+            grad = g.dtype == dtype ? g.contiguousCopy() : g.to(dtype)
+        }
+    }
+
+    /// A fresh contiguous copy, never sharing storage with `self`.
+    func contiguousCopy() -> Tensor {
+        let c = contiguousData()
+        if c !== self { return c }
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        out.storage.raw.copyMemory(from: storage.raw.advanced(by: offset * dtype.itemSize),
+                                   byteCount: count * dtype.itemSize)
+        return out
+    }
+
+    /// Sums a broadcast gradient back down to `target` (the inverse of broadcasting).
+    func sumTo(_ target: [Int]) throws -> Tensor {
+        if shape == target { return self }
+        var g = self
+        while g.rank > target.count { g = try g.sum(dim: 0) }
+        for d in 0..<target.count where target[d] == 1 && g.shape[d] != 1 {
+            g = try g.sum(dim: d, keepDim: true)
+        }
+        return g
+    }
+}

@@ -1,0 +1,113 @@
+/// Losses with PyTorch's reductions. Each is a `Module` (printed as `MSELoss()`) called with
+/// `(input, target)`.
+
+public enum Reduction: String, Sendable {
+    case mean, sum, none
+
+    func apply(_ t: Tensor) throws -> Tensor {
+        switch self {
+        case .mean: return try t.mean()
+        case .sum: return try t.sum()
+        case .none: return t
+        }
+    }
+}
+
+/// A loss: a module of two arguments.
+open class Loss: Module {
+    public let reduction: Reduction
+    public init(reduction: Reduction = .mean) {
+        self.reduction = reduction
+        super.init()
+    }
+
+    open func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        throw TensorError("\(typeName): loss(_:_:) is not implemented")
+    }
+
+    public func callAsFunction(_ input: Tensor, _ target: Tensor) throws -> Tensor { try loss(input, target) }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        throw TensorError("\(typeName) takes two arguments: (input, target)")
+    }
+}
+
+/// Mean squared error: (input − target)², reduced.
+public final class MSELoss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try mseLoss(input, target, reduction: reduction)
+    }
+}
+
+/// Negative log-likelihood of log-probabilities (N, C) at int64 class indices (N).
+public final class NLLLoss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try nllLoss(input, target, reduction: reduction)
+    }
+}
+
+/// Log-softmax followed by NLL, on raw scores (N, C) and class indices (N).
+public final class CrossEntropyLoss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try nllLoss(input.logSoftmax(dim: 1), target, reduction: reduction)
+    }
+}
+
+/// Binary cross-entropy of probabilities; the logs are clamped at −100 as in PyTorch.
+public final class BCELoss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        guard input.shape == target.shape else {
+            throw TensorError("BCELoss: target shape \(target.shape) must match input shape \(input.shape)")
+        }
+        let t = target.detach()
+        let logP = input.log().clamp(min: -100)
+        let log1mP = try (1 - input).log().clamp(min: -100)
+        let elementwise = try -(t * logP + (1 - t) * log1mP)
+        return try reduction.apply(elementwise)
+    }
+}
+
+/// (input − target)² reduced. Backward (PyTorch's mse_loss_backward): (input − target)·norm·g
+/// with norm = 2/N for the mean.
+public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+    guard input.shape == target.shape else {
+        throw TensorError("mse_loss: input shape \(input.shape) and target shape \(target.shape) differ")
+    }
+    let diff = try noGrad { try input - target }
+    let sq = try noGrad { try diff * diff }
+    let out = try noGrad { try reduction.apply(sq) }
+    let norm = reduction == .mean ? 2.0 / Double(input.count) : 2.0
+    return input.record(out, "MseLossBackward0", [input, target]) { g in
+        let gi = try diff * norm * g
+        return [gi, try -gi]
+    }
+}
+
+/// −input[i, target[i]] reduced (mean over the batch). input is (N, C) log-probabilities.
+public func nllLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+    guard input.rank == 2, target.rank == 1, target.shape[0] == input.shape[0] else {
+        throw TensorError("nll_loss: expected input (N, C) and target (N), got input \(input.shape) and target \(target.shape)")
+    }
+    guard !target.dtype.isFloatingPoint else {
+        throw TensorError("nll_loss: expected target of type torch.int64, got \(target.dtype)")
+    }
+    let (n, c) = (input.shape[0], input.shape[1])
+    let labels = target.integers.map(Int.init)
+    for (i, l) in labels.enumerated() where l < 0 || l >= c {
+        throw TensorError("nll_loss: target \(l) at position \(i) is out of bounds for \(c) classes")
+    }
+    let x = input.contiguousData()
+    let picked = Tensor(uninitialized: [n], dtype: input.dtype)
+    for i in 0..<n { picked.store(i, -x.load(i * c + labels[i])) }
+    let out = try noGrad { try reduction.apply(picked) }
+    return input.record(out, "NllLossBackward0", [input]) { g in
+        let scale = reduction == .mean ? 1 / Double(n) : 1
+        let gi = Tensor(uninitialized: [n, c], dtype: input.dtype)
+        let gv = g.contiguousData()
+        for i in 0..<n {
+            let gi_ = reduction == .none ? gv.load(i) : gv.load(0)
+            gi.store(i * c + labels[i], -gi_ * scale)
+        }
+        return [gi]
+    }
+}

@@ -1,0 +1,66 @@
+/// Activations: relu, sigmoid, tanh, softmax, logSoftmax — forward and backward side by side.
+
+extension Tensor {
+    /// max(x, 0). Backward: the gradient passes where the output is positive.
+    public func relu() -> Tensor {
+        let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
+        return record(out, "ReluBackward0", [self]) { g in
+            // threshold_backward(grad, result, 0)
+            let mask = out.unary({ $0 > 0 ? 1 : 0 }, { $0 > 0 ? 1 : 0 })
+            return [try g * mask]
+        }
+    }
+
+    /// 1 / (1 + exp(-x)). Backward: g · (1 − y) · y, in that order as PyTorch's kernel.
+    public func sigmoid() -> Tensor {
+        let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) })
+        return record(out, "SigmoidBackward0", [self]) { g in
+            let y = out.detach()
+            return [try g * (1 - y) * y]
+        }
+    }
+
+    /// Hyperbolic tangent. Backward: g · (1 − y²).
+    public func tanh() -> Tensor {
+        let out = unary(Float.tanh, Double.tanh)
+        return record(out, "TanhBackward0", [self]) { g in
+            let y = out.detach()
+            return [try g * (1 - y * y)]
+        }
+    }
+
+    /// exp(x − max) / Σ exp(x − max) along `dim`.
+    public func softmax(dim: Int) throws -> Tensor {
+        let x = dtype.isFloatingPoint ? detach() : to(.float32)
+        let d = try normalizeDim(dim, "softmax")
+        let shifted = try noGrad { try x - x.max(dim: d, keepDim: true).values }
+        let e = shifted.exp()
+        let out = try noGrad { try e / e.sum(dim: d, keepDim: true) }
+        return record(out, "SoftmaxBackward0", [self]) { g in
+            // dx = y · (g − Σ g·y)
+            let y = out.detach()
+            return [try y * (g - (g * y).sum(dim: d, keepDim: true))]
+        }
+    }
+
+    /// x − max − log Σ exp(x − max) along `dim`.
+    public func logSoftmax(dim: Int) throws -> Tensor {
+        let x = dtype.isFloatingPoint ? detach() : to(.float32)
+        let d = try normalizeDim(dim, "log_softmax")
+        let out = try noGrad { () -> Tensor in
+            let shifted = try x - x.max(dim: d, keepDim: true).values
+            return try shifted - shifted.exp().sum(dim: d, keepDim: true).log()
+        }
+        return record(out, "LogSoftmaxBackward0", [self]) { g in
+            // dx = g − exp(y) · Σ g
+            [try g - out.detach().exp() * g.sum(dim: d, keepDim: true)]
+        }
+    }
+}
+
+/// Free functions beside the layers, as in mlx-swift: `relu(x)`, `sigmoid(x)`, …
+public func relu(_ x: Tensor) -> Tensor { x.relu() }
+public func sigmoid(_ x: Tensor) -> Tensor { x.sigmoid() }
+public func tanh(_ x: Tensor) -> Tensor { x.tanh() }
+public func softmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.softmax(dim: dim) }
+public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.logSoftmax(dim: dim) }

@@ -1,0 +1,243 @@
+import Foundation
+
+/// Element-wise arithmetic with broadcasting, unary math, comparisons and in-place updates.
+/// Each op's backward sits right under its forward.
+
+enum Arith { case add, sub, mul, div }
+
+extension Tensor {
+    /// Forward of a binary arithmetic op, no graph. int64 stays int64 except for division.
+    func arith(_ op: Arith, _ other: Tensor, _ name: String) throws -> Tensor {
+        let outShape = try broadcastShapes(shape, other.shape, op: name)
+        var dt = DType.promote(dtype, other.dtype)
+        if dt == .bool { dt = .int64 }
+        if op == .div && !dt.isFloatingPoint { dt = .float32 }
+        let a = dtype == dt ? self : to(dt)
+        let b = other.dtype == dt ? other : other.to(dt)
+        let out = Tensor(uninitialized: outShape, dtype: dt)
+        switch dt {
+        case .float32:
+            switch op {
+            case .add: zipKernel(a, b, out, Float.self, +)
+            case .sub: zipKernel(a, b, out, Float.self, -)
+            case .mul: zipKernel(a, b, out, Float.self, *)
+            case .div: zipKernel(a, b, out, Float.self, /)
+            }
+        case .float64:
+            switch op {
+            case .add: zipKernel(a, b, out, Double.self, +)
+            case .sub: zipKernel(a, b, out, Double.self, -)
+            case .mul: zipKernel(a, b, out, Double.self, *)
+            case .div: zipKernel(a, b, out, Double.self, /)
+            }
+        case .int64, .bool:
+            switch op {
+            case .add: zipKernel(a, b, out, Int64.self, &+)
+            case .sub: zipKernel(a, b, out, Int64.self, &-)
+            case .mul: zipKernel(a, b, out, Int64.self, &*)
+            case .div: break
+            }
+        }
+        return out
+    }
+
+    /// A 0-dimensional tensor holding `value` in the type an op with `self` should use.
+    func scalarLike(_ value: Double) -> Tensor {
+        if dtype.isFloatingPoint { return Tensor(scalar: value, dtype: dtype) }
+        return Tensor(scalar: value, dtype: value.rounded() == value ? .int64 : .float32)
+    }
+
+    // MARK: add, sub, mul, div
+
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try a.arith(.add, b, "add")
+        return a.record(out, "AddBackward0", [a, b]) { g in [g, g] }
+    }
+
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try a.arith(.sub, b, "sub")
+        return a.record(out, "SubBackward0", [a, b]) { g in [g, try -g] }
+    }
+
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try a.arith(.mul, b, "mul")
+        return a.record(out, "MulBackward0", [a, b]) { g in
+            [a.requiresGrad ? try g * b.detach() : nil, b.requiresGrad ? try g * a.detach() : nil]
+        }
+    }
+
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor {
+        let out = try a.arith(.div, b, "div")
+        return a.record(out, "DivBackward0", [a, b]) { g in
+            let bd = b.detach()
+            return [a.requiresGrad ? try g / bd : nil,
+                    b.requiresGrad ? try -(g * a.detach()) / (bd * bd) : nil]
+        }
+    }
+
+    public static prefix func - (a: Tensor) throws -> Tensor {
+        let out: Tensor
+        switch a.dtype {
+        case .float32: out = a.zerosLike(); mapKernel(a, out, Float.self) { -$0 }
+        case .float64: out = a.zerosLike(); mapKernel(a, out, Double.self) { -$0 }
+        case .int64, .bool: out = Tensor(uninitialized: a.shape, dtype: .int64); mapKernel(a, out, Int64.self) { 0 &- $0 }
+        }
+        return a.record(out, "NegBackward0", [a]) { g in [try -g] }
+    }
+
+    public static func + (a: Tensor, b: Double) throws -> Tensor { try a + a.scalarLike(b) }
+    public static func - (a: Tensor, b: Double) throws -> Tensor { try a - a.scalarLike(b) }
+    public static func * (a: Tensor, b: Double) throws -> Tensor { try a * a.scalarLike(b) }
+    public static func / (a: Tensor, b: Double) throws -> Tensor { try a / a.scalarLike(b) }
+    public static func + (a: Double, b: Tensor) throws -> Tensor { try b.scalarLike(a) + b }
+    public static func - (a: Double, b: Tensor) throws -> Tensor { try b.scalarLike(a) - b }
+    public static func * (a: Double, b: Tensor) throws -> Tensor { try b.scalarLike(a) * b }
+    public static func / (a: Double, b: Tensor) throws -> Tensor { try b.scalarLike(a) / b }
+
+    // MARK: unary math
+
+    /// Applies a float function element-wise (ints are promoted to float32 first).
+    func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
+        let src = dtype.isFloatingPoint ? self : to(.float32)
+        let out = src.zerosLike()
+        if src.dtype == .float32 { mapKernel(src, out, Float.self, f32) } else { mapKernel(src, out, Double.self, f64) }
+        return out
+    }
+
+    public func exp() -> Tensor {
+        let out = unary(Float.exp, Double.exp)
+        return record(out, "ExpBackward0", [self]) { g in [try g * out.detach()] }
+    }
+
+    public func log() -> Tensor {
+        let out = unary(Float.log, Double.log)
+        return record(out, "LogBackward0", [self]) { g in [try g / self.detach()] }
+    }
+
+    public func sqrt() -> Tensor {
+        let out = unary({ $0.squareRoot() }, { $0.squareRoot() })
+        return record(out, "SqrtBackward0", [self]) { g in [try g / (out.detach() * 2)] }
+    }
+
+    public func abs() -> Tensor {
+        let out = unary({ Swift.abs($0) }, { Swift.abs($0) })
+        return record(out, "AbsBackward0", [self]) { g in [try g * self.detach().sign()] }
+    }
+
+    /// -1, 0 or 1 by the sign of each element.
+    public func sign() -> Tensor {
+        unary({ $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+    }
+
+    /// `self` raised to a constant power.
+    public func pow(_ exponent: Double) -> Tensor {
+        let out: Tensor
+        if exponent == 2 {
+            out = unary({ $0 * $0 }, { $0 * $0 })
+        } else {
+            let e32 = Float(exponent)
+            out = unary({ Float.pow($0, e32) }, { Double.pow($0, exponent) })
+        }
+        return record(out, "PowBackward0", [self]) { g in
+            [try g * (self.detach().pow(exponent - 1) * exponent)]
+        }
+    }
+
+    /// Limits every element to `[min, max]`; the gradient flows where the value was inside.
+    public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
+        let l32 = lo.map(Float.init) ?? -.infinity, h32 = hi.map(Float.init) ?? .infinity
+        let l64 = lo ?? -.infinity, h64 = hi ?? .infinity
+        let out = unary({ Swift.min(Swift.max($0, l32), h32) }, { Swift.min(Swift.max($0, l64), h64) })
+        return record(out, "ClampBackward1", [self]) { g in
+            let x = self.detach()
+            let mask = x.unary({ $0 >= l32 && $0 <= h32 ? 1 : 0 }, { $0 >= l64 && $0 <= h64 ? 1 : 0 })
+            return [try g * mask]
+        }
+    }
+
+    // MARK: comparisons (no gradient)
+
+    func compare(_ other: Tensor, _ name: String, _ f: (Double, Double) -> Bool) throws -> Tensor {
+        let outShape = try broadcastShapes(shape, other.shape, op: name)
+        let a = try broadcast(to: outShape).scalars, b = try other.broadcast(to: outShape).scalars
+        let out = Tensor(uninitialized: outShape, dtype: .bool)
+        let p = out.storage.ints
+        for i in 0..<a.count { p[i] = f(a[i], b[i]) ? 1 : 0 }
+        return out
+    }
+
+    public func eq(_ other: Tensor) throws -> Tensor { try compare(other, "eq", ==) }
+    public func ne(_ other: Tensor) throws -> Tensor { try compare(other, "ne", !=) }
+    public func lt(_ other: Tensor) throws -> Tensor { try compare(other, "lt", <) }
+    public func le(_ other: Tensor) throws -> Tensor { try compare(other, "le", <=) }
+    public func gt(_ other: Tensor) throws -> Tensor { try compare(other, "gt", >) }
+    public func ge(_ other: Tensor) throws -> Tensor { try compare(other, "ge", >=) }
+
+    // MARK: in-place updates (PyTorch's trailing underscore)
+
+    func checkInPlace(_ name: String) throws {
+        if gradEnabled && requiresGrad {
+            throw TensorError("\(name): a tensor that requires grad cannot be changed in place; use noGrad or .data")
+        }
+    }
+
+    /// `self += alpha * other`, one fused multiply-add per element as PyTorch's CPU kernel.
+    @discardableResult
+    public func add_(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
+        try checkInPlace("add_")
+        guard try broadcastShapes(shape, other.shape, op: "add_") == shape else {
+            throw TensorError("add_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+        }
+        let b = other.dtype == dtype ? other : other.to(dtype)
+        switch dtype {
+        case .float32:
+            let a = Float(alpha)
+            if alpha == 1 { updateKernel(self, b, Float.self, +) } else { updateKernel(self, b, Float.self) { $0.addingProduct($1, a) } }
+        case .float64:
+            if alpha == 1 { updateKernel(self, b, Double.self, +) } else { updateKernel(self, b, Double.self) { $0.addingProduct($1, alpha) } }
+        case .int64, .bool:
+            let a = Int64(alpha)
+            updateKernel(self, b, Int64.self) { $0 &+ $1 &* a }
+        }
+        return self
+    }
+
+    @discardableResult
+    public func sub_(_ other: Tensor, alpha: Double = 1) throws -> Tensor { try add_(other, alpha: -alpha) }
+
+    @discardableResult
+    public func mul_(_ other: Tensor) throws -> Tensor {
+        try checkInPlace("mul_")
+        let result = try arith(.mul, other, "mul_")
+        guard result.shape == shape else {
+            throw TensorError("mul_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+        }
+        try assign(from: result)
+        return self
+    }
+
+    @discardableResult
+    public func mul_(_ value: Double) throws -> Tensor { try mul_(scalarLike(value)) }
+
+    @discardableResult
+    public func add_(_ value: Double) throws -> Tensor { try add_(scalarLike(value)) }
+
+    /// Sets every element to `value`.
+    @discardableResult
+    public func fill_(_ value: Double) throws -> Tensor {
+        try checkInPlace("fill_")
+        forEachOffset { store($0, value) }
+        return self
+    }
+
+    @discardableResult
+    public func zero_() throws -> Tensor { try fill_(0) }
+
+    /// Copies `source` (broadcast to this shape) into this tensor.
+    @discardableResult
+    public func copy_(_ source: Tensor) throws -> Tensor {
+        try checkInPlace("copy_")
+        try assign(from: source)
+        return self
+    }
+}

@@ -1,0 +1,156 @@
+/// Reductions over one dimension or all: sum, mean, max, min, argmax.
+/// NOTE: float32 sums accumulate in double, in ascending index order, then round once: the result
+/// does not depend on the thread count and is at least as accurate as PyTorch's cascade sum.
+
+extension Tensor {
+    /// Resolves a possibly negative dimension against the rank.
+    func normalizeDim(_ dim: Int, _ op: String, rank r: Int? = nil) throws -> Int {
+        let r = r ?? rank
+        let d = dim < 0 ? dim + Swift.max(r, 1) : dim
+        guard d >= 0 && d < Swift.max(r, 1) else {
+            throw TensorError("\(op): dimension \(dim) is out of range for a tensor of shape \(shape)")
+        }
+        return d
+    }
+
+    /// Splits the shape around `dim` into (outer, n, inner) counts.
+    func split(at d: Int) -> (outer: Int, n: Int, inner: Int) {
+        if rank == 0 { return (1, 1, 1) }
+        return (shape[..<d].reduce(1, *), shape[d], shape[(d + 1)...].reduce(1, *))
+    }
+
+    func reducedShape(_ d: Int, keepDim: Bool) -> [Int] {
+        if rank == 0 { return [] }
+        var s = shape
+        if keepDim { s[d] = 1 } else { s.remove(at: d) }
+        return s
+    }
+
+    /// Reduces `self` (contiguous) along `d` with a Double accumulator; `combine(acc, x, index)`.
+    func reduceAlong(_ d: Int, keepDim: Bool, dtype outType: DType,
+                     initial: Double, _ combine: (inout Double, Double) -> Void) -> Tensor {
+        let c = contiguousData()
+        let (outer, n, inner) = split(at: d)
+        let out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: outType)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var acc = initial
+                for k in 0..<n { combine(&acc, c.load((o * n + k) * inner + i)) }
+                out.store(o * inner + i, acc)
+            }
+        }
+        return out
+    }
+
+    /// The sum of all elements (a 0-dimensional tensor). Bool and int64 sum to int64.
+    public func sum() throws -> Tensor {
+        try flattenedView().sum(dim: 0)
+    }
+
+    /// The sum along `dim`.
+    public func sum(dim: Int, keepDim: Bool = false) throws -> Tensor {
+        let d = try normalizeDim(dim, "sum")
+        let outType: DType = dtype.isFloatingPoint ? dtype : .int64
+        let out: Tensor
+        if dtype == .float32 && isContiguous && (rank == 0 || d == rank - 1) {
+            // Fast path: rows of contiguous float32.
+            let (outer, n, _) = split(at: d)
+            out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: .float32)
+            let p = pointer(Float.self), q = out.storage.floats
+            for o in 0..<outer {
+                var acc = 0.0
+                for k in 0..<n { acc += Double(p[o * n + k]) }
+                q[o] = Float(acc)
+            }
+        } else {
+            out = reduceAlong(d, keepDim: keepDim, dtype: outType, initial: 0) { $0 += $1 }
+        }
+        let inShape = shape
+        return record(out, "SumBackward1", [self]) { g in
+            [try (keepDim || inShape.isEmpty ? g : g.unsqueeze(d)).broadcast(to: inShape)]
+        }
+    }
+
+    /// The mean of all elements.
+    public func mean() throws -> Tensor {
+        try flattenedView().mean(dim: 0)
+    }
+
+    /// The mean along `dim`.
+    public func mean(dim: Int, keepDim: Bool = false) throws -> Tensor {
+        guard dtype.isFloatingPoint else {
+            throw TensorError("mean: could not infer output dtype; input dtype must be floating point, got \(dtype)")
+        }
+        let d = try normalizeDim(dim, "mean")
+        let n = rank == 0 ? 1 : shape[d]
+        return try sum(dim: dim, keepDim: keepDim) / Double(n)
+    }
+
+    /// The largest values along `dim` and their indices (the first one on ties).
+    public func max(dim: Int, keepDim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try extreme(dim: dim, keepDim: keepDim, name: "max", greater: true)
+    }
+
+    /// The smallest values along `dim` and their indices.
+    public func min(dim: Int, keepDim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
+        try extreme(dim: dim, keepDim: keepDim, name: "min", greater: false)
+    }
+
+    func extreme(dim: Int, keepDim: Bool, name: String, greater: Bool) throws -> (values: Tensor, indices: Tensor) {
+        let d = try normalizeDim(dim, name)
+        guard rank == 0 || shape[d] > 0 else {
+            throw TensorError("\(name): cannot reduce over an empty dimension \(dim) of shape \(shape)")
+        }
+        let c = contiguousData()
+        let (outer, n, inner) = split(at: d)
+        let outShape = reducedShape(d, keepDim: keepDim)
+        let values = Tensor(uninitialized: outShape, dtype: dtype)
+        let indices = Tensor(uninitialized: outShape, dtype: .int64)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = c.load(o * n * inner + i), bestK = 0
+                for k in 1..<Swift.max(n, 1) {
+                    let v = c.load((o * n + k) * inner + i)
+                    if v.isNaN && !best.isNaN || (greater ? v > best : v < best) { best = v; bestK = k }
+                }
+                values.store(o * inner + i, best)
+                indices.storage.ints[o * inner + i] = Int64(bestK)
+            }
+        }
+        let inShape = shape
+        record(values, greater ? "MaxBackward0" : "MinBackward0", [self]) { g in
+            // Scatter the gradient to the chosen positions.
+            let gi = Tensor(uninitialized: inShape, dtype: g.dtype)
+            let gc = g.contiguousData()
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let k = Int(indices.storage.ints[o * inner + i])
+                    gi.store((o * n + k) * inner + i, gc.load(o * inner + i))
+                }
+            }
+            return [gi]
+        }
+        return (values, indices)
+    }
+
+    /// The largest element (0-dimensional).
+    public func max() throws -> Tensor {
+        guard count > 0 else { throw TensorError("max(): expected a non-empty tensor, got shape \(shape)") }
+        return try flattenedView().max(dim: 0).values
+    }
+
+    /// The smallest element (0-dimensional).
+    public func min() throws -> Tensor {
+        guard count > 0 else { throw TensorError("min(): expected a non-empty tensor, got shape \(shape)") }
+        return try flattenedView().min(dim: 0).values
+    }
+
+    /// The index of the largest element along `dim`, or in the flattened tensor.
+    public func argmax(dim: Int? = nil, keepDim: Bool = false) throws -> Tensor {
+        guard let dim else { return try flattenedView().max(dim: 0).indices }
+        return try max(dim: dim, keepDim: keepDim).indices
+    }
+
+    /// A one-dimensional view or copy of all elements, kept in the graph.
+    func flattenedView() throws -> Tensor { try reshape([count]) }
+}

@@ -1,0 +1,67 @@
+/// Optimizers: a base that walks the parameters, and a per-parameter update hook.
+open class Optimizer {
+    public let parameters: [Tensor]
+
+    public init(_ parameters: [Tensor]) { self.parameters = parameters }
+
+    /// Clears every parameter's gradient (set to nil, PyTorch's default).
+    public func zeroGrad() {
+        for p in parameters { p.grad = nil }
+    }
+
+    /// Updates every parameter that has a gradient.
+    public func step() throws {
+        try noGrad {
+            for (i, p) in parameters.enumerated() {
+                if let g = p.grad { try update(p.detach(), grad: g, index: i) }
+            }
+        }
+    }
+
+    /// Updates one parameter in place.
+    open func update(_ parameter: Tensor, grad: Tensor, index: Int) throws {}
+}
+
+/// Stochastic gradient descent exactly as `torch.optim.SGD` (torch/optim/sgd.py):
+///
+///     g = grad + weightDecay·p
+///     buf = g (first step) or momentum·buf + (1 − dampening)·g
+///     g = nesterov ? g + momentum·buf : buf         (when momentum ≠ 0)
+///     p = p − lr·g
+public final class SGD: Optimizer {
+    public var lr: Double
+    public let momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
+    var buffers: [Int: Tensor] = [:]
+
+    public init(_ parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0,
+                weightDecay: Double = 0, nesterov: Bool = false) throws {
+        guard lr >= 0 else { throw TensorError("SGD: invalid learning rate \(lr)") }
+        guard momentum >= 0 else { throw TensorError("SGD: invalid momentum value \(momentum)") }
+        guard weightDecay >= 0 else { throw TensorError("SGD: invalid weight_decay value \(weightDecay)") }
+        if nesterov && (momentum <= 0 || dampening != 0) {
+            throw TensorError("SGD: Nesterov momentum requires a momentum and zero dampening")
+        }
+        self.lr = lr
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        super.init(parameters)
+    }
+
+    public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
+        var d = grad
+        if weightDecay != 0 { d = try d.contiguousCopy().add_(p, alpha: weightDecay) }
+        if momentum != 0 {
+            let buf: Tensor
+            if let existing = buffers[index] {
+                buf = try existing.mul_(momentum).add_(d, alpha: 1 - dampening)
+            } else {
+                buf = d.contiguousCopy()
+                buffers[index] = buf
+            }
+            d = nesterov ? try d.contiguousCopy().add_(buf, alpha: momentum) : buf
+        }
+        try p.add_(d, alpha: -lr)
+    }
+}

@@ -1,0 +1,355 @@
+import Foundation
+
+/// The element type of a tensor. Floating point is float32 unless asked otherwise; int64 holds
+/// indices and labels; bool holds comparison results (stored as 0/1 int64 internally).
+public enum DType: String, Sendable, CustomStringConvertible {
+    case float32, float64, int64, bool
+
+    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    var itemSize: Int { self == .float32 ? 4 : 8 }
+    public var description: String { "torch.\(rawValue)" }
+
+    /// PyTorch's type promotion for the four types we have.
+    static func promote(_ a: DType, _ b: DType) -> DType {
+        if a == b { return a }
+        if a == .float64 || b == .float64 { return .float64 }
+        if a == .float32 || b == .float32 { return .float32 }
+        return .int64
+    }
+}
+
+/// An error from the engine: a bad shape, a bad argument, a misuse of autograd.
+/// The message names the operation and the shapes involved.
+public struct TensorError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Contiguous memory shared by a tensor and its views.
+final class Storage {
+    let dtype: DType
+    let count: Int
+    let raw: UnsafeMutableRawPointer
+
+    init(dtype: DType, count: Int) {
+        self.dtype = dtype
+        self.count = count
+        let bytes = max(count, 1) * dtype.itemSize
+        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    }
+
+    deinit { raw.deallocate() }
+
+    var floats: UnsafeMutablePointer<Float> { raw.assumingMemoryBound(to: Float.self) }
+    var doubles: UnsafeMutablePointer<Double> { raw.assumingMemoryBound(to: Double.self) }
+    var ints: UnsafeMutablePointer<Int64> { raw.assumingMemoryBound(to: Int64.self) }
+}
+
+/// Largest single allocation, in bytes; a request above it is a `TensorError`, not an abort.
+nonisolated(unsafe) public var tensorAllocationLimit = 4 << 30
+
+/// An n-dimensional array with shape, strides and an offset into shared storage, and the
+/// autograd state PyTorch keeps on a tensor (`requiresGrad`, `grad`, `gradFn`).
+///
+/// A `Tensor` is a reference: views (`view`, `transpose`, slices) share storage with their base,
+/// and in-place operations (`add_`, `normal_`, …) change every view, as in PyTorch.
+public final class Tensor {
+    var storage: Storage
+    public private(set) var shape: [Int]
+    public private(set) var strides: [Int]
+    var offset: Int
+
+    /// The gradient accumulated by `backward()` (leaf tensors only, as in PyTorch).
+    public var grad: Tensor?
+    /// The node that produced this tensor, when it was computed from tensors that require grad.
+    public internal(set) var gradFn: GradFn?
+    var _requiresGrad = false
+    /// Printed as `Parameter containing:` and used by `Module` to find parameters.
+    public var isParameter = false
+
+    init(storage: Storage, shape: [Int], strides: [Int], offset: Int) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+    }
+
+    /// A new contiguous tensor filled with zeros.
+    convenience init(zeros shape: [Int], dtype: DType) throws {
+        let n = shape.reduce(1, *)
+        if shape.contains(where: { $0 < 0 }) { throw TensorError("negative dimension in shape \(shape)") }
+        if n * dtype.itemSize > tensorAllocationLimit {
+            throw TensorError("allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes")
+        }
+        self.init(storage: Storage(dtype: dtype, count: n), shape: shape,
+                  strides: Tensor.contiguousStrides(shape), offset: 0)
+    }
+
+    /// A contiguous tensor; internal callers guarantee a sane shape.
+    init(uninitialized shape: [Int], dtype: DType) {
+        let n = shape.reduce(1, *)
+        self.storage = Storage(dtype: dtype, count: n)
+        self.shape = shape
+        self.strides = Tensor.contiguousStrides(shape)
+        self.offset = 0
+    }
+
+    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = s
+            s *= shape[i]
+        }
+        return strides
+    }
+
+    public var dtype: DType { storage.dtype }
+    public var rank: Int { shape.count }
+    public var count: Int { shape.reduce(1, *) }
+
+    /// True when the elements are laid out row-major without gaps.
+    public var isContiguous: Bool {
+        var expected = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] != 1 {
+            if strides[i] != expected { return false }
+            expected *= shape[i]
+        }
+        return true
+    }
+
+    /// Whether gradients flow to this tensor. Setting it is allowed on leaves only.
+    public var requiresGrad: Bool {
+        get { _requiresGrad || gradFn != nil }
+        set { _requiresGrad = newValue }
+    }
+
+    /// True for tensors not produced by a differentiable operation.
+    public var isLeaf: Bool { gradFn == nil }
+
+    func setRequiresGrad(_ flag: Bool) throws -> Tensor {
+        if !isLeaf { throw TensorError("requiresGrad can only be changed on leaf tensors") }
+        if flag && !dtype.isFloatingPoint {
+            throw TensorError("only floating point tensors can require gradients, got \(dtype)")
+        }
+        _requiresGrad = flag
+        return self
+    }
+
+    /// Sets `requiresGrad` and returns the tensor, for chaining: `Tensor([1, 2]).requiringGrad()`.
+    @discardableResult
+    public func requiringGrad(_ flag: Bool = true) throws -> Tensor { try setRequiresGrad(flag) }
+
+    /// A view of the same storage that is cut off from the graph (PyTorch's `detach()` and `.data`).
+    public func detach() -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset)
+    }
+
+    public var data: Tensor { detach() }
+
+    // MARK: - Element access
+
+    /// Visits the storage offset of every element in row-major order.
+    func forEachOffset(_ body: (Int) -> Void) {
+        let n = count
+        if n == 0 { return }
+        if isContiguous {
+            for i in 0..<n { body(offset + i) }
+            return
+        }
+        let r = rank
+        var index = [Int](repeating: 0, count: r)
+        var off = offset
+        for _ in 0..<n {
+            body(off)
+            var d = r - 1
+            while d >= 0 {
+                index[d] += 1
+                off += strides[d]
+                if index[d] < shape[d] { break }
+                off -= strides[d] * shape[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    /// Reads one element at a storage offset as a Double.
+    @inline(__always) func load(_ off: Int) -> Double {
+        switch dtype {
+        case .float32: return Double(storage.floats[off])
+        case .float64: return storage.doubles[off]
+        case .int64, .bool: return Double(storage.ints[off])
+        }
+    }
+
+    @inline(__always) func store(_ off: Int, _ value: Double) {
+        switch dtype {
+        case .float32: storage.floats[off] = Float(value)
+        case .float64: storage.doubles[off] = value
+        case .int64: storage.ints[off] = Int64(value)
+        case .bool: storage.ints[off] = value != 0 ? 1 : 0
+        }
+    }
+
+    /// Every element in row-major order, widened to Double (exact for float32).
+    public var scalars: [Double] {
+        var out = [Double]()
+        out.reserveCapacity(count)
+        forEachOffset { out.append(load($0)) }
+        return out
+    }
+
+    /// Every element as Float, in row-major order.
+    public var floats: [Float] { scalars.map { Float($0) } }
+
+    /// Every element as Int64, in row-major order (int64 and bool tensors).
+    public var integers: [Int64] {
+        if dtype == .int64 || dtype == .bool {
+            var out = [Int64]()
+            out.reserveCapacity(count)
+            forEachOffset { out.append(storage.ints[$0]) }
+            return out
+        }
+        return scalars.map { Int64($0) }
+    }
+
+    /// The single element of a one-element tensor (PyTorch's `item()`).
+    public func item() throws -> Double {
+        guard count == 1 else {
+            throw TensorError("item(): a tensor with \(count) elements (shape \(shape)) cannot be converted to a scalar")
+        }
+        return load(offset)
+    }
+
+    /// A contiguous tensor with the same values: `self` when already contiguous.
+    func contiguousData() -> Tensor {
+        if isContiguous && offset == 0 && storage.count == count { return self }
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        var i = 0
+        switch dtype {
+        case .float32:
+            let src = storage.floats, dst = out.storage.floats
+            forEachOffset { dst[i] = src[$0]; i += 1 }
+        case .float64:
+            let src = storage.doubles, dst = out.storage.doubles
+            forEachOffset { dst[i] = src[$0]; i += 1 }
+        case .int64, .bool:
+            let src = storage.ints, dst = out.storage.ints
+            forEachOffset { dst[i] = src[$0]; i += 1 }
+        }
+        return out
+    }
+
+    /// Copies `source` (broadcast to this shape) into this tensor's elements, converting the type.
+    func assign(from source: Tensor) throws {
+        let src = try source.broadcast(to: shape)
+        var values = [Double]()
+        values.reserveCapacity(count)
+        if dtype == .float32 && src.dtype == .float32 {
+            var floats = [Float]()
+            floats.reserveCapacity(count)
+            let p = src.storage.floats
+            src.forEachOffset { floats.append(p[$0]) }
+            var i = 0
+            let q = storage.floats
+            forEachOffset { q[$0] = floats[i]; i += 1 }
+            return
+        }
+        src.forEachOffset { values.append(src.load($0)) }
+        var i = 0
+        forEachOffset { store($0, values[i]); i += 1 }
+    }
+}
+
+// MARK: - Creation
+
+extension Tensor {
+    /// A tensor from values and a shape; `shape` defaults to one dimension.
+    public convenience init(_ values: [Float], shape: [Int]? = nil) throws {
+        let shape = shape ?? [values.count]
+        guard shape.reduce(1, *) == values.count else {
+            throw TensorError("tensor: \(values.count) values do not fill shape \(shape)")
+        }
+        try self.init(zeros: shape, dtype: .float32)
+        values.withUnsafeBufferPointer { storage.floats.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    /// A tensor of the given type from Double values (rounded to float32 when `dtype` is float32).
+    public convenience init(_ values: [Double], shape: [Int]? = nil, dtype: DType) throws {
+        let shape = shape ?? [values.count]
+        guard shape.reduce(1, *) == values.count else {
+            throw TensorError("tensor: \(values.count) values do not fill shape \(shape)")
+        }
+        try self.init(zeros: shape, dtype: dtype)
+        for (i, v) in values.enumerated() { store(i, v) }
+    }
+
+    /// An int64 tensor.
+    public convenience init(_ values: [Int], shape: [Int]? = nil) throws {
+        try self.init(values.map(Double.init), shape: shape, dtype: .int64)
+    }
+
+    /// A 0-dimensional tensor holding one number.
+    public convenience init(scalar: Double, dtype: DType = .float32) {
+        self.init(uninitialized: [], dtype: dtype)
+        store(0, scalar)
+    }
+
+    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try Tensor(zeros: shape, dtype: dtype)
+    }
+
+    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+        try full(shape, 1, dtype: dtype)
+    }
+
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
+        let t = try Tensor(zeros: shape, dtype: dtype)
+        for i in 0..<t.count { t.store(i, value) }
+        return t
+    }
+
+    /// Values from `start` up to (not including) `end` by `step`; int64 when all three are whole
+    /// numbers, as `torch.arange`.
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType? = nil) throws -> Tensor {
+        guard step != 0 else { throw TensorError("arange: step must be nonzero") }
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let isWhole = start.rounded() == start && end.rounded() == end && step.rounded() == step
+        let t = try Tensor(zeros: [n], dtype: dtype ?? (isWhole ? .int64 : .float32))
+        for i in 0..<n { t.store(i, start + Double(i) * step) }
+        return t
+    }
+
+    /// `count` evenly spaced values from `start` to `end`, computed in double as numpy's
+    /// `linspace` does (`i * step + start`, last value exactly `end`), then rounded to `dtype`.
+    public static func linspace(_ start: Double, _ end: Double, count: Int, dtype: DType = .float32) throws -> Tensor {
+        guard count >= 0 else { throw TensorError("linspace: count must be non-negative, got \(count)") }
+        let t = try Tensor(zeros: [count], dtype: dtype)
+        let step = count > 1 ? (end - start) / Double(count - 1) : 0
+        for i in 0..<count { t.store(i, Double(i) * step + start) }
+        if count > 1 { t.store(count - 1, end) }
+        return t
+    }
+
+    /// A new tensor with the same values, converted to `dtype`.
+    public func to(_ dtype: DType) -> Tensor {
+        if dtype == self.dtype { return self }
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        var i = 0
+        forEachOffset { out.store(i, load($0)); i += 1 }
+        return out
+    }
+
+    /// A contiguous copy that is part of the graph (PyTorch's `clone()`).
+    public func clone() -> Tensor {
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        out.storage.raw.copyMemory(from: contiguousData().storage.raw, byteCount: count * dtype.itemSize)
+        return record(out, "CloneBackward0", [self]) { g in [g] }
+    }
+
+    /// A tensor with this shape and type filled with zeros.
+    func zerosLike() -> Tensor { Tensor(uninitialized: shape, dtype: dtype) }
+}
