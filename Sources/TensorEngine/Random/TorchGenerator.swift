@@ -197,3 +197,14 @@ extension Tensor {
         try Tensor(generator.randint(low, high, count: shape.reduce(1, *)), shape: shape)
     }
 }
+
+extension TorchGenerator {
+    /// The sample order of one epoch of `DataLoader(dataset, shuffle=True)` with no workers: it
+    /// draws a base seed when the iterator is made, then a sampler seed, and permutes with a fresh
+    /// generator seeded by it. Each epoch takes four 32-bit draws from this generator.
+    public func dataLoaderOrder(_ n: Int) -> [Int] {
+        _ = randomSeed63()   // _BaseDataLoaderIter._base_seed
+        let seed = randomSeed63()
+        return TorchGenerator(seed: seed).randperm(n)
+    }
+}
