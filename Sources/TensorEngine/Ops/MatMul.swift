@@ -1,25 +1,29 @@
-/// Matrix products. NOTE: every output element is one fused multiply-add per k, k ascending,
-/// starting from zero — so the bits do not depend on tiling, vector width or thread count.
+/// Matrix products. NOTE: every output element is the chain c = c + round(a·b) over k ascending,
+/// starting from zero, and `addmm` adds the bias last. That is how PyTorch (MKL) rounds the
+/// tutorials' small products on this machine — the x² networks' outputs come out bit-identical
+/// to PyTorch's — and the bits never depend on tiling, vector width or thread count.
 
 /// C[m×n] = A[m×k] · B[k×n]; A is read through (row stride, column stride), B and C are
 /// contiguous rows.
 func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
                            _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
-                           _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>) {
+                           _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
+                           bias: UnsafePointer<T>? = nil) {
     for i in 0..<m {
         let ci = c + i * n
         ci.initialize(repeating: 0, count: n)
         for p in 0..<k {
             let aip = a[i * aRow + p * aCol]
             let bp = b + p * n
-            for j in 0..<n { ci[j] = ci[j].addingProduct(aip, bp[j]) }
+            for j in 0..<n { ci[j] += aip * bp[j] }
         }
+        if let bias { for j in 0..<n { ci[j] += bias[j] } }
     }
 }
 
 extension Tensor {
     /// Matrix product of two matrices, no graph. A may be any strided view; B is made contiguous.
-    func mmForward(_ other: Tensor) throws -> Tensor {
+    func mmForward(_ other: Tensor, bias: Tensor? = nil) throws -> Tensor {
         guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
             throw TensorError("mm: shapes \(shape) and \(other.shape) cannot be multiplied (\(shape.last ?? 0) vs \(other.shape.first ?? 0))")
         }
@@ -29,10 +33,13 @@ extension Tensor {
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
         let out = Tensor(uninitialized: [m, n], dtype: dtype)
         let b = other.contiguousData()
+        let c = try bias.map { try $0.to(dtype).broadcast(to: [n]).contiguousData() }
         if dtype == .float32 {
-            gemm(m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self))
+            gemm(m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self),
+                 bias: c.map { UnsafePointer($0.pointer(Float.self)) })
         } else {
-            gemm(m, n, k, pointer(Double.self), strides[0], strides[1], b.pointer(Double.self), out.pointer(Double.self))
+            gemm(m, n, k, pointer(Double.self), strides[0], strides[1], b.pointer(Double.self), out.pointer(Double.self),
+                 bias: c.map { UnsafePointer($0.pointer(Double.self)) })
         }
         return out
     }
@@ -85,8 +92,10 @@ extension Tensor {
     /// `input · weightᵀ + bias` for a 2-D input as one node (PyTorch's `addmm`).
     func addmm(_ bias: Tensor, _ weight: Tensor) throws -> Tensor {
         let wt = try weight.detach().t
-        let product = try mmForward(wt)
-        let out = try product.arith(.add, bias.detach(), "addmm")
+        guard bias.count == weight.shape[0] || bias.count == 1 else {
+            throw TensorError("addmm: bias of shape \(bias.shape) does not match \(weight.shape[0]) outputs")
+        }
+        let out = try mmForward(wt, bias: bias.detach())
         return record(out, "AddmmBackward0", [self, weight, bias]) { g in
             [self.requiresGrad ? try g.mmForward(weight.detach()) : nil,
              weight.requiresGrad ? try g.t.mmForward(self.detach()) : nil,
