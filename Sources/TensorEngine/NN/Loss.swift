@@ -59,11 +59,11 @@ public final class BCELoss: Loss {
         guard input.shape == target.shape else {
             throw TensorError("BCELoss: target shape \(target.shape) must match input shape \(input.shape)")
         }
+        // (t − 1)·log1p(−x) − t·log(x), each log clamped at −100 (PyTorch's CPU kernel).
         let t = target.detach()
         let logP = input.log().clamp(min: -100)
-        let log1mP = try (1 - input).log().clamp(min: -100)
-        let elementwise = try -(t * logP + (1 - t) * log1mP)
-        return try reduction.apply(elementwise)
+        let log1mP = try (-input).log1p().clamp(min: -100)
+        return try reduction.apply((t - 1) * log1mP - t * logP)
     }
 }
 

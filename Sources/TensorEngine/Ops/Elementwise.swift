@@ -114,6 +114,12 @@ extension Tensor {
         return record(out, "LogBackward0", [self]) { g in [try g / self.detach()] }
     }
 
+    /// log(1 + x), accurate near zero.
+    public func log1p() -> Tensor {
+        let out = unary(Float.log1p, Double.log1p)
+        return record(out, "Log1PBackward0", [self]) { g in [try g / (self.detach() + 1)] }
+    }
+
     public func sqrt() -> Tensor {
         let out = unary({ $0.squareRoot() }, { $0.squareRoot() })
         return record(out, "SqrtBackward0", [self]) { g in [try g / (out.detach() * 2)] }

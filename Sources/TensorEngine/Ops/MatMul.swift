@@ -73,8 +73,8 @@ extension Tensor {
             let a = r == 1 ? try unsqueeze(0) : self
             let b = s == 1 ? try other.unsqueeze(1) : other
             let batch = try broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
-            let ae = try a.broadcast(to: batch + Array(a.shape.suffix(2)))
-            let be = try b.broadcast(to: batch + Array(b.shape.suffix(2)))
+            let ae = try a.expand(batch + Array(a.shape.suffix(2)))
+            let be = try b.expand(batch + Array(b.shape.suffix(2)))
             let nb = batch.reduce(1, *)
             let af = try ae.reshape([nb] + Array(a.shape.suffix(2)))
             let bf = try be.reshape([nb] + Array(b.shape.suffix(2)))

@@ -49,6 +49,13 @@ extension Tensor {
         return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
     }
 
+    /// A view repeated along size-1 dimensions to `shape` (no copy). Backward: sum back down.
+    public func expand(_ newShape: [Int]) throws -> Tensor {
+        let out = try broadcast(to: newShape)
+        if out === self { return self }
+        return record(out, "ExpandBackward0", [self]) { g in [g] }
+    }
+
     /// Swaps two dimensions (a view).
     public func transpose(_ d0: Int, _ d1: Int) throws -> Tensor {
         let a = try normalizeDim(d0, "transpose"), b = try normalizeDim(d1, "transpose")
