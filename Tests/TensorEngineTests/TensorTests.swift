@@ -1,0 +1,146 @@
+import XCTest
+@testable import TensorEngine
+
+/// Shapes, views, in-place semantics, broadcasting, autograd behaviour and error messages.
+final class TensorTests: XCTestCase {
+    func testViewsShareStorageWithTheirBase() throws {
+        let a = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+        let t = try a.t
+        XCTAssertEqual(t.shape, [3, 2])
+        XCTAssertFalse(t.isContiguous)
+        XCTAssertEqual(t.scalars, [1, 4, 2, 5, 3, 6])
+        try a.select(1).fill_(0)                       // row 1
+        XCTAssertEqual(t.scalars, [1, 0, 2, 0, 3, 0])
+        try a.slice(dim: 1, start: 0, end: 3, step: 2).add_(Tensor([10] as [Float]))
+        XCTAssertEqual(a.scalars, [11, 2, 13, 10, 0, 10])
+        XCTAssertEqual(try a.reshape([3, 2]).select(2).scalars, [0, 10])
+        XCTAssertEqual(try t.reshape([6]).scalars, [11, 10, 2, 0, 13, 10])  // a copy: t is not contiguous
+        XCTAssertThrowsError(try t.view([6])) { XCTAssertTrue("\($0)".contains("view")) }
+    }
+
+    func testDataInPlaceChangesTheParameter() throws {
+        TorchGenerator.global.manualSeed(0)
+        let layer = try Linear(3, 2)
+        try layer.weight.data.normal_(std: 0.01)
+        XCTAssertTrue(layer.weight.floats.allSatisfy { Swift.abs($0) < 0.05 })
+        try layer.bias!.data.fill_(0.5)
+        XCTAssertEqual(layer.bias!.scalars, [0.5, 0.5])
+        XCTAssertTrue(layer.weight.requiresGrad && layer.weight.isParameter)
+        // Directly on a parameter, an in-place change is refused while grad mode is on.
+        XCTAssertThrowsError(try layer.weight.fill_(1)) { XCTAssertTrue("\($0)".contains("fill_")) }
+        try noGrad { try layer.weight.fill_(1) }
+        XCTAssertEqual(layer.weight.scalars, [1, 1, 1, 1, 1, 1])
+    }
+
+    func testBroadcastingShapes() throws {
+        let cases: [([Int], [Int], [Int]?)] = [
+            ([], [3], [3]), ([3], [1], [3]), ([2, 1], [1, 3], [2, 3]), ([4, 1, 2], [3, 1], [4, 3, 2]),
+            ([5, 1], [5], [5, 5]), ([2, 3], [3, 2], nil), ([3], [4], nil), ([0, 1], [1, 2], [0, 2]),
+        ]
+        for (a, b, expected) in cases {
+            let x = try Tensor.ones(a), y = try Tensor.ones(b)
+            if let expected {
+                let s = try x + y
+                XCTAssertEqual(s.shape, expected, "\(a) + \(b)")
+                XCTAssertTrue(s.scalars.allSatisfy { $0 == 2 })
+            } else {
+                XCTAssertThrowsError(try x + y) { error in
+                    XCTAssertTrue("\(error)".contains("add") && "\(error)".contains("\(a)") && "\(error)".contains("\(b)"), "\(error)")
+                }
+            }
+        }
+        let col = try Tensor([1, 2], shape: [2, 1]), row = try Tensor([10, 20, 30])
+        XCTAssertEqual(try (col * row).scalars, [10, 20, 30, 20, 40, 60])
+        XCTAssertEqual(try (row - col).scalars, [9, 19, 29, 8, 18, 28])
+    }
+
+    func testErrorsNameTheOperationAndShapes() throws {
+        let a = try Tensor.zeros([2, 3]), b = try Tensor.zeros([4, 5])
+        XCTAssertThrowsError(try a.mm(b)) { XCTAssertEqual("\($0)", "mm: shapes [2, 3] and [4, 5] cannot be multiplied (3 vs 4)") }
+        XCTAssertThrowsError(try mseLoss(a, b)) { XCTAssertTrue("\($0)".contains("[2, 3]") && "\($0)".contains("[4, 5]")) }
+        XCTAssertThrowsError(try a.reshape([4, -1])) { XCTAssertTrue("\($0)".contains("reshape")) }
+        XCTAssertThrowsError(try a.sum(dim: 2)) { XCTAssertTrue("\($0)".contains("out of range")) }
+        XCTAssertThrowsError(try a.item())
+        XCTAssertThrowsError(try a.select(dim: 0, 2)) { XCTAssertTrue("\($0)".contains("out of bounds")) }
+        XCTAssertThrowsError(try Tensor.cat([a, b])) { XCTAssertTrue("\($0)".contains("cat")) }
+        XCTAssertThrowsError(try Linear(4, 1)(a)) { XCTAssertTrue("\($0)".contains("linear")) }
+        XCTAssertThrowsError(try nllLoss(a, Tensor([0, 7]))) { XCTAssertTrue("\($0)".contains("out of bounds")) }
+        XCTAssertThrowsError(try Tensor.zeros([1 << 20, 1 << 20])) { XCTAssertTrue("\($0)".contains("exceeds")) }
+        XCTAssertThrowsError(try Tensor([1, 2, 3] as [Float], shape: [2]))
+        XCTAssertThrowsError(try Tensor([1, 2]).requiringGrad())
+    }
+
+    func testGradientsAccumulateAndTheGraphIsFreed() throws {
+        let x = try Tensor([1, 2, 3] as [Float]).requiringGrad()
+        let y = try (x * x).sum()
+        try y.backward()
+        XCTAssertEqual(x.grad?.scalars, [2, 4, 6])
+        XCTAssertThrowsError(try y.backward()) { XCTAssertTrue("\($0)".contains("second time")) }
+        try (x * 3).sum().backward()
+        XCTAssertEqual(x.grad?.scalars, [5, 7, 9])
+    }
+
+    func testBackwardWithExplicitGradientAndNonLeaves() throws {
+        let x = try Tensor([1, 2] as [Float]).requiringGrad()
+        let h = try x * 2
+        let y = try h * h
+        XCTAssertThrowsError(try y.backward()) { XCTAssertTrue("\($0)".contains("scalar")) }
+        try y.backward(Tensor([1, 0.5]))
+        XCTAssertEqual(x.grad?.scalars, [8, 8])   // dy/dx = 8x · g
+        XCTAssertNil(h.grad)                       // non-leaf gradients are not kept
+        XCTAssertFalse(h.isLeaf)
+        XCTAssertEqual(y.gradFn?.name, "MulBackward0")
+    }
+
+    func testNoGradAndDetach() throws {
+        let x = try Tensor([1, 2] as [Float]).requiringGrad()
+        let y = try noGrad { try x * 2 }
+        XCTAssertFalse(y.requiresGrad)
+        XCTAssertNil(y.gradFn)
+        let d = x.detach()
+        XCTAssertFalse(d.requiresGrad)
+        try d.fill_(7)                              // shares storage with x
+        XCTAssertEqual(x.scalars, [7, 7])
+        XCTAssertThrowsError(try Tensor([1] as [Float]).backward()) { XCTAssertTrue("\($0)".contains("does not require grad")) }
+    }
+
+    func testReductionsAndIndices() throws {
+        let a = try Tensor([3, 1, 4, 1, 5, 9, 2, 6] as [Float], shape: [2, 4])
+        XCTAssertEqual(try a.sum().item(), 31)
+        XCTAssertEqual(try a.sum(dim: 0).scalars, [8, 10, 6, 7])
+        XCTAssertEqual(try a.mean(dim: 1, keepDim: true).shape, [2, 1])
+        XCTAssertEqual(try a.max(dim: 1).indices.integers, [2, 1])
+        XCTAssertEqual(try a.argmax().item(), 5)
+        XCTAssertEqual(try a.min().item(), 1)
+        let labels = try Tensor([2, 1])
+        XCTAssertEqual(try a.argmax(dim: 1).eq(labels).sum().item(), 2)
+        XCTAssertEqual(try a.argmax(dim: 1).eq(labels).sum().dtype, .int64)
+    }
+
+    func testCreationAndConversion() throws {
+        XCTAssertEqual(try Tensor.linspace(-3, 3, count: 5).scalars, [-3, -1.5, 0, 1.5, 3])
+        XCTAssertEqual(try Tensor.arange(0, 1, step: 0.25).scalars, [0, 0.25, 0.5, 0.75])
+        XCTAssertEqual(try Tensor.arange(0, 5).dtype, .int64)
+        XCTAssertEqual(try (Tensor.arange(0, 4) / 2).scalars, [0, 0.5, 1, 1.5])
+        XCTAssertEqual(try (Tensor.arange(0, 4) * 0.5).dtype, .float32)
+        XCTAssertEqual(try Tensor([1.25], dtype: .float64).to(.float32).dtype, .float32)
+        XCTAssertEqual(try Tensor.stack([Tensor([1, 2] as [Float]), Tensor([3, 4] as [Float])], dim: 1).scalars, [1, 3, 2, 4])
+        XCTAssertEqual(try Tensor([5, 6, 7] as [Float]).indexSelect(Tensor([2, 0])).scalars, [7, 5])
+        XCTAssertEqual(try Tensor.zeros([2, 3, 4]).flatten(startDim: 1).shape, [2, 12])
+        XCTAssertEqual(try Tensor.zeros([1, 3, 1]).squeeze().shape, [3])
+        XCTAssertEqual(try Tensor.zeros([3]).unsqueeze(-1).shape, [3, 1])
+    }
+
+    func testModuleModesAndParameterReplacement() throws {
+        let net = Sequential(try Linear(1, 1), Sigmoid())
+        net.eval()
+        XCTAssertFalse(net.training || net[0].training)
+        net.train()
+        XCTAssertTrue(net[1].training)
+        let l = net[0] as! Linear
+        l.weight = try Tensor([2] as [Float], shape: [1, 1])
+        XCTAssertTrue(l.weight.isParameter && l.weight.requiresGrad)
+        XCTAssertEqual(net.namedParameters.map(\.name), ["0.weight", "0.bias"])
+        XCTAssertEqual(try l(Tensor([1.5], shape: [1, 1])).item(), 3 + Double(l.bias!.floats[0]), accuracy: 1e-6)
+    }
+}
