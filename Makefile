@@ -40,7 +40,7 @@ run: build
 ## test: set up, run the test suite, check that every committed report is current
 test: setup
 	swift build -c release
-	swift test -c release -Xswiftc -enable-testing
+	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 bench: build
 	$(RUNBOOK) bench
