@@ -25,6 +25,9 @@ let package = Package(
         // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
         .target(name: "TensorEngine", swiftSettings: engineFlags),
 
+        // The notebook cell language: lexer, parser, interpreter, diagnostics. Knows no tensors.
+        .target(name: "CellLanguage"),
+
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
             name: "runbook",
@@ -35,6 +38,7 @@ let package = Package(
 
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,111 @@
+/// The syntax tree. Every node keeps its source range for diagnostics.
+
+public final class Expr {
+    public enum Kind {
+        case int(Int)
+        case double(Double)
+        case string([StringPart])
+        case bool(Bool)
+        case `nil`
+        case identifier(String)
+        case `self`
+        case array([Expr])
+        case tuple([Expr])
+        case prefix(String, Expr)
+        case binary(String, Expr, Expr)
+        case ternary(Expr, Expr, Expr)
+        /// `a..<b`, `a...b`, `..<b`, `a...`, and `...` alone (the whole range, in subscripts).
+        case range(Expr?, Expr?, closed: Bool)
+        case call(Expr, [Argument])
+        case member(Expr, String)
+        case `subscript`(Expr, [Argument])
+        case closure(params: [String], body: [Stmt])
+    }
+
+    public enum StringPart {
+        case text(String)
+        case expr(Expr)
+    }
+
+    public let kind: Kind
+    public let range: SourceRange
+    init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}
+
+/// A call or subscript argument: `label: value` or just `value`.
+public struct Argument {
+    public var label: String?
+    public var value: Expr
+}
+
+/// A type annotation, checked at run time when a value is bound.
+public indirect enum TypeAnnotation: CustomStringConvertible {
+    case named(String)
+    case array(TypeAnnotation)
+    case tuple([TypeAnnotation])
+    case optional(TypeAnnotation)
+
+    public var description: String {
+        switch self {
+        case .named(let n): return n
+        case .array(let t): return "[\(t)]"
+        case .tuple(let ts): return "(" + ts.map(\.description).joined(separator: ", ") + ")"
+        case .optional(let t): return "\(t)?"
+        }
+    }
+}
+
+/// What `let`/`var`/`for` bind: a name, `_`, or a tuple of patterns.
+public indirect enum Pattern {
+    case name(String, SourceRange)
+    case wildcard
+    case tuple([Pattern])
+}
+
+public struct Parameter {
+    public var label: String?      // nil for `_`
+    public var name: String
+    public var type: TypeAnnotation?
+    public var defaultValue: Expr?
+    public var range: SourceRange
+}
+
+public final class FunctionDecl {
+    public let name: String
+    public let parameters: [Parameter]
+    public let returnType: TypeAnnotation?
+    public let body: [Stmt]
+    public let range: SourceRange
+    init(name: String, parameters: [Parameter], returnType: TypeAnnotation?, body: [Stmt], range: SourceRange) {
+        self.name = name; self.parameters = parameters; self.returnType = returnType; self.body = body; self.range = range
+    }
+}
+
+public final class ClassDecl {
+    public let name: String
+    public let superclass: (name: String, range: SourceRange)?
+    public let members: [Stmt]
+    public let range: SourceRange
+    init(name: String, superclass: (name: String, range: SourceRange)?, members: [Stmt], range: SourceRange) {
+        self.name = name; self.superclass = superclass; self.members = members; self.range = range
+    }
+}
+
+public final class Stmt {
+    public enum Kind {
+        case expression(Expr)
+        case binding(mutable: Bool, Pattern, TypeAnnotation?, Expr?)
+        case assign(Expr, String, Expr)        // target, "=" or "+=" …, value
+        case `if`(Expr, [Stmt], [Stmt]?)
+        case `for`(Pattern, Expr, [Stmt])
+        case `while`(Expr, [Stmt])
+        case `break`, `continue`
+        case `return`(Expr?)
+        case function(FunctionDecl)
+        case `class`(ClassDecl)
+    }
+
+    public let kind: Kind
+    public let range: SourceRange
+    init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}

@@ -1,0 +1,296 @@
+import Foundation
+
+/// The language's own functions and the members of its built-in values (arrays, strings, tuples,
+/// numbers). Nothing here knows about tensors.
+enum Builtins {
+    static func install(in interp: Interpreter) {
+        interp.define("print") { [unowned interp] args in
+            let sep = try args["separator"].map { try string($0, args) } ?? " "
+            let term = try args["terminator"].map { try string($0, args) } ?? "\n"
+            for item in args.items where item.label != nil && item.label != "separator" && item.label != "terminator" {
+                throw args.error("print has no parameter '\(item.label!):'", at: item)
+            }
+            interp.output(args.positional.map(\.value.printed).joined(separator: sep) + term)
+            return .nil
+        }
+        interp.define("String") { args in
+            if let format = args["format"] {
+                return .string(try self.format(try string(format, args), args.positional.map(\.value), args))
+            }
+            let p = try args.bind(["_ value"])
+            return .string(p["value"]!.printed)
+        }
+        interp.define("Int") { args in
+            let v = try args.bind(["_ value"])["value"]!
+            switch v {
+            case .int: return v
+            case .double(let d):
+                guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw args.error("cannot convert \(d) to Int") }
+                return .int(Int(d))
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .string(let s): return Int(s).map(Value.int) ?? .nil
+            default: throw args.error("cannot convert \(v.typeName) to Int")
+            }
+        }
+        for name in ["Double", "Float"] {
+            interp.define(name) { args in
+                let v = try args.bind(["_ value"])["value"]!
+                switch v {
+                case .int(let i): return .double(Double(i))
+                case .double: return v
+                case .string(let s): return Double(s).map(Value.double) ?? .nil
+                default: throw args.error("cannot convert \(v.typeName) to \(name)")
+                }
+            }
+        }
+        interp.define("abs") { args in
+            switch try args.bind(["_ x"])["x"]! {
+            case .int(let i): return .int(Swift.abs(i))
+            case .double(let d): return .double(Swift.abs(d))
+            case let v: throw args.error("abs expects a number, not \(v.typeName)")
+            }
+        }
+        for (name, pick) in [("min", { (a: Double, b: Double) in a <= b }), ("max", { (a: Double, b: Double) in a >= b })] {
+            interp.define(name) { args in
+                var values = args.positional.map(\.value)
+                if values.count == 1, case .array(let items) = values[0] { values = items }
+                guard var best = values.first else { throw args.error("\(name) needs at least one value") }
+                for v in values.dropFirst() {
+                    guard let a = best.asNumber, let b = v.asNumber else { throw args.error("\(name) expects numbers") }
+                    if !pick(a, b) { best = v }
+                }
+                return best
+            }
+        }
+        interp.define("round") { args in
+            let p = try args.bind(["_ x", "_ digits="])
+            let x = try number(p["x"]!, args)
+            guard let digitsValue = p["digits"] else { return .double((x).rounded(.toNearestOrEven)) }
+            guard case .int(let digits) = digitsValue, digits >= 0, digits < 17 else {
+                throw args.error("round: digits must be an Int between 0 and 16")
+            }
+            // Correctly rounded like Python's round(x, n): through the exact decimal expansion.
+            return .double(Double(String(format: "%.\(digits)f", x))!)
+        }
+        let math: [(String, (Double) -> Double)] = [("sqrt", Foundation.sqrt), ("exp", Foundation.exp), ("log", Foundation.log),
+                                                      ("sin", Foundation.sin), ("cos", Foundation.cos), ("tanh", Foundation.tanh),
+                                                      ("floor", Foundation.floor), ("ceil", Foundation.ceil)]
+        for (name, f) in math {
+            interp.define(name) { args in .double(f(try number(try args.bind(["_ x"])["x"]!, args))) }
+        }
+        interp.define("pow") { args in
+            let p = try args.bind(["_ x", "_ y"])
+            return .double(Foundation.pow(try number(p["x"]!, args), try number(p["y"]!, args)))
+        }
+        interp.define("pi", .double(Double.pi))
+        interp.define("stride") { args in
+            let from = try number(args["from"] ?? .nil, args), by = try number(args["by"] ?? .nil, args)
+            let through = args["through"], to = args["to"]
+            guard by != 0, (through == nil) != (to == nil) else {
+                throw args.error("use stride(from:to:by:) or stride(from:through:by:) with a nonzero step")
+            }
+            let end = try number((through ?? to)!, args)
+            let allInts = [args["from"], args["by"], through ?? to].allSatisfy { if case .int? = $0 { return true } else { return false } }
+            var items: [Value] = []
+            var x = from, i = 0.0
+            while by > 0 ? (through != nil ? x <= end : x < end) : (through != nil ? x >= end : x > end) {
+                items.append(allInts ? .int(Int(x)) : .double(x))
+                i += 1
+                x = from + i * by
+                if items.count > 10_000_000 { throw args.error("stride produces too many values") }
+            }
+            return .array(items)
+        }
+        interp.define("zip") { args in
+            let p = try args.bind(["_ a", "_ b"])
+            guard case .array(let a) = p["a"]!, case .array(let b) = p["b"]! else { throw args.error("zip expects two arrays") }
+            return .array(zip(a, b).map { .tuple([$0, $1]) })
+        }
+        interp.define("type") { args in .string(try args.bind(["of"])["of"]!.typeName) }
+    }
+
+    static func number(_ v: Value, _ args: Arguments) throws -> Double {
+        guard let d = v.asNumber else { throw args.error("\(args.callee) expects a number, not \(v.typeName)") }
+        return d
+    }
+
+    static func string(_ v: Value, _ args: Arguments) throws -> String {
+        guard case .string(let s) = v else { throw args.error("\(args.callee) expects a String, not \(v.typeName)") }
+        return s
+    }
+
+    /// printf-style formatting of Ints and Doubles: `String(format: "%.4f", x)`.
+    static func format(_ format: String, _ values: [Value], _ args: Arguments) throws -> String {
+        var out = ""
+        var rest = Substring(format)
+        var index = 0
+        while let percent = rest.firstIndex(of: "%") {
+            out += rest[..<percent]
+            rest = rest[rest.index(after: percent)...]
+            if rest.first == "%" { out += "%"; rest = rest.dropFirst(); continue }
+            guard let end = rest.firstIndex(where: { "dfegsxi".contains($0) }) else {
+                throw args.error("invalid format string '\(format)'")
+            }
+            let spec = "%" + rest[...end]
+            rest = rest[rest.index(after: end)...]
+            guard index < values.count else { throw args.error("format string '\(format)' needs more arguments") }
+            let v = values[index]
+            index += 1
+            switch spec.last! {
+            case "d", "i", "x":
+                guard case .int(let i) = v else { throw args.error("'\(spec)' expects an Int, not \(v.typeName)") }
+                out += String(format: spec, i)
+            case "s": out += v.printed
+            default:
+                guard let d = v.asNumber else { throw args.error("'\(spec)' expects a number, not \(v.typeName)") }
+                out += String(format: spec, d)
+            }
+        }
+        guard index == values.count else { throw args.error("format string '\(format)' has more arguments than conversions") }
+        return out + rest
+    }
+
+    static func mutateArray(_ items: inout [Value], _ name: String, _ args: Arguments) throws -> Value {
+        switch name {
+        case "append":
+            if let c = args["contentsOf"] {
+                guard case .array(let more) = c else { throw args.error("append(contentsOf:) expects an array") }
+                items += more
+            } else {
+                items.append(try args.bind(["_ element"])["element"]!)
+            }
+            return .nil
+        case "insert":
+            let p = try args.bind(["_ element", "at"])
+            guard case .int(let i) = p["at"]!, i >= 0, i <= items.count else { throw args.error("insert: index out of range") }
+            items.insert(p["element"]!, at: i)
+            return .nil
+        case "remove":
+            guard case .int(let i) = try args.bind(["at"])["at"]!, i >= 0, i < items.count else { throw args.error("remove: index out of range") }
+            return items.remove(at: i)
+        case "removeLast", "removeFirst":
+            _ = try args.bind([])
+            guard !items.isEmpty else { throw args.error("\(name) on an empty array") }
+            return name == "removeLast" ? items.removeLast() : items.removeFirst()
+        case "removeAll":
+            _ = try args.bind([])
+            items.removeAll()
+            return .nil
+        case "reverse":
+            items.reverse()
+            return .nil
+        case "sort":
+            items = try sorted(items, args)
+            return .nil
+        default:
+            throw args.error("arrays have no method '\(name)'")
+        }
+    }
+
+    static func sorted(_ items: [Value], _ args: Arguments) throws -> [Value] {
+        let numbers = items.compactMap(\.asNumber)
+        if numbers.count == items.count {
+            return zip(items, numbers).sorted { $0.1 < $1.1 }.map(\.0)
+        }
+        let strings = items.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
+        guard strings.count == items.count else { throw args.error("sort needs an array of numbers or of strings") }
+        return strings.sorted().map(Value.string)
+    }
+
+    static func member(_ base: Value, _ name: String, interpreter: Interpreter, at range: SourceRange) throws -> Value? {
+        func method(_ body: @escaping (Arguments) throws -> Value) -> Value { .function(Function(name, body)) }
+        switch base {
+        case .array(let items):
+            switch name {
+            case "count": return .int(items.count)
+            case "isEmpty": return .bool(items.isEmpty)
+            case "first": return items.first ?? .nil
+            case "last": return items.last ?? .nil
+            case "indices": return .range(lower: 0, upper: items.count, closed: false)
+            case "enumerated": return method { _ in .array(items.enumerated().map { .tuple([.int($0.offset), $0.element]) }) }
+            case "reversed": return method { _ in .array(items.reversed()) }
+            case "sorted": return method { args in .array(try sorted(items, args)) }
+            case "contains": return method { args in
+                let x = try args.bind(["_ element"])["element"]!
+                return .bool(items.contains { Interpreter.equal($0, x) })
+            }
+            case "joined": return method { args in
+                let sep = try args.bind(["separator="])["separator"].map { try string($0, args) } ?? ""
+                return .string(items.map(\.printed).joined(separator: sep))
+            }
+            case "map", "filter", "forEach":
+                return method { [unowned interpreter] args in
+                    let f = try args.bind(["_ transform"])["transform"]!
+                    var out: [Value] = []
+                    for item in items {
+                        let r = try interpreter.call(f, Arguments([.init(label: nil, value: item, range: args.range)], range: args.range, callee: name))
+                        switch name {
+                        case "map": out.append(r)
+                        case "filter":
+                            guard case .bool(let keep) = r else { throw args.error("filter's closure must return a Bool") }
+                            if keep { out.append(item) }
+                        default: break
+                        }
+                    }
+                    return name == "forEach" ? .nil : .array(out)
+                }
+            case "reduce":
+                return method { [unowned interpreter] args in
+                    let p = try args.bind(["_ initial", "_ combine"])
+                    var acc = p["initial"]!
+                    for item in items {
+                        acc = try interpreter.call(p["combine"]!, Arguments([.init(label: nil, value: acc, range: args.range),
+                                                                             .init(label: nil, value: item, range: args.range)],
+                                                                            range: args.range, callee: name))
+                    }
+                    return acc
+                }
+            default: return nil
+            }
+        case .tuple(let items):
+            if let i = Int(name) {
+                guard i < items.count else { throw Diagnostic("tuple has no element \(i)", at: range) }
+                return items[i]
+            }
+            if name == "count" { return .int(items.count) }
+            return nil
+        case .string(let s):
+            switch name {
+            case "count": return .int(s.count)
+            case "isEmpty": return .bool(s.isEmpty)
+            case "uppercased": return method { _ in .string(s.uppercased()) }
+            case "lowercased": return method { _ in .string(s.lowercased()) }
+            case "hasPrefix": return method { args in .bool(s.hasPrefix(try string(try args.bind(["_ prefix"])["prefix"]!, args))) }
+            case "hasSuffix": return method { args in .bool(s.hasSuffix(try string(try args.bind(["_ suffix"])["suffix"]!, args))) }
+            default: return nil
+            }
+        case .range(let lo, let hi, let closed):
+            guard let lo, let hi else { return nil }
+            let count = Swift.max(0, (closed ? hi + 1 : hi) - lo)
+            switch name {
+            case "count": return .int(count)
+            case "lowerBound": return .int(lo)
+            case "upperBound": return .int(hi)
+            case "map", "filter", "forEach", "reversed", "contains":
+                return try member(.array((0..<count).map { .int(lo + $0) }), name, interpreter: interpreter, at: range)
+            default: return nil
+            }
+        case .int(let i):
+            switch name {
+            case "isMultiple": return method { args in
+                guard case .int(let d) = try args.bind(["of"])["of"]!, d != 0 else { throw args.error("isMultiple(of:) expects a nonzero Int") }
+                return .bool(i % d == 0)
+            }
+            default: return nil
+            }
+        case .double(let d):
+            switch name {
+            case "rounded": return method { _ in .double(d.rounded()) }
+            case "isNaN": return .bool(d.isNaN)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+}

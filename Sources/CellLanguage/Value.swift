@@ -1,0 +1,266 @@
+import Foundation
+
+/// A runtime value. The language knows numbers, strings, arrays, tuples, ranges, functions and
+/// class instances; everything else (tensors, modules, optimizers, …) is a `HostObject` the
+/// embedding program supplies.
+public enum Value {
+    case `nil`
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([Value])
+    case tuple([Value])
+    case range(lower: Int?, upper: Int?, closed: Bool)
+    case function(Function)
+    case `class`(ClassValue)
+    case instance(Instance)
+    case object(HostObject)
+
+    /// The name used in messages and type checks.
+    public var typeName: String {
+        switch self {
+        case .nil: return "nil"
+        case .bool: return "Bool"
+        case .int: return "Int"
+        case .double: return "Double"
+        case .string: return "String"
+        case .array: return "Array"
+        case .tuple: return "Tuple"
+        case .range: return "Range"
+        case .function: return "Function"
+        case .class(let c): return "\(c.name).Type"
+        case .instance(let i): return i.cls.name
+        case .object(let o): return o.typeName
+        }
+    }
+
+    /// The text `print` writes: strings bare, everything else as displayed.
+    public var printed: String {
+        if case .string(let s) = self { return s }
+        return displayed
+    }
+
+    /// The text shown for a cell's last expression (strings quoted, like a REPL).
+    public var displayed: String {
+        switch self {
+        case .nil: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return Value.format(d)
+        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .array(let items): return "[" + items.map(\.displayed).joined(separator: ", ") + "]"
+        case .tuple(let items): return "(" + items.map(\.displayed).joined(separator: ", ") + ")"
+        case .range(let lo, let hi, let closed):
+            return (lo.map(String.init) ?? "") + (closed ? "..." : "..<") + (hi.map(String.init) ?? "")
+        case .function(let f): return "<function \(f.name)>"
+        case .class(let c): return "<class \(c.name)>"
+        case .instance(let i): return i.base?.displayText ?? "<\(i.cls.name) instance>"
+        case .object(let o): return o.displayText
+        }
+    }
+
+    /// Shortest text that reads back as the same Double ("0.1", "2.0", "1e-05" → "1e-05").
+    public static func format(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        return d.description
+    }
+
+    /// Truthiness for conditions: only Bool values are allowed, as in Swift.
+    var asNumber: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+}
+
+/// Something callable: a user function (with its closure scope) or a host function.
+public final class Function {
+    public enum Body {
+        case user(FunctionDecl, Scope)
+        case closure(params: [String], body: [Stmt], Scope)
+        case host((Arguments) throws -> Value)
+    }
+
+    public let name: String
+    let body: Body
+    /// For methods: the instance `self` refers to.
+    let boundSelf: Instance?
+
+    init(name: String, body: Body, boundSelf: Instance? = nil) {
+        self.name = name
+        self.body = body
+        self.boundSelf = boundSelf
+    }
+
+    /// A function implemented by the host.
+    public init(_ name: String, _ body: @escaping (Arguments) throws -> Value) {
+        self.name = name
+        self.body = .host(body)
+        self.boundSelf = nil
+    }
+}
+
+/// Arguments of a call, positional and labelled, with the source range of each.
+public struct Arguments {
+    public struct Item {
+        public var label: String?
+        public var value: Value
+        public var range: SourceRange
+    }
+
+    public var items: [Item]
+    /// The range of the whole call, for errors about the call itself.
+    public var range: SourceRange
+    public let callee: String
+
+    public init(_ items: [Item], range: SourceRange, callee: String) {
+        self.items = items
+        self.range = range
+        self.callee = callee
+    }
+
+    public var positional: [Item] { items.filter { $0.label == nil } }
+    public var count: Int { items.count }
+
+    public subscript(label: String) -> Value? { items.first { $0.label == label }?.value }
+
+    /// An error pointing at the call (or at one argument).
+    public func error(_ message: String, at item: Item? = nil) -> Diagnostic {
+        Diagnostic(message, at: item?.range ?? range)
+    }
+
+    /// Binds arguments to a signature such as `["_ input", "lr", "momentum=", "_ size..."]`:
+    /// `_ name` is positional, `name` is labelled, a trailing `=` marks it optional, and a trailing
+    /// `...` collects the remaining positional arguments into an array. Unknown labels, missing
+    /// arguments and extra arguments are errors naming the callee.
+    public func bind(_ signature: [String]) throws -> [String: Value] {
+        var result: [String: Value] = [:]
+        var positionalItems = positional[...]
+        for var spec in signature {
+            let optional = spec.hasSuffix("=")
+            if optional { spec.removeLast() }
+            if spec.hasSuffix("...") {
+                let name = String(spec.dropFirst(2).dropLast(3))
+                result[name] = .array(positionalItems.map(\.value))
+                positionalItems = []
+                continue
+            }
+            if spec.hasPrefix("_ ") {
+                let name = String(spec.dropFirst(2))
+                if let item = positionalItems.first {
+                    result[name] = item.value
+                    positionalItems = positionalItems.dropFirst()
+                } else if let v = self[name] {
+                    result[name] = v
+                } else if !optional {
+                    throw error("missing argument '\(name)' in call to \(callee)")
+                }
+            } else if let v = self[spec] {
+                result[spec] = v
+            } else if !optional {
+                throw error("missing argument for parameter '\(spec):' in call to \(callee)")
+            }
+        }
+        let names = Set(signature.map { s -> String in
+            var s = s
+            if s.hasSuffix("=") { s.removeLast() }
+            if s.hasSuffix("...") { s.removeLast(3) }
+            return s.hasPrefix("_ ") ? String(s.dropFirst(2)) : s
+        })
+        for item in items where item.label != nil && !names.contains(item.label!) {
+            throw error("\(callee) has no parameter '\(item.label!):'", at: item)
+        }
+        if let extra = positionalItems.first {
+            throw error("extra argument in call to \(callee)", at: extra)
+        }
+        return result
+    }
+}
+
+/// A class declared in a cell.
+public final class ClassValue {
+    public let name: String
+    let decl: ClassDecl
+    let superclass: Value?
+    let scope: Scope
+    var methods: [String: FunctionDecl] = [:]
+
+    init(name: String, decl: ClassDecl, superclass: Value?, scope: Scope) {
+        self.name = name
+        self.decl = decl
+        self.superclass = superclass
+        self.scope = scope
+        for member in decl.members {
+            if case .function(let f) = member.kind { methods[f.name] = f }
+        }
+    }
+
+    func method(_ name: String) -> FunctionDecl? {
+        if let m = methods[name] { return m }
+        if case .class(let parent) = superclass { return parent.method(name) }
+        return nil
+    }
+}
+
+/// An instance of a cell-declared class. When the class derives from a host class (such as
+/// `Module`), `base` is the host object that stands for it in the engine.
+public final class Instance {
+    public let cls: ClassValue
+    public internal(set) var fields: [(name: String, value: Value, mutable: Bool)] = []
+    public internal(set) var base: HostObject?
+
+    init(cls: ClassValue) { self.cls = cls }
+
+    public func field(_ name: String) -> Value? { fields.first { $0.name == name }?.value }
+}
+
+/// What a host program implements for its own types. Every requirement has a default that
+/// reports the operation as unsupported, so a host type implements only what it offers.
+public protocol HostObject: AnyObject {
+    var typeName: String { get }
+    /// Text for `print` and for display of a cell's last expression.
+    var displayText: String { get }
+    /// A property or a method (return a `.function` bound to self).
+    func member(_ name: String) throws -> Value?
+    func setMember(_ name: String, _ value: Value) throws -> Bool
+    /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
+    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
+    func prefix(_ op: String) throws -> Value?
+    func subscriptGet(_ args: Arguments) throws -> Value
+    func subscriptSet(_ args: Arguments, _ value: Value) throws
+    /// Calling the object itself (`net(x)`).
+    func call(_ args: Arguments) throws -> Value
+    /// Values for `for … in`; nil when the object is not iterable.
+    func makeIterator() throws -> (() throws -> Value?)?
+    /// For host classes that a cell class may derive from: the object standing for `instance`.
+    func makeBase(for instance: Instance, interpreter: Interpreter) throws -> HostObject?
+    /// Told whenever a field of the instance it stands for is set.
+    func fieldDidChange(_ name: String, _ value: Value) throws
+    /// Whether `value` counts as an instance of the type this object names (for annotations).
+    func isType(of value: Value) -> Bool?
+}
+
+public extension HostObject {
+    var displayText: String { "<\(typeName)>" }
+    func member(_ name: String) throws -> Value? { nil }
+    func setMember(_ name: String, _ value: Value) throws -> Bool { false }
+    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
+    func prefix(_ op: String) throws -> Value? { nil }
+    func subscriptGet(_ args: Arguments) throws -> Value {
+        throw args.error("value of type '\(typeName)' has no subscripts")
+    }
+    func subscriptSet(_ args: Arguments, _ value: Value) throws {
+        throw args.error("cannot assign through a subscript of '\(typeName)'")
+    }
+    func call(_ args: Arguments) throws -> Value {
+        throw args.error("cannot call value of type '\(typeName)'")
+    }
+    func makeIterator() throws -> (() throws -> Value?)? { nil }
+    func makeBase(for instance: Instance, interpreter: Interpreter) throws -> HostObject? { nil }
+    func fieldDidChange(_ name: String, _ value: Value) throws {}
+    func isType(of value: Value) -> Bool? { nil }
+}

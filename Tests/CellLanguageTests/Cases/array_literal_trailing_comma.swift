@@ -1,0 +1,5 @@
+let xs = [
+    1,
+    2,
+]
+print(xs)   // expect: [1, 2]

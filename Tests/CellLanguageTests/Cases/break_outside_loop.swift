@@ -1,0 +1,2 @@
+print("before")   // expect: before
+break   // expect error: 'break' and 'continue' are only allowed inside a loop

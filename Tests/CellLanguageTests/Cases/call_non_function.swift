@@ -1,0 +1,2 @@
+let x = 3
+x(1)   // expect error: cannot call value of non-function type 'Int'

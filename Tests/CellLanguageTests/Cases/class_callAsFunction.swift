@@ -1,0 +1,5 @@
+class Doubler {
+    func callAsFunction(_ x: Int) -> Int { return 2 * x }
+}
+let d = Doubler()
+print(d(21))   // expect: 42

@@ -1,0 +1,2 @@
+func apply(_ f: Function, _ x: Int) -> Int { return f(x) }
+print(apply({ y in y * y }, 5))   // expect: 25

@@ -1,0 +1,2 @@
+let a = 20
+a * 2   // expect: 40

@@ -1,0 +1,1 @@
+"hi"   // expect: "hi"

@@ -1,0 +1,2 @@
+let xs = [Int]()
+xs   // expect: []

@@ -1,0 +1,3 @@
+for name in ["a", "b"] { print(name) }
+// expect: a
+// expect: b

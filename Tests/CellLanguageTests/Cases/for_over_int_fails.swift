@@ -1,0 +1,2 @@
+for i in 5 {   // expect error: cannot iterate over a value of type Int
+}

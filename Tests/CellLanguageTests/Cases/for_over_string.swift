@@ -1,0 +1,2 @@
+for ch in "abc" { print(ch, terminator: "-") }
+print("")   // expect: a-b-c-

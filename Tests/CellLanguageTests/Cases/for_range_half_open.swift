@@ -1,0 +1,3 @@
+var s = 0
+for i in 0..<5 { s += i }
+print(s)   // expect: 10

@@ -1,0 +1,5 @@
+var count = 0
+func bump() { count += 1 }
+bump()
+bump()
+print(count)   // expect: 2

@@ -1,0 +1,4 @@
+func shout(_ s: String) {
+    print(s + "!")
+}
+shout("hey")   // expect: hey!

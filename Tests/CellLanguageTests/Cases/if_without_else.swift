@@ -1,0 +1,2 @@
+if 2 > 3 { print("no") }
+print("done")   // expect: done

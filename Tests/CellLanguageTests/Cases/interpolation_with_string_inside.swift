@@ -1,0 +1,2 @@
+let s = "x"
+print("[\(s + "y")]")  // expect: [xy]

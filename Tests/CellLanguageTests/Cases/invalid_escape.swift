@@ -1,0 +1,1 @@
+let s = "a\qb"   // expect error: invalid escape sequence '\q' in string literal

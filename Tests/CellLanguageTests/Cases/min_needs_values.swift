@@ -1,0 +1,1 @@
+print(min())   // expect error: min needs at least one value

@@ -1,0 +1,4 @@
+let total = 1 +
+    2 +
+    3
+print(total)   // expect: 6

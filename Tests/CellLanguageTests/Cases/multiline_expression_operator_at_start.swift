@@ -1,0 +1,3 @@
+let total = 10
+    - 4
+print(total)   // expect: 6

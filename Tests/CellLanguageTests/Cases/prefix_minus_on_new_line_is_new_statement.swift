@@ -1,0 +1,3 @@
+var a = 1
+-a
+print(a)   // expect: 1

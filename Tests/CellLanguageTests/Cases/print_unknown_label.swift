@@ -1,0 +1,1 @@
+print(1, sep: ",")   // expect error: print has no parameter 'sep:'

@@ -1,0 +1,1 @@
+print("a\tb\\c\"d\"")  // expect: a	b\c"d"

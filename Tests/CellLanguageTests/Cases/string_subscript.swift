@@ -1,0 +1,1 @@
+print("abc"[1])   // expect: b

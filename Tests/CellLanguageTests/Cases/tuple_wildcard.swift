@@ -1,0 +1,2 @@
+let (_, y) = (1, 2)
+print(y)   // expect: 2

@@ -1,0 +1,2 @@
+var n: Int = 1
+n = "two"   // expect error: cannot convert value of type String to Int
