@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries from Debian packages (installed by `make setup`).
@@ -28,17 +29,22 @@ let package = Package(
         // The notebook cell language: lexer, parser, interpreter, diagnostics. Knows no tensors.
         .target(name: "CellLanguage"),
 
+        // Notebooks: the Markdown reader, the engine's bindings for cells, the runner, the HTML
+        // report and the regeneration check.
+        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "CCmark", "Yams"]),
+
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "TensorEngine",
+                "TensorEngine", "CellLanguage", "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

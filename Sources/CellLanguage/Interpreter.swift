@@ -8,6 +8,8 @@ public final class Interpreter {
     public var output: (String) -> Void = { Swift.print($0, terminator: "") }
     /// Called at every loop iteration and function call: throw to stop a runaway cell.
     public var checkpoint: () throws -> Void = {}
+    /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
+    public var loopProgress: ((Int, Int) -> Void)?
     var depth = 0
     static let maxDepth = 400
 
@@ -97,8 +99,14 @@ public final class Interpreter {
         case .for(let pattern, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr, scope)
             let next = try iterator(sequence, at: sequenceExpr.range)
+            let total = scope === globals ? Interpreter.count(sequence) : nil
+            let report = total.flatMap { $0 >= 1000 ? loopProgress : nil }
+            var done = 0
+            defer { if let report, let total { report(total, total) } }
             while let item = try next() {
                 try checkpoint()
+                if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
+                done += 1
                 let inner = Scope(parent: scope)
                 try bind(pattern, item, inner, mutable: false, type: nil, at: sequenceExpr.range)
                 let flow = try executeBlock(body, inner)
@@ -128,6 +136,14 @@ public final class Interpreter {
             scope.define(decl.name, .class(ClassValue(name: decl.name, decl: decl, superclass: superclass, scope: scope)), mutable: false)
         }
         return .normal
+    }
+
+    static func count(_ sequence: Value) -> Int? {
+        switch sequence {
+        case .range(let lo?, let hi?, let closed): return (closed ? hi + 1 : hi) - lo
+        case .array(let items): return items.count
+        default: return nil
+        }
     }
 
     func truth(_ e: Expr, _ scope: Scope) throws -> Bool {

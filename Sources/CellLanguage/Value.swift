@@ -110,6 +110,11 @@ public struct Arguments {
         public var label: String?
         public var value: Value
         public var range: SourceRange
+        public init(label: String?, value: Value, range: SourceRange) {
+            self.label = label
+            self.value = value
+            self.range = range
+        }
     }
 
     public var items: [Item]

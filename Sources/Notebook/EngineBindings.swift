@@ -1,0 +1,424 @@
+import CellLanguage
+import Foundation
+import TensorEngine
+
+/// The tensor engine as cells see it: tensors, modules, losses, optimizers and both generators,
+/// under the names a PyTorch or Swift user guesses first.
+final class EngineBindings {
+    unowned let interpreter: Interpreter
+    let torch: TorchGenerator
+    let numpy: NumpyRandomState
+
+    init(interpreter: Interpreter, torch: TorchGenerator, numpy: NumpyRandomState) {
+        self.interpreter = interpreter
+        self.torch = torch
+        self.numpy = numpy
+    }
+
+    // MARK: - Conversions between cell values and engine values
+
+    func wrap(_ t: Tensor) -> Value { .object(TensorObject(t, self)) }
+    func wrap(_ m: Module) -> Value {
+        if let s = m as? ScriptModule, let inst = s.instance { return .instance(inst) }
+        return .object(ModuleObject(m, self))
+    }
+
+    /// A tensor from a tensor value, a number, or a (nested) array of numbers.
+    func tensor(_ v: Value, _ args: Arguments, dtype: DType? = nil) throws -> Tensor {
+        switch v {
+        case .object(let o as TensorObject): return o.tensor
+        case .int(let i): return Tensor(scalar: Double(i), dtype: dtype ?? .int64)
+        case .double(let d): return Tensor(scalar: d, dtype: dtype ?? .float32)
+        case .bool(let b): return Tensor(scalar: b ? 1 : 0, dtype: dtype ?? .bool)
+        case .array:
+            var shape: [Int] = []
+            var flat: [Double] = []
+            var allInts = true
+            func walk(_ x: Value, _ depth: Int) throws {
+                switch x {
+                case .array(let items):
+                    if depth == shape.count { shape.append(items.count) }
+                    else if shape[depth] != items.count {
+                        throw args.error("tensor: rows have different lengths (\(shape[depth]) and \(items.count)) at depth \(depth)")
+                    }
+                    for item in items { try walk(item, depth + 1) }
+                case .int(let i):
+                    guard depth == shape.count else { throw args.error("tensor: mixed nesting depths in the array") }
+                    flat.append(Double(i))
+                case .double(let d):
+                    guard depth == shape.count else { throw args.error("tensor: mixed nesting depths in the array") }
+                    allInts = false
+                    flat.append(d)
+                case .object(let o as TensorObject) where o.tensor.count == 1:
+                    allInts = allInts && !o.tensor.dtype.isFloatingPoint
+                    flat.append(try o.tensor.item())
+                default:
+                    throw args.error("tensor: expected numbers, found \(x.typeName)")
+                }
+            }
+            try walk(v, 0)
+            return try Tensor(flat, shape: shape, dtype: dtype ?? (allInts && !flat.isEmpty ? .int64 : .float32))
+        default:
+            throw args.error("expected a Tensor, a number or an array of numbers, not \(v.typeName)")
+        }
+    }
+
+    func module(_ v: Value, _ args: Arguments) throws -> Module {
+        switch v {
+        case .object(let o as ModuleObject): return o.module
+        case .instance(let inst):
+            if let base = inst.base as? ScriptModuleBase { return base.module }
+        default: break
+        }
+        throw args.error("expected a Module, not \(v.typeName)")
+    }
+
+    func int(_ v: Value?, _ args: Arguments, _ what: String) throws -> Int {
+        guard case .int(let i)? = v else { throw args.error("\(args.callee): '\(what)' must be an Int, not \(v?.typeName ?? "missing")") }
+        return i
+    }
+
+    func double(_ v: Value?, _ args: Arguments, _ what: String) throws -> Double {
+        switch v {
+        case .int(let i)?: return Double(i)
+        case .double(let d)?: return d
+        case .object(let o as TensorObject)? where o.tensor.count == 1: return try o.tensor.item()
+        default: throw args.error("\(args.callee): '\(what)' must be a number, not \(v?.typeName ?? "missing")")
+        }
+    }
+
+    func bool(_ v: Value?, _ args: Arguments, _ what: String) throws -> Bool {
+        guard case .bool(let b)? = v else { throw args.error("\(args.callee): '\(what)' must be a Bool, not \(v?.typeName ?? "missing")") }
+        return b
+    }
+
+    /// A shape given as `2, 3`, as `[2, 3]` or as a tuple.
+    func shape(_ values: [Value], _ args: Arguments) throws -> [Int] {
+        var items = values
+        if items.count == 1 {
+            switch items[0] {
+            case .array(let xs), .tuple(let xs): items = xs
+            default: break
+            }
+        }
+        return try items.map { v in
+            guard case .int(let i) = v, i >= 0 else { throw args.error("\(args.callee): a shape is made of non-negative Ints, got \(v.displayed)") }
+            return i
+        }
+    }
+
+    func dtype(_ v: Value?, _ args: Arguments) throws -> DType? {
+        guard let v else { return nil }
+        guard case .string(let s) = v, let d = DType(rawValue: s.replacingOccurrences(of: "torch.", with: "")) else {
+            throw args.error("dtype must be one of \"float32\", \"float64\", \"int64\", \"bool\"")
+        }
+        return d
+    }
+
+    func reduction(_ v: Value?, _ args: Arguments) throws -> Reduction {
+        guard let v else { return .mean }
+        guard case .string(let s) = v, let r = Reduction(rawValue: s) else {
+            throw args.error("reduction must be \"mean\", \"sum\" or \"none\"")
+        }
+        return r
+    }
+
+    func tensors(_ v: Value, _ args: Arguments) throws -> [Tensor] {
+        guard case .array(let items) = v else { throw args.error("\(args.callee) expects an array of tensors") }
+        return try items.map { try tensor($0, args) }
+    }
+
+    func call(_ f: Value, _ values: [Value], _ args: Arguments) throws -> Value {
+        try interpreter.call(f, Arguments(values.map { .init(label: nil, value: $0, range: args.range) }, range: args.range, callee: "closure"))
+    }
+
+    // MARK: - Globals
+
+    func install() {
+        let i = interpreter
+        // Types (also usable in annotations).
+        i.define("Tensor", .object(TypeObject("Tensor", self) { args in
+            try self.wrap(self.tensor(try args.bind(["_ data", "dtype="])["data"]!, args, dtype: try self.dtype(args["dtype"], args)))
+        } isType: { if case .object(let o) = $0 { return o is TensorObject } else { return false } }))
+        i.define("Module", .object(ModuleClass(self)))
+
+        // Creation.
+        i.define("tensor") { args in
+            let p = try args.bind(["_ data", "dtype=", "requiresGrad="])
+            let t = try self.tensor(p["data"]!, args, dtype: try self.dtype(p["dtype"], args))
+            let out = t.dtype == .float32 || t.dtype == .float64 || t.dtype == .int64 || t.dtype == .bool ? t.contiguousCopyPublic() : t
+            if let rg = p["requiresGrad"] { try out.requiringGrad(try self.bool(rg, args, "requiresGrad")) }
+            return self.wrap(out)
+        }
+        i.define("Parameter") { args in
+            let t = try self.tensor(try args.bind(["_ data"])["data"]!, args).detach()
+            try t.requiringGrad()
+            t.isParameter = true
+            return self.wrap(t)
+        }
+        for (name, fill) in [("zeros", 0.0), ("ones", 1.0)] {
+            i.define(name) { args in
+                let p = try args.bind(["_ shape...", "dtype="])
+                guard case .array(let dims) = p["shape"]! else { return .nil }
+                return self.wrap(try Tensor.full(try self.shape(dims, args), fill, dtype: try self.dtype(p["dtype"], args) ?? .float32))
+            }
+        }
+        i.define("full") { args in
+            let p = try args.bind(["_ shape", "_ value", "dtype="])
+            return self.wrap(try Tensor.full(try self.shape([p["shape"]!], args), try self.double(p["value"], args, "value"),
+                                             dtype: try self.dtype(p["dtype"], args) ?? .float32))
+        }
+        i.define("arange") { args in
+            let p = try args.bind(["_ a", "_ b=", "step="])
+            let a = try self.double(p["a"], args, "start")
+            let (start, end) = p["b"] == nil ? (0, a) : (a, try self.double(p["b"], args, "end"))
+            return self.wrap(try Tensor.arange(start, end, step: try p["step"].map { try self.double($0, args, "step") } ?? 1))
+        }
+        i.define("linspace") { args in
+            let p = try args.bind(["_ start", "_ end", "_ count", "dtype="])
+            return self.wrap(try Tensor.linspace(try self.double(p["start"], args, "start"), try self.double(p["end"], args, "end"),
+                                                 count: try self.int(p["count"], args, "count"), dtype: try self.dtype(p["dtype"], args) ?? .float32))
+        }
+        // The torch-compatible generator.
+        i.define("manualSeed") { args in
+            let s = try self.int(try args.bind(["_ seed"])["seed"], args, "seed")
+            guard s >= 0 else { throw args.error("manualSeed: the seed must be non-negative") }
+            self.torch.manualSeed(UInt64(s))
+            return .nil
+        }
+        for (name, normal) in [("rand", false), ("randn", true)] {
+            i.define(name) { args in
+                let p = try args.bind(["_ shape...", "dtype="])
+                guard case .array(let dims) = p["shape"]! else { return .nil }
+                let shape = try self.shape(dims, args), dt = try self.dtype(p["dtype"], args) ?? .float32
+                return self.wrap(normal ? try Tensor.randn(shape, dtype: dt, generator: self.torch) : try Tensor.rand(shape, dtype: dt, generator: self.torch))
+            }
+        }
+        i.define("randint") { args in
+            let p = try args.bind(["_ low", "_ high", "_ shape"])
+            return self.wrap(try Tensor.randint(try self.int(p["low"], args, "low"), try self.int(p["high"], args, "high"),
+                                                try self.shape([p["shape"]!], args), generator: self.torch))
+        }
+        i.define("randperm") { args in
+            self.wrap(try Tensor.randperm(try self.int(try args.bind(["_ n"])["n"], args, "n"), generator: self.torch))
+        }
+        // Functions of tensors.
+        i.define("cat") { args in
+            let p = try args.bind(["_ tensors", "dim="])
+            return self.wrap(try Tensor.cat(try self.tensors(p["tensors"]!, args), dim: try p["dim"].map { try self.int($0, args, "dim") } ?? 0))
+        }
+        i.define("stack") { args in
+            let p = try args.bind(["_ tensors", "dim="])
+            return self.wrap(try Tensor.stack(try self.tensors(p["tensors"]!, args), dim: try p["dim"].map { try self.int($0, args, "dim") } ?? 0))
+        }
+        i.define("matmul") { args in
+            let p = try args.bind(["_ a", "_ b"])
+            return self.wrap(try self.tensor(p["a"]!, args).matmul(try self.tensor(p["b"]!, args)))
+        }
+        // On tensors these are the engine's ops; on numbers, the language's own math functions.
+        for name in ["relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs"] {
+            let numeric = i.globals.value(of: name)
+            i.define(name) { args in
+                let x = try args.bind(["_ x"])["x"]!
+                if case .object(let o as TensorObject) = x { return try o.method(name, Arguments([], range: args.range, callee: name)) }
+                if let numeric { return try self.interpreter.call(numeric, args) }
+                return try TensorObject(try self.tensor(x, args), self).method(name, Arguments([], range: args.range, callee: name))
+            }
+        }
+        for name in ["softmax", "logSoftmax"] {
+            i.define(name) { args in
+                let p = try args.bind(["_ x", "dim"])
+                let x = try self.tensor(p["x"]!, args), d = try self.int(p["dim"], args, "dim")
+                return self.wrap(name == "softmax" ? try x.softmax(dim: d) : try x.logSoftmax(dim: d))
+            }
+        }
+        i.define("noGrad") { args in
+            let f = try args.bind(["_ body"])["body"]!
+            return try noGrad { try self.call(f, [], args) }
+        }
+
+        // Layers, losses, optimizers.
+        i.define("Linear") { args in
+            let p = try args.bind(["_ inFeatures", "_ outFeatures", "bias="])
+            return self.wrap(try Linear(try self.int(p["inFeatures"], args, "inFeatures"), try self.int(p["outFeatures"], args, "outFeatures"),
+                                        bias: try p["bias"].map { try self.bool($0, args, "bias") } ?? true, generator: self.torch))
+        }
+        i.define("Sequential") { args in
+            let p = try args.bind(["_ layers..."])
+            guard case .array(var layers) = p["layers"]! else { return .nil }
+            if layers.count == 1, case .array(let xs) = layers[0] { layers = xs }
+            return self.wrap(Sequential(try layers.map { try self.module($0, args) }))
+        }
+        let simple: [(String, () -> Module)] = [("ReLU", { ReLU() }), ("Sigmoid", { Sigmoid() }), ("Tanh", { Tanh() })]
+        for (name, make) in simple {
+            i.define(name) { args in _ = try args.bind([]); return self.wrap(make()) }
+        }
+        i.define("Softmax") { args in self.wrap(Softmax(dim: try self.int(try args.bind(["dim"])["dim"], args, "dim"))) }
+        i.define("LogSoftmax") { args in self.wrap(LogSoftmax(dim: try self.int(try args.bind(["dim"])["dim"], args, "dim"))) }
+        i.define("Flatten") { args in
+            let p = try args.bind(["startDim=", "endDim="])
+            return self.wrap(Flatten(startDim: try p["startDim"].map { try self.int($0, args, "startDim") } ?? 1,
+                                     endDim: try p["endDim"].map { try self.int($0, args, "endDim") } ?? -1))
+        }
+        let losses: [(String, (Reduction) -> Module)] = [("MSELoss", { MSELoss(reduction: $0) }), ("CrossEntropyLoss", { CrossEntropyLoss(reduction: $0) }),
+                                                         ("NLLLoss", { NLLLoss(reduction: $0) }), ("BCELoss", { BCELoss(reduction: $0) })]
+        for (name, make) in losses {
+            i.define(name) { args in self.wrap(make(try self.reduction(try args.bind(["reduction="])["reduction"], args))) }
+        }
+        i.define("SGD") { args in
+            let p = try args.bind(["_ parameters", "lr", "momentum=", "dampening=", "weightDecay=", "nesterov="])
+            let params = try self.tensors(p["parameters"]!, args)
+            func num(_ k: String) throws -> Double { try p[k].map { try self.double($0, args, k) } ?? 0 }
+            let sgd = try SGD(params, lr: try self.double(p["lr"], args, "lr"), momentum: try num("momentum"), dampening: try num("dampening"),
+                              weightDecay: try num("weightDecay"), nesterov: try p["nesterov"].map { try self.bool($0, args, "nesterov") } ?? false)
+            return .object(OptimizerObject(sgd, self))
+        }
+        // Initialisers, in place.
+        let inits: [(String, (Tensor, [String: Value], Arguments) throws -> Void)] = [
+            ("kaimingUniform_", { t, p, a in try Init.kaimingUniform_(t, a: try p["a"].map { try self.double($0, a, "a") } ?? 0, generator: self.torch) }),
+            ("kaimingNormal_", { t, p, a in try Init.kaimingNormal_(t, a: try p["a"].map { try self.double($0, a, "a") } ?? 0, generator: self.torch) }),
+            ("xavierUniform_", { t, p, a in try Init.xavierUniform_(t, gain: try p["gain"].map { try self.double($0, a, "gain") } ?? 1, generator: self.torch) }),
+            ("xavierNormal_", { t, p, a in try Init.xavierNormal_(t, gain: try p["gain"].map { try self.double($0, a, "gain") } ?? 1, generator: self.torch) }),
+        ]
+        for (name, apply) in inits {
+            i.define(name) { args in
+                let p = try args.bind(["_ tensor", "a=", "gain="])
+                let t = try self.tensor(p["tensor"]!, args)
+                try apply(t, p, args)
+                return self.wrap(t)
+            }
+        }
+        // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
+        i.define("np", .object(NumpyNamespace(self)))
+    }
+}
+
+extension Tensor {
+    /// A copy that owns its storage (so a tensor built from a value never aliases it).
+    func contiguousCopyPublic() -> Tensor { clone().detach() }
+}
+
+/// A named host type: callable to construct, and usable in type annotations.
+final class TypeObject: HostObject {
+    let typeName: String
+    unowned let bindings: EngineBindings
+    let construct: (Arguments) throws -> Value
+    let check: (Value) -> Bool
+
+    init(_ name: String, _ bindings: EngineBindings, construct: @escaping (Arguments) throws -> Value, isType: @escaping (Value) -> Bool) {
+        typeName = name
+        self.bindings = bindings
+        self.construct = construct
+        check = isType
+    }
+
+    var displayText: String { "<type \(typeName)>" }
+    func call(_ args: Arguments) throws -> Value { try construct(args) }
+    func isType(of value: Value) -> Bool? { check(value) }
+}
+
+/// `np.random` and `np.linspace`: numpy's legacy generator seeded by the notebook.
+final class NumpyNamespace: HostObject {
+    let typeName = "numpy"
+    unowned let bindings: EngineBindings
+    init(_ b: EngineBindings) { bindings = b }
+
+    func member(_ name: String) throws -> Value? {
+        let b = bindings
+        switch name {
+        case "random": return .object(NumpyRandom(b))
+        case "linspace":
+            return .function(Function("linspace") { args in
+                let p = try args.bind(["_ start", "_ stop", "_ num", "dtype="])
+                return b.wrap(try Tensor.linspace(try b.double(p["start"], args, "start"), try b.double(p["stop"], args, "stop"),
+                                                  count: try b.int(p["num"], args, "num"), dtype: try b.dtype(p["dtype"], args) ?? .float64))
+            })
+        default: return nil
+        }
+    }
+}
+
+final class NumpyRandom: HostObject {
+    let typeName = "numpy.random"
+    unowned let bindings: EngineBindings
+    init(_ b: EngineBindings) { bindings = b }
+
+    func member(_ name: String) throws -> Value? {
+        let b = bindings, rs = bindings.numpy
+        func sized(_ name: String, _ extra: [String], _ draw: @escaping ([String: Value], Arguments, Int) throws -> [Double], dtype: DType = .float64) -> Value {
+            .function(Function(name) { args in
+                let p = try args.bind(extra + ["size="])
+                let shape = try p["size"].map { try b.shape([$0], args) }
+                let values = try draw(p, args, shape?.reduce(1, *) ?? 1)
+                if let shape { return b.wrap(try Tensor(values, shape: shape, dtype: dtype)) }
+                return dtype == .int64 ? .int(Int(values[0])) : .double(values[0])
+            })
+        }
+        switch name {
+        case "seed":
+            return .function(Function("seed") { args in
+                let s = try b.int(try args.bind(["_ seed"])["seed"], args, "seed")
+                guard s >= 0, s < 1 << 32 else { throw args.error("np.random.seed: the seed must be in 0..<2^32") }
+                rs.seed(UInt32(s))
+                return .nil
+            })
+        case "uniform":
+            return sized(name, ["_ low=", "_ high="]) { p, a, n in
+                rs.uniform(try p["low"].map { try b.double($0, a, "low") } ?? 0, try p["high"].map { try b.double($0, a, "high") } ?? 1, count: n)
+            }
+        case "rand", "random":
+            return sized(name, []) { _, _, n in rs.rand(count: n) }
+        case "randn", "standardNormal":
+            return sized(name, []) { _, _, n in rs.randn(count: n) }
+        case "normal":
+            return sized(name, ["_ loc=", "_ scale="]) { p, a, n in
+                rs.normal(try p["loc"].map { try b.double($0, a, "loc") } ?? 0, try p["scale"].map { try b.double($0, a, "scale") } ?? 1, count: n)
+            }
+        case "randint":
+            return sized(name, ["_ low", "_ high"], { p, a, n in
+                try rs.randint(try b.int(p["low"], a, "low"), try b.int(p["high"], a, "high"), count: n).map(Double.init)
+            }, dtype: .int64)
+        case "permutation":
+            return .function(Function("permutation") { args in
+                b.wrap(try Tensor(rs.permutation(try b.int(try args.bind(["_ n"])["n"], args, "n"))))
+            })
+        default: return nil
+        }
+    }
+}
+
+/// An optimizer in a cell: `step()`, `zeroGrad()`, `lr`.
+final class OptimizerObject: HostObject {
+    let optimizer: SGD
+    unowned let bindings: EngineBindings
+    init(_ o: SGD, _ b: EngineBindings) { optimizer = o; bindings = b }
+    var typeName: String { "SGD" }
+    var displayText: String {
+        "SGD (\n    lr: \(Value.format(optimizer.lr))\n    momentum: \(Value.format(optimizer.momentum))\n    dampening: \(Value.format(optimizer.dampening))\n    weight_decay: \(Value.format(optimizer.weightDecay))\n    nesterov: \(optimizer.nesterov ? "True" : "False")\n)"
+    }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "step": return .function(Function("step") { args in _ = try args.bind([]); try self.optimizer.step(); return .nil })
+        case "zeroGrad": return .function(Function("zeroGrad") { args in _ = try args.bind([]); self.optimizer.zeroGrad(); return .nil })
+        case "lr": return .double(optimizer.lr)
+        default: return nil
+        }
+    }
+
+    func setMember(_ name: String, _ value: Value) throws -> Bool {
+        guard name == "lr", let lr = value.number else { return false }
+        optimizer.lr = lr
+        return true
+    }
+}
+
+extension Value {
+    var number: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// How two PNG or GIF files differ in pixels ("1234 of 400000 pixels differ"), when both decode.
+public func imageDifference(_ a: Data, _ b: Data) -> String? { nil }
+
+/// Writing reports into the output folder, atomically, and comparing regenerated reports with the
+/// committed ones.
+public enum OutputFolder {
+    /// Replaces `root/name/` with `files`: written into a hidden folder beside it, then renamed,
+    /// so an interrupted write never leaves a half report.
+    public static func write(_ files: [String: Data], name: String, root: URL) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        let final = root.appendingPathComponent(name)
+        let partial = root.appendingPathComponent(".\(name).partial")
+        let old = root.appendingPathComponent(".\(name).old")
+        try? fm.removeItem(at: partial)
+        try? fm.removeItem(at: old)
+        try fm.createDirectory(at: partial, withIntermediateDirectories: true)
+        for (file, data) in files.sorted(by: { $0.key < $1.key }) {
+            try data.write(to: partial.appendingPathComponent(file))
+        }
+        if fm.fileExists(atPath: final.path) { try fm.moveItem(at: final, to: old) }
+        try fm.moveItem(at: partial, to: final)
+        try? fm.removeItem(at: old)
+    }
+
+    /// Rewrites `root/index.html` from the reports present in `root`.
+    public static func writeIndex(root: URL) throws {
+        try Data(indexHTML(root: root).utf8).write(to: root.appendingPathComponent("index.html"))
+    }
+
+    public static func indexHTML(root: URL) -> String {
+        let fm = FileManager.default
+        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { name in
+            !name.hasPrefix(".") && !name.hasSuffix(".failed") && fm.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("index.html").path)
+        }.sorted()
+        let entries = names.map { name -> (String, String, Bool) in
+            let html = (try? String(contentsOf: root.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8)) ?? ""
+            let title = html.range(of: "<title>").flatMap { t in html.range(of: "</title>", range: t.upperBound..<html.endIndex).map { String(html[t.upperBound..<$0.lowerBound]) } } ?? name
+            return (name, unescape(title), !html.contains("content=\"failed\""))
+        }
+        return Report.indexHTML(entries)
+    }
+
+    static func unescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// The files of a folder, by name (one level: reports are flat).
+    public static func read(_ folder: URL) -> [String: Data]? {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return nil }
+        var files: [String: Data] = [:]
+        for name in names where !name.hasPrefix(".") {
+            if let d = fm.contents(atPath: folder.appendingPathComponent(name).path) { files[name] = d }
+        }
+        return files
+    }
+
+    /// How the committed files differ from the regenerated ones, in words a reviewer can act on:
+    /// missing and extra files, a unified diff for text, the changed-pixel count for images.
+    public static func differences(committed: [String: Data], regenerated: [String: Data], label: String,
+                                   imageDifference: (Data, Data) -> String? = { _, _ in nil }) -> [String] {
+        var out: [String] = []
+        for name in Set(committed.keys).union(regenerated.keys).sorted() {
+            let path = "\(label)/\(name)"
+            switch (committed[name], regenerated[name]) {
+            case (nil, _?): out.append("\(path): missing from the committed report (the notebook now produces it)")
+            case (_?, nil): out.append("\(path): committed, but the notebook no longer produces it")
+            case (let a?, let b?) where a != b:
+                if name.hasSuffix(".png") || name.hasSuffix(".gif") {
+                    out.append("\(path): image differs" + (imageDifference(a, b).map { ": " + $0 } ?? ""))
+                } else {
+                    let diff = unifiedDiff(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self),
+                                           from: "committed/\(path)", to: "regenerated/\(path)")
+                    out.append("\(path): differs\n" + diff)
+                }
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// A unified diff of two texts (3 lines of context), by longest common subsequence after
+    /// trimming the common head and tail.
+    public static func unifiedDiff(_ a: String, _ b: String, from: String, to: String, context: Int = 3) -> String {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        var head = 0
+        while head < x.count && head < y.count && x[head] == y[head] { head += 1 }
+        var tail = 0
+        while tail < x.count - head && tail < y.count - head && x[x.count - 1 - tail] == y[y.count - 1 - tail] { tail += 1 }
+        let xs = Array(x[head..<(x.count - tail)]), ys = Array(y[head..<(y.count - tail)])
+        // ops: (kind, lineInA, lineInB) over the middle part.
+        var ops: [(Character, Int, Int)] = []
+        if xs.count * ys.count <= 4_000_000 {
+            var lcs = [[Int32]](repeating: [Int32](repeating: 0, count: ys.count + 1), count: xs.count + 1)
+            for i in stride(from: xs.count - 1, through: 0, by: -1) {
+                for j in stride(from: ys.count - 1, through: 0, by: -1) {
+                    lcs[i][j] = xs[i] == ys[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                }
+            }
+            var i = 0, j = 0
+            while i < xs.count || j < ys.count {
+                if i < xs.count && j < ys.count && xs[i] == ys[j] { ops.append((" ", i, j)); i += 1; j += 1 }
+                else if j < ys.count && (i == xs.count || lcs[i][j + 1] >= lcs[i + 1][j]) { ops.append(("+", i, j)); j += 1 }
+                else { ops.append(("-", i, j)); i += 1 }
+            }
+        } else {
+            ops = xs.indices.map { ("-", $0, 0) } + ys.indices.map { ("+", xs.count, $0) }
+        }
+        var lines = ["--- \(from)", "+++ \(to)"]
+        let startA = max(0, head - context), startB = max(0, head - context)
+        var hunk: [String] = []
+        for k in startA..<head { hunk.append(" " + x[k]) }
+        var countA = head - startA, countB = head - startB
+        for (kind, i, j) in ops {
+            switch kind {
+            case " ": hunk.append(" " + xs[i]); countA += 1; countB += 1
+            case "-": hunk.append("-" + xs[i]); countA += 1
+            default: hunk.append("+" + ys[j]); countB += 1
+            }
+        }
+        let after = min(context, tail)
+        for k in 0..<after { hunk.append(" " + x[x.count - tail + k]) }
+        countA += after
+        countB += after
+        lines.append("@@ -\(startA + 1),\(countA) +\(startB + 1),\(countB) @@")
+        return (lines + hunk).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,193 @@
+import CellLanguage
+import Foundation
+
+/// Renders a notebook run as `index.html` + `outputs.txt` + figure files, and the `index.html`
+/// that lists every report. Everything is a pure function of the run: no dates, timings,
+/// absolute paths or random ids.
+public enum Report {
+    /// The files of one report, by name.
+    public static func files(_ result: NotebookResult, runner: Runner) -> [String: Data] {
+        var files: [String: Data] = [:]
+        files["index.html"] = Data(html(result, runner: runner).utf8)
+        files["outputs.txt"] = Data(outputs(result, runner: runner).utf8)
+        for cell in result.cells { for f in cell.figures { files[f.fileName] = f.data } }
+        return files
+    }
+
+    /// Every text output in order, for plain diffs in review.
+    public static func outputs(_ result: NotebookResult, runner: Runner) -> String {
+        var out = "# \(result.document.title) (\(result.document.path))\n"
+        if let seed = result.document.seed { out += "# seed: \(seed)\n" }
+        for (name, value) in result.parameters { out += "# \(name) = \(value)\n" }
+        for r in result.cells {
+            out += "\n## cell \(r.cell.index + 1)" + (r.cell.options.label.map { " (\($0))" } ?? "")
+            switch r.status {
+            case .ok: out += "\n"
+            case .notRun: out += ": not run\n"; continue
+            case .failed: out += ": error\n"
+            case .expectedError: out += ": expected error\n"
+            }
+            out += r.output
+            let errors = runner.renderedErrors(r, result.document)
+            if !errors.isEmpty { out += errors + "\n" }
+            for f in r.figures { out += "[figure \(f.fileName): \(f.alt)]\n" }
+        }
+        return out
+    }
+
+    public static func html(_ result: NotebookResult, runner: Runner) -> String {
+        let doc = result.document
+        var slugs = Set<String>()
+        var toc: [(level: Int, id: String, text: String)] = []
+        var body = ""
+        var cellResults = result.cells.makeIterator()
+        for block in doc.blocks {
+            switch block {
+            case .prose(let markdown):
+                body += anchorHeadings(Markdown.html(markdown, allowHTML: doc.allowHTML), &slugs, &toc)
+            case .cell:
+                guard let r = cellResults.next() else { continue }
+                body += cellHTML(r, runner: runner, document: doc)
+            }
+        }
+        var head = "<p class=\"nav\"><a href=\"../index.html\">All notebooks</a></p>\n<h1>\(escapeHTML(doc.title))</h1>\n"
+        let failed = result.failedCell
+        if let failed {
+            head += "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#\(failed.cell.id)\">cell \(failed.cell.index + 1)</a>; the cells after it did not run.</div>\n"
+        }
+        head += "<table class=\"params\"><tr><th>notebook</th><td><code>\(escapeHTML(doc.path))</code></td></tr>"
+        head += "<tr><th>seed</th><td>\(doc.seed.map(String.init) ?? "0 (none given)")</td></tr>"
+        for (name, value) in result.parameters {
+            head += "<tr><th>\(escapeHTML(name))</th><td><code>\(escapeHTML(value.description))</code></td></tr>"
+        }
+        head += "</table>\n"
+        if toc.count > 1 {
+            head += "<nav class=\"toc\"><h2>Contents</h2><ul>"
+            for entry in toc where entry.level <= 3 {
+                head += "<li class=\"l\(entry.level)\"><a href=\"#\(entry.id)\">\(escapeHTML(entry.text))</a></li>"
+            }
+            head += "</ul></nav>\n"
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="runbook-status" content="\(failed == nil ? "ok" : "failed")">
+            <title>\(escapeHTML(doc.title))</title>
+            <style>\(css)</style>
+            </head>
+            <body>
+            <main>
+            \(head)\(body)</main>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func cellHTML(_ r: CellResult, runner: Runner, document: NotebookDocument) -> String {
+        let c = r.cell
+        var s = "<section class=\"cell\" id=\"\(c.id)\">\n"
+        if c.options.echo {
+            s += "<pre class=\"source\"><span class=\"cell-no\">[\(c.index + 1)]</span><code>\(Highlighter.html(c.displaySource))</code></pre>\n"
+        }
+        switch r.status {
+        case .notRun:
+            s += "<p class=\"notrun\">Not run: an earlier cell failed.</p>\n"
+        case .ok, .failed, .expectedError:
+            if c.options.output {
+                if !r.output.isEmpty { s += "<pre class=\"output\">\(escapeHTML(r.output))</pre>\n" }
+                for f in r.figures {
+                    s += "<figure><img src=\"\(f.fileName)\" alt=\"\(escapeHTML(f.alt))\">"
+                    if let caption = f.caption { s += "<figcaption>\(escapeHTML(caption))</figcaption>" }
+                    s += "</figure>\n"
+                }
+            }
+            let errors = runner.renderedErrors(r, document)
+            if !errors.isEmpty {
+                let cls = { if case .expectedError = r.status { return "error expected" } else { return "error" } }()
+                s += "<div class=\"\(cls)\"><pre>\(escapeHTML(errors))</pre></div>\n"
+            }
+        }
+        return s + "</section>\n"
+    }
+
+    /// Gives every heading an id from its text (unique in the page) and collects the contents.
+    static func anchorHeadings(_ html: String, _ slugs: inout Set<String>, _ toc: inout [(level: Int, id: String, text: String)]) -> String {
+        var out = ""
+        var rest = Substring(html)
+        while let open = rest.range(of: "<h"), let level = rest[open.upperBound...].first?.wholeNumberValue,
+              rest[rest.index(after: open.upperBound)...].first == ">" {
+            let close = "</h\(level)>"
+            guard let end = rest[open.upperBound...].range(of: close) else { break }
+            let inner = rest[rest.index(open.upperBound, offsetBy: 2)..<end.lowerBound]
+            let text = inner.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+                .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
+            var slug = text.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+                .split(separator: "-").joined(separator: "-")
+            if slug.isEmpty { slug = "section" }
+            var unique = slug, n = 2
+            while slugs.contains(unique) { unique = "\(slug)-\(n)"; n += 1 }
+            slugs.insert(unique)
+            toc.append((level, unique, text))
+            out += rest[..<open.lowerBound] + "<h\(level) id=\"\(unique)\">" + inner + close
+            rest = rest[end.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// `Output/index.html`: every report in the folder, with its title and status.
+    public static func indexHTML(_ entries: [(name: String, title: String, ok: Bool)]) -> String {
+        var rows = ""
+        for e in entries {
+            rows += "<li><a href=\"\(e.name)/index.html\">\(escapeHTML(e.title))</a> <code>\(escapeHTML(e.name))</code>"
+            rows += e.ok ? "" : " <span class=\"failed\">stopped with an error</span>"
+            rows += "</li>\n"
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Runbook reports</title>
+            <style>\(css)</style>
+            </head>
+            <body>
+            <main>
+            <h1>Runbook reports</h1>
+            <ul class="reports">
+            \(rows)</ul>
+            </main>
+            </body>
+            </html>
+
+            """
+    }
+
+    static let css = """
+        body{margin:0;background:#fff;color:#1d1d1f;font:16px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+        main{max-width:52rem;margin:0 auto;padding:1rem 1.25rem 4rem}
+        h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem}h2{margin-top:2rem}
+        a{color:#0b5cad}code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.88em}
+        pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.84rem;line-height:1.45;overflow-x:auto;padding:.6rem .8rem;border-radius:6px;margin:.4rem 0}
+        .nav{font-size:.9rem;margin:0}
+        .params{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}.params th{text-align:left;padding:.1rem 1rem .1rem 0;color:#555;font-weight:600}
+        .toc{background:#f6f8fa;border-radius:6px;padding:.2rem 1rem;margin:1rem 0}.toc h2{font-size:1rem;margin:.6rem 0 .2rem}.toc ul{margin:.2rem 0 .6rem;padding-left:1.2rem}.toc .l3{margin-left:1rem}
+        table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .6rem}.params td,.params th{border:0}
+        .cell{margin:1rem 0}
+        .source{background:#f6f8fa;border:1px solid #e1e4e8;position:relative}.cell-no{color:#8c959f;margin-right:.6rem;user-select:none}
+        .source .k{color:#9b2393;font-weight:600}.source .s{color:#c41a16}.source .n{color:#1c00cf}.source .c{color:#6a737d;font-style:italic}.source .t{color:#0b4f79}
+        .output{background:#fff;border:1px solid #e1e4e8;border-left:3px solid #8c959f}
+        figure{margin:.6rem 0}figure img{max-width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
+        .error pre{background:#fff5f5;border:1px solid #f1aeb5;border-left:3px solid #d1242f;color:#82071e}
+        .error.expected pre{background:#fffbea;border-color:#e9c46a;border-left-color:#bf8700;color:#6b4f00}
+        .banner{background:#fff5f5;border:1px solid #d1242f;border-radius:6px;padding:.6rem .9rem;margin:1rem 0}
+        .notrun{color:#8c959f;font-style:italic;margin:.2rem 0}
+        .failed{color:#d1242f;font-size:.9rem}
+        @media print{.nav,.toc{display:none}pre{white-space:pre-wrap}}
+        """
+}

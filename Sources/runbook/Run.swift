@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import struct CellLanguage.DiagnosticList
+import Notebook
+
+/// Options shared by `run` and `check`.
+struct NotebookOptions: ParsableArguments {
+    @Argument(help: "Notebooks to run (Markdown files).")
+    var files: [String] = []
+
+    @Flag(help: "Every notebook in the Notebooks/ folder.")
+    var all = false
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a front-matter parameter, e.g. --set hidden=50 (repeatable).", valueName: "name=value"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Threads for the engine's kernels. Results are identical for every count.", valueName: "n"))
+    var threads = 1
+
+    @Flag(help: "Print only errors and where the reports are.")
+    var quiet = false
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        for o in overrides where !o.contains("=") { throw ValidationError("--set expects name=value, got '\(o)'") }
+    }
+
+    /// The notebooks named, or all of Notebooks/ (sorted), as paths relative to the current folder.
+    func notebooks(defaultAll: Bool) throws -> [String] {
+        if !files.isEmpty && all { throw ValidationError("give notebook files or --all, not both") }
+        if files.isEmpty {
+            guard all || defaultAll else { throw ValidationError("give one or more notebook files, or --all") }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: "Notebooks")) ?? []
+            let found = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { "Notebooks/" + $0 }
+            guard !found.isEmpty else { throw ValidationError("no notebooks (*.md) in Notebooks/") }
+            return found
+        }
+        return files.map(Self.relative)
+    }
+
+    /// A path as the user would type it from here: never absolute when it is under the current folder.
+    static func relative(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if absolute.hasPrefix(cwd + "/") { return String(absolute.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}
+
+/// Reads, runs and reports on notebooks, printing progress and errors to the terminal.
+struct Session {
+    let quiet: Bool
+    let stderrIsTerminal = isatty(2) != 0
+
+    func log(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    /// Reads and runs one notebook. Returns nil (after printing why) when it cannot be read.
+    func run(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
+        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
+            log("error: cannot read notebook '\(path)'")
+            return nil
+        }
+        let document: NotebookDocument
+        do {
+            document = try Reader.read(path: path, source: source)
+        } catch let list as DiagnosticList {
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+            for d in list.diagnostics { log(d.rendered(file: path, lines: lines)) }
+            return nil
+        }
+        let parameters = try Runner.parameters(document, overrides: overrides)
+        let runner = Runner()
+        if !quiet {
+            log("\(path): \(document.cells.count) cells")
+            runner.onCellEnd = { r in
+                let label = r.cell.options.label.map { " \($0)" } ?? ""
+                let status: String
+                switch r.status {
+                case .ok: status = "ok"
+                case .expectedError: status = "failed as expected"
+                case .failed: status = "error"
+                case .notRun: status = "not run"
+                }
+                if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                log(String(format: "  cell %2d%@  %@  %.3f s", r.cell.index + 1, label, status, r.seconds))
+            }
+            if stderrIsTerminal {
+                runner.onProgress = { done, total in
+                    let width = 30, filled = total > 0 ? done * width / total : width
+                    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                    FileHandle.standardError.write(Data("\r  [\(bar)] \(done)/\(total)".utf8))
+                }
+            }
+        }
+        let result = runner.run(document, parameters: parameters)
+        if let failed = result.failedCell { log(runner.renderedErrors(failed, document)) }
+        return (result, runner)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run notebooks and write their reports (the default command).",
+        discussion: """
+            Each notebook's report goes to <output>/<name>/: index.html (prose, highlighted cells, \
+            outputs, figures), outputs.txt (every text output, for diffs) and the figures; \
+            <output>/index.html lists every report. A report is written only when the whole notebook \
+            ran: a failing run leaves the last good report untouched, prints the error with its \
+            file:line:column, and writes the failed report to <output>/<name>.failed/.
+            """)
+
+    @OptionGroup var options: NotebookOptions
+
+    @Option(help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
+    var output = "Output"
+
+    func run() throws {
+        let paths = try options.notebooks(defaultAll: false)
+        let session = Session(quiet: options.quiet)
+        let root = URL(fileURLWithPath: output)
+        var failed = false
+        for path in paths {
+            let outcome: (NotebookResult, Runner)?
+            do {
+                outcome = try session.run(path, overrides: options.overrides)
+            } catch let e as UsageError {
+                session.log("error: \(e)")
+                throw ExitCode(64)
+            }
+            guard let (result, runner) = outcome else { failed = true; continue }
+            let files = Report.files(result, runner: runner)
+            let name = result.document.name
+            if result.failedCell != nil {
+                failed = true
+                try OutputFolder.write(files, name: name + ".failed", root: root)
+                session.log("\(path): failed; the last good report is untouched; this run's report: \(output)/\(name).failed/index.html")
+            } else {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name + ".failed"))
+                try OutputFolder.write(files, name: name, root: root)
+                print("report: \(output)/\(name)/index.html")
+            }
+        }
+        if FileManager.default.fileExists(atPath: root.path) { try OutputFolder.writeIndex(root: root) }
+        if failed { throw ExitCode(2) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Regenerate reports and compare them with the committed ones.",
+        discussion: """
+            Runs each notebook (all of Notebooks/ when none is named) in memory and compares every \
+            file of its report with <output>/<name>/, byte for byte. It never writes to the output \
+            folder. For a difference it names the notebook and file, prints a unified diff for text \
+            (outputs.txt headers name the cell) and the changed-pixel count for images. \
+            Exit 0 when everything matches, 1 when a report is stale, 2 when a notebook fails.
+            """)
+
+    @OptionGroup var options: NotebookOptions
+
+    @Option(help: ArgumentHelp("Folder holding the committed reports.", valueName: "dir"))
+    var output = "Output"
+
+    func run() throws {
+        let paths = try options.notebooks(defaultAll: true)
+        let session = Session(quiet: options.quiet)
+        let root = URL(fileURLWithPath: output)
+        var stale = false, failed = false
+        for path in paths {
+            let outcome: (NotebookResult, Runner)?
+            do {
+                outcome = try session.run(path, overrides: options.overrides)
+            } catch let e as UsageError {
+                session.log("error: \(e)")
+                throw ExitCode(64)
+            }
+            guard let (result, runner) = outcome, result.failedCell == nil else { failed = true; continue }
+            let name = result.document.name
+            let regenerated = Report.files(result, runner: runner)
+            guard let committed = OutputFolder.read(root.appendingPathComponent(name)) else {
+                session.log("\(path): no committed report at \(output)/\(name)/ (run `runbook \(path)` and commit it)")
+                stale = true
+                continue
+            }
+            let differences = OutputFolder.differences(committed: committed, regenerated: regenerated, label: "\(output)/\(name)",
+                                                       imageDifference: ImageDiff.describe)
+            if differences.isEmpty {
+                if !options.quiet { session.log("\(path): report is current") }
+            } else {
+                stale = true
+                session.log("\(path): the committed report is stale:")
+                for d in differences { session.log(d) }
+            }
+        }
+        if options.files.isEmpty && !failed {
+            let index = root.appendingPathComponent("index.html")
+            let committed = FileManager.default.contents(atPath: index.path)
+            let regenerated = Data(OutputFolder.indexHTML(root: root).utf8)
+            if committed != regenerated {
+                stale = true
+                session.log("\(output)/index.html is stale or missing (run `runbook --all`)")
+            }
+        }
+        if failed { throw ExitCode(2) }
+        if stale { throw ExitCode(1) }
+    }
+}
