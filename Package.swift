@@ -26,12 +26,15 @@ let package = Package(
         // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
         .target(name: "TensorEngine", swiftSettings: engineFlags),
 
+        // Figures drawn with an antialiasing rasteriser of our own, text and encoding by libgd.
+        .target(name: "Plotting", dependencies: ["CGD"]),
+
         // The notebook cell language: lexer, parser, interpreter, diagnostics. Knows no tensors.
         .target(name: "CellLanguage"),
 
         // Notebooks: the Markdown reader, the engine's bindings for cells, the runner, the HTML
         // report and the regeneration check.
-        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "CCmark", "Yams"]),
+        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"]),
 
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
@@ -45,6 +48,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ],
     swiftLanguageModes: [.v5]
 )

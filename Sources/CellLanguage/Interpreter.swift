@@ -372,6 +372,18 @@ public final class Interpreter {
     func evaluateCall(_ e: Expr, _ calleeExpr: Expr, _ argExprs: [Argument], _ scope: Scope) throws -> Value {
         // Mutating methods on arrays write the new array back to where it came from.
         if case .member(let baseExpr, let name) = calleeExpr.kind, Interpreter.mutatingArrayMethods.contains(name) {
+            // A variable's array is taken out of its binding while it changes, so that appending
+            // in a loop does not copy the whole array each time.
+            if case .identifier(let v) = baseExpr.kind, case .binding(let binding)? = resolve(v, scope),
+               case .array(var items) = binding.value {
+                guard binding.mutable else {
+                    throw Diagnostic("cannot use mutating member '\(name)' on '\(v)': it is a 'let' constant", at: calleeExpr.range)
+                }
+                let args = try arguments(argExprs, scope, range: e.range, callee: name)
+                binding.value = .nil
+                defer { binding.value = .array(items) }
+                return try Builtins.mutateArray(&items, name, args)
+            }
             let base = try evaluate(baseExpr, scope)
             if case .array(var items) = base {
                 let args = try arguments(argExprs, scope, range: e.range, callee: name)

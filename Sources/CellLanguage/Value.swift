@@ -141,7 +141,8 @@ public struct Arguments {
     /// Binds arguments to a signature such as `["_ input", "lr", "momentum=", "_ size..."]`:
     /// `_ name` is positional, `name` is labelled, a trailing `=` marks it optional, and a trailing
     /// `...` collects the remaining positional arguments into an array. Unknown labels, missing
-    /// arguments and extra arguments are errors naming the callee.
+    /// arguments and extra arguments are errors naming the callee. `nil` for an optional
+    /// parameter is the same as leaving it out.
     public func bind(_ signature: [String]) throws -> [String: Value] {
         var result: [String: Value] = [:]
         var positionalItems = positional[...]
@@ -169,6 +170,9 @@ public struct Arguments {
             } else if !optional {
                 throw error("missing argument for parameter '\(spec):' in call to \(callee)")
             }
+            // An optional parameter given `nil` counts as not given.
+            let key = spec.hasPrefix("_ ") ? String(spec.dropFirst(2)) : spec
+            if optional, case .nil? = result[key] { result[key] = nil }
         }
         let names = Set(signature.map { s -> String in
             var s = s

@@ -216,7 +216,7 @@ final class EngineBindings {
             return self.wrap(try self.tensor(p["a"]!, args).matmul(try self.tensor(p["b"]!, args)))
         }
         // On tensors these are the engine's ops; on numbers, the language's own math functions.
-        for name in ["relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs"] {
+        for name in ["relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos"] {
             let numeric = i.globals.value(of: name)
             i.define(name) { args in
                 let x = try args.bind(["_ x"])["x"]!

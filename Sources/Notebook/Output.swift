@@ -1,7 +1,8 @@
 import Foundation
+import Plotting
 
 /// How two PNG or GIF files differ in pixels ("1234 of 400000 pixels differ"), when both decode.
-public func imageDifference(_ a: Data, _ b: Data) -> String? { nil }
+public func imageDifference(_ a: Data, _ b: Data) -> String? { describePixelDifference(a, b) }
 
 /// Writing reports into the output folder, atomically, and comparing regenerated reports with the
 /// committed ones.

@@ -167,17 +167,20 @@ final class FigureCollector {
     var files: [FigureFile] = []
     /// Called when a cell ends, to turn a figure still open into a file.
     var flush: () throws -> Void = {}
+    /// Drops whatever a failed cell had drawn.
+    var reset: () -> Void = {}
 
     func begin(cell: Cell) {
         self.cell = cell
         files = []
+        reset()
     }
 
     func finish() throws { try flush() }
 
     func discard() {
         files = []
-        flush = {}
+        reset()
     }
 
     /// A file name for the next figure of this cell: its id, then -2, -3, …

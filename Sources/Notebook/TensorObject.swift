@@ -59,7 +59,7 @@ final class TensorObject: HostObject {
         "log1p", "sqrt", "abs", "pow", "clamp", "softmax", "logSoftmax", "reshape", "view", "flatten", "transpose", "t",
         "squeeze", "unsqueeze", "matmul", "mm", "contiguous", "clone", "float", "double", "long", "to", "tolist", "zero_",
         "fill_", "normal_", "uniform_", "add_", "sub_", "mul_", "copy_", "eq", "ne", "lt", "le", "gt", "ge",
-        "requiringGrad", "size", "numel", "dim", "sign",
+        "requiringGrad", "size", "numel", "dim", "sign", "sin", "cos",
     ]
 
     func method(_ name: String, _ args: Arguments) throws -> Value {
@@ -100,6 +100,8 @@ final class TensorObject: HostObject {
         case "sqrt": _ = try args.bind([]); return b.wrap(t.sqrt())
         case "abs": _ = try args.bind([]); return b.wrap(t.abs())
         case "sign": _ = try args.bind([]); return b.wrap(t.sign())
+        case "sin": _ = try args.bind([]); return b.wrap(t.sin())
+        case "cos": _ = try args.bind([]); return b.wrap(t.cos())
         case "pow":
             return b.wrap(t.pow(try b.double(try args.bind(["_ exponent"])["exponent"], args, "exponent")))
         case "clamp":

@@ -53,6 +53,8 @@ final class GradientTests: XCTestCase {
     func testUnaryMath() throws {
         try check("exp", [input([5])]) { $0[0].exp() }
         try check("log", [input([5], positive: true)]) { $0[0].log() }
+        try check("sin", [input([5])]) { $0[0].sin() }
+        try check("cos", [input([5])]) { $0[0].cos() }
         try check("log1p", [input([5], positive: true)]) { $0[0].log1p() }
         try check("sqrt", [input([5], positive: true)]) { $0[0].sqrt() }
         try check("abs", [input([5])]) { $0[0].abs() }

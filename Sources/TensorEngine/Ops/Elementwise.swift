@@ -114,6 +114,16 @@ extension Tensor {
         return record(out, "LogBackward0", [self]) { g in [try g / self.detach()] }
     }
 
+    public func sin() -> Tensor {
+        let out = unary({ Foundation.sinf($0) }, { Foundation.sin($0) })
+        return record(out, "SinBackward0", [self]) { g in [try g * self.detach().cos()] }
+    }
+
+    public func cos() -> Tensor {
+        let out = unary({ Foundation.cosf($0) }, { Foundation.cos($0) })
+        return record(out, "CosBackward0", [self]) { g in [try -(g * self.detach().sin())] }
+    }
+
     /// log(1 + x), accurate near zero.
     public func log1p() -> Tensor {
         let out = unary(Float.log1p, Double.log1p)
