@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 APT_PACKAGES := pkg-config libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist
 MNIST5K := Data/mnist_5k.csv.gz
-SWIFT_RELEASE := swift build -c release
+# One release build serves the tool and the tests (-enable-testing lets tests see internals).
+SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 RUNBOOK := .build/release/runbook
 
 .PHONY: setup packages data build run test bench clean
@@ -31,16 +32,18 @@ $(MNIST5K):
 	  rm -rf "$$tmp" && echo "fetched $@"
 
 build: setup
-	$(SWIFT_RELEASE)
+	$(SWIFT_BUILD)
 
 ## run: set up, build and run the x² notebook
 run: build
 	$(RUNBOOK) Notebooks/x2fit.md
+	@echo "Open Output/x2fit/index.html in a browser (all reports: Output/index.html)."
 
-## test: set up, run the test suite, check that every committed report is current
+## test: set up, build, run the test suite, check that every committed report is current
 test: setup
-	swift build -c release
-	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+	$(SWIFT_BUILD) --build-tests
+	swift test -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
+	$(RUNBOOK) check --quiet
 
 bench: build
 	$(RUNBOOK) bench

@@ -105,8 +105,8 @@ public enum OutputFolder {
             var i = 0, j = 0
             while i < xs.count || j < ys.count {
                 if i < xs.count && j < ys.count && xs[i] == ys[j] { ops.append((" ", i, j)); i += 1; j += 1 }
-                else if j < ys.count && (i == xs.count || lcs[i][j + 1] >= lcs[i + 1][j]) { ops.append(("+", i, j)); j += 1 }
-                else { ops.append(("-", i, j)); i += 1 }
+                else if i < xs.count && (j == ys.count || lcs[i + 1][j] >= lcs[i][j + 1]) { ops.append(("-", i, j)); i += 1 }
+                else { ops.append(("+", i, j)); j += 1 }
             }
         } else {
             ops = xs.indices.map { ("-", $0, 0) } + ys.indices.map { ("+", xs.count, $0) }

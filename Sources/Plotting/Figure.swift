@@ -23,6 +23,10 @@ public final class Axes {
     public var grid = true
     public var xLimits: (Double, Double)?
     public var yLimits: (Double, Double)?
+    /// Where the last render put the plot area (left, top, right, bottom, in pixels) and the data
+    /// range it shows (x0, x1, y0, y1): for tests and for placing annotations.
+    public internal(set) var plotArea: (left: Double, top: Double, right: Double, bottom: Double)?
+    public internal(set) var dataRange: (x0: Double, x1: Double, y0: Double, y1: Double)?
 
     public init() {}
 
@@ -159,6 +163,8 @@ struct AxesRenderer {
             }
         }
         guard right - left > 10, bottom - top > 10 else { return }
+        axes.plotArea = (left, top, right, bottom)
+        axes.dataRange = (x0, x1, y0, y1)
         if axes.yScale == .log { (y0, y1) = (log10(y0), log10(y1)) }
         if axes.xScale == .log { (x0, x1) = (log10(x0), log10(x1)) }
         let logX = axes.xScale == .log, logY = axes.yScale == .log

@@ -1,1 +1,188 @@
+import CellLanguage
 import XCTest
+@testable import Notebook
+
+final class ReaderTests: XCTestCase {
+    let sample = """
+        ---
+        title: "A test"
+        seed: 7
+        params:
+          hidden: 3
+          rate: 0.5
+          name: "x"
+          fast: true
+        extra: kept
+        ---
+
+        # Heading
+
+        Prose with `code`.
+
+        ```swift runbook
+        //| label: first
+        //| echo: false
+        let a = hidden * 2
+        a
+        ```
+
+        ```python
+        not a cell
+        ```
+
+        - a list
+
+          ```swift runbook
+          print("inside a list item is prose, not a cell")
+          ```
+
+        ```swift runbook
+        print(name)
+        ```
+        """
+
+    func testFrontMatterCellsAndLineMapping() throws {
+        let doc = try Reader.read(path: "Notebooks/t.md", source: sample)
+        XCTAssertEqual(doc.title, "A test")
+        XCTAssertEqual(doc.seed, 7)
+        XCTAssertEqual(doc.parameters.map(\.name), ["hidden", "rate", "name", "fast"])
+        XCTAssertEqual(doc.parameters.map(\.value), [.int(3), .double(0.5), .string("x"), .bool(true)])
+        XCTAssertEqual(doc.cells.count, 2)
+        let first = doc.cells[0]
+        XCTAssertEqual(first.options.label, "first")
+        XCTAssertFalse(first.options.echo)
+        XCTAssertEqual(first.firstLine, 17)
+        XCTAssertEqual(String(doc.lines[first.firstLine - 1]), "//| label: first")
+        XCTAssertEqual(first.displaySource, "let a = hidden * 2\na")
+        XCTAssertEqual(doc.cells[1].id, "cell-2")
+        XCTAssertEqual(doc.cells[1].firstLine, 34)
+        XCTAssertEqual(String(doc.lines[33]), "print(name)")
+    }
+
+    func testUnknownOptionAndBadValuesAreDiagnosticsWithLocations() {
+        let source = "# T\n\n```swift runbook\n//| lable: x\n//| echo: maybe\n1\n```\n"
+        XCTAssertThrowsError(try Reader.read(path: "n.md", source: source)) { error in
+            let list = error as! DiagnosticList
+            XCTAssertEqual(list.diagnostics.map(\.range.start.line), [4, 5])
+            XCTAssertTrue(list.diagnostics[0].message.hasPrefix("unknown cell option 'lable'"))
+            XCTAssertEqual(list.diagnostics[1].message, "option 'echo' must be true or false, not 'maybe'")
+            XCTAssertEqual(list.diagnostics[0].rendered(file: "n.md", lines: source.split(separator: "\n", omittingEmptySubsequences: false)),
+                           "n.md:4:1: error: unknown cell option 'lable' (known: caption, echo, error, height, label, output, timeout, width)\n//| lable: x\n^~~~~~~~~~~~")
+        }
+    }
+
+    func testMalformedYAMLPointsIntoTheFile() {
+        let source = "---\ntitle: ok\nparams:\n  a: [1, 2\n---\n"
+        XCTAssertThrowsError(try Reader.read(path: "n.md", source: source)) { error in
+            let d = (error as! DiagnosticList).diagnostics[0]
+            XCTAssertTrue(d.message.hasPrefix("malformed front matter"), d.message)
+            XCTAssertGreaterThanOrEqual(d.range.start.line, 4)
+        }
+        XCTAssertThrowsError(try Reader.read(path: "n.md", source: "---\ntitle: x\n")) { error in
+            XCTAssertTrue("\(error)".contains("never closed"))
+        }
+        XCTAssertThrowsError(try Reader.read(path: "n.md", source: "---\nseed: -1\n---\n")) { error in
+            XCTAssertEqual((error as! DiagnosticList).diagnostics[0].range.start.line, 2)
+        }
+    }
+
+    func testDuplicateLabels() {
+        let source = "```swift runbook\n//| label: a\n1\n```\n\n```swift runbook\n//| label: a\n2\n```\n"
+        XCTAssertThrowsError(try Reader.read(path: "n.md", source: source)) { error in
+            XCTAssertEqual((error as! DiagnosticList).diagnostics.map(\.message), ["duplicate cell label 'a'"])
+        }
+    }
+
+    func testParameterOverrides() throws {
+        let doc = try Reader.read(path: "Notebooks/t.md", source: sample)
+        let p = try Runner.parameters(doc, overrides: ["hidden=50", "rate=0.25", "fast=false", "name=y"])
+        XCTAssertEqual(p.map(\.value), [.int(50), .double(0.25), .string("y"), .bool(false)])
+        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hiden=5"])) { XCTAssertTrue("\($0)".contains("no parameter 'hiden'")) }
+        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hidden=lots"])) { XCTAssertTrue("\($0)".contains("is an Int")) }
+    }
+}
+
+final class RunnerTests: XCTestCase {
+    func run(_ source: String, overrides: [String] = []) throws -> (NotebookResult, Runner) {
+        let doc = try Reader.read(path: "Notebooks/t.md", source: source)
+        let runner = Runner()
+        return (runner.run(doc, parameters: try Runner.parameters(doc, overrides: overrides)), runner)
+    }
+
+    func testStateCarriesAcrossCellsAndTheLastExpressionIsShown() throws {
+        let (result, _) = try run("---\nseed: 2\nparams:\n  n: 5\n---\n```swift runbook\nlet net = Linear(1, n)\n```\n\n```swift runbook\nnet.weight.shape\n```\n")
+        XCTAssertEqual(result.cells.map(\.output), ["", "[5, 1]\n"])
+    }
+
+    func testFailureStopsLaterCellsAndRendersTheError() throws {
+        let source = "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
+        let (result, runner) = try run(source)
+        XCTAssertEqual(result.cells.map(\.status), [.ok, result.cells[1].status, .notRun])
+        XCTAssertEqual(result.failedCell?.cell.index, 1)
+        XCTAssertEqual(runner.renderedErrors(result.cells[1], result.document), """
+            Notebooks/t.md:7:9: error: add: shapes [2] and [3] cannot be broadcast together (dimension 0: 2 vs 3)
+            let b = a + tensor([1.0, 2.0, 3.0])
+                    ^~~~~~~~~~~~~~~~~~~~~~~~~~~
+            """)
+        let html = Report.html(result, runner: runner)
+        XCTAssertTrue(html.contains("<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#cell-2\">cell 2</a>"))
+        XCTAssertTrue(html.contains("Not run: an earlier cell failed."))
+    }
+
+    func testExpectedErrorsAreShownAndDoNotStopTheRun() throws {
+        let (result, _) = try run("```swift runbook\n//| error: expected\nlet x = undefinedName\n```\n\n```swift runbook\nprint(\"after\")\n```\n")
+        guard case .expectedError(let d) = result.cells[0].status else { return XCTFail("\(result.cells[0].status)") }
+        XCTAssertEqual(d.message, "cannot find 'undefinedName' in scope")
+        XCTAssertEqual(result.cells[1].output, "after\n")
+        let (ran, _) = try run("```swift runbook\n//| error: expected\nprint(1)\n```\n")
+        XCTAssertNotNil(ran.failedCell)
+    }
+
+    func testTimeoutStopsARunawayCell() throws {
+        let (result, _) = try run("```swift runbook\n//| timeout: 0.2\nvar i = 0\nwhile true { i += 1 }\n```\n")
+        guard case .failed(let d) = result.cells[0].status else { return XCTFail() }
+        XCTAssertTrue(d.message.contains("timeout of 0.2 s"), d.message)
+    }
+
+    func testUserModulesPrintAndTrainLikePyTorch() throws {
+        let source = """
+            ```swift runbook
+            class Net: Module {
+                let hidden_layer = Linear(1, 1)
+                let output_layer = Linear(1, 1)
+                func forward(_ x: Tensor) -> Tensor {
+                    return sigmoid(output_layer(sigmoid(hidden_layer(x))))
+                }
+            }
+            let net = Net()
+            print(net)
+            print(net.parameters().count)
+            let before = net(tensor([0.8])).item()
+            let optimizer = SGD(net.parameters(), lr: 1.0)
+            for _ in 0..<50 {
+                let loss = MSELoss()(net(tensor([0.8])), tensor([1.0]))
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            print(net(tensor([0.8])).item() > before)
+            ```
+            """
+        let (result, runner) = try run(source)
+        XCTAssertNil(result.failedCell, runner.renderedErrors(result.cells[0], result.document))
+        XCTAssertEqual(result.cells[0].output, """
+            Net(
+              (hidden_layer): Linear(in_features=1, out_features=1, bias=True)
+              (output_layer): Linear(in_features=1, out_features=1, bias=True)
+            )
+            4
+            true
+
+            """)
+    }
+
+    func testSeedsBothGeneratorsFromFrontMatter() throws {
+        let (result, _) = try run("---\nseed: 2\n---\n```swift runbook\nprint(rand(2))\nprint(np.random.uniform(-3, 3))\n```\n")
+        XCTAssertEqual(result.cells[0].output, "tensor([0.6147, 0.3810])\n-0.38403058714797744\n")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+
+/// The `runbook` executable end to end: exit codes, `--set`, identical bytes on rerun, `check`
+/// catching stale reports, failed runs leaving the last report intact.
+final class CLITests: XCTestCase {
+    var folder: URL!
+
+    /// The tool built beside the tests (`make test` builds both before testing).
+    static var binary: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/release/runbook")
+    }
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "runbook is not built")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
+        try write("Notebooks/demo.md", """
+            ---
+            title: Demo
+            seed: 2
+            params:
+              n: 3
+            ---
+
+            # Demo
+
+            ```swift runbook
+            //| label: numbers
+            let w = Linear(1, n).weight
+            print(w.shape)
+            w
+            ```
+
+            ```swift runbook
+            //| label: chart
+            plot([1, 2, 3], [1, 4, 9])
+            title("squares")
+            ```
+            """)
+    }
+
+    override func tearDownWithError() throws {
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(path), atomically: true, encoding: .utf8)
+    }
+
+    func read(_ path: String) -> Data? { FileManager.default.contents(atPath: folder.appendingPathComponent(path).path) }
+
+    @discardableResult
+    func runbook(_ args: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        p.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testRunWritesAReportAndRerunsAreIdentical() throws {
+        let first = try runbook("Notebooks/demo.md")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout, "report: Output/demo/index.html\n")
+        let html = read("Output/demo/index.html")!, txt = read("Output/demo/outputs.txt")!, png = read("Output/demo/chart.png")!
+        XCTAssertTrue(String(decoding: txt, as: UTF8.self).contains("[3, 1]\nParameter containing:"))
+        XCTAssertNotNil(read("Output/index.html"))
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--threads", "2", "--quiet").status, 0)
+        XCTAssertEqual(read("Output/demo/index.html"), html)
+        XCTAssertEqual(read("Output/demo/outputs.txt"), txt)
+        XCTAssertEqual(read("Output/demo/chart.png"), png)
+        XCTAssertFalse(String(decoding: html, as: UTF8.self).contains(folder.path), "no absolute paths in reports")
+        XCTAssertEqual(try runbook("check").status, 0)
+    }
+
+    func testCheckCatchesOneCharacterChanges() throws {
+        XCTAssertEqual(try runbook("--all", "--quiet").status, 0)
+        var txt = String(decoding: read("Output/demo/outputs.txt")!, as: UTF8.self)
+        txt = txt.replacingOccurrences(of: "[3, 1]", with: "[3, 2]")
+        try write("Output/demo/outputs.txt", txt)
+        let stale = try runbook("check", "--quiet")
+        XCTAssertEqual(stale.status, 1)
+        XCTAssertTrue(stale.stderr.contains("Output/demo/outputs.txt: differs"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("-[3, 2]\n+[3, 1]"), stale.stderr)
+        XCTAssertEqual(String(decoding: read("Output/demo/outputs.txt")!, as: UTF8.self), txt, "check never writes")
+
+        XCTAssertEqual(try runbook("--all", "--quiet").status, 0)
+        var html = String(decoding: read("Output/demo/index.html")!, as: UTF8.self)
+        html = html.replacingOccurrences(of: "<h1>Demo</h1>", with: "<h1>Dema</h1>")
+        try write("Output/demo/index.html", html)
+        XCTAssertEqual(try runbook("check", "--quiet").status, 1)
+    }
+
+    func testFailedRunKeepsTheLastGoodReport() throws {
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--quiet").status, 0)
+        let good = read("Output/demo/index.html")
+        try write("Notebooks/demo.md", "# Demo\n\n```swift runbook\nlet x = tensor([1.0]) + undefinedThing\n```\n")
+        let failed = try runbook("Notebooks/demo.md", "--quiet")
+        XCTAssertEqual(failed.status, 2)
+        XCTAssertTrue(failed.stderr.contains("Notebooks/demo.md:4:25: error: cannot find 'undefinedThing' in scope"), failed.stderr)
+        XCTAssertEqual(read("Output/demo/index.html"), good)
+        XCTAssertNotNil(read("Output/demo.failed/index.html"))
+    }
+
+    func testUsageErrors() throws {
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--set", "m=2").status, 64)
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--set", "n=two").status, 64)
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--threads", "0").status, 64)
+        XCTAssertEqual(try runbook("--bogus").status, 64)
+        let set = try runbook("Notebooks/demo.md", "--set", "n=4", "--quiet")
+        XCTAssertEqual(set.status, 0)
+        XCTAssertTrue(String(decoding: read("Output/demo/outputs.txt")!, as: UTF8.self).contains("# n = 4\n"))
+    }
+
+    func testHelpDescribesEveryCommand() throws {
+        let help = try runbook("--help")
+        XCTAssertEqual(help.status, 0)
+        for word in ["run", "check", "bench", "Exit status"] { XCTAssertTrue(help.stdout.contains(word), word) }
+        let runHelp = try runbook("run", "--help").stdout
+        for option in ["--all", "--set <name=value>", "--output <dir>", "--threads <n>", "--quiet"] {
+            XCTAssertTrue(runHelp.contains(option), option)
+        }
+    }
+}
