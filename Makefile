@@ -1,6 +1,6 @@
 # Runbook — the two commands a person needs are `make run` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist
+APT_PACKAGES := pkg-config zlib1g-dev libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist
 MNIST5K := Data/mnist_5k.csv.gz
 # One release build serves the tool and the tests (-enable-testing lets tests see internals).
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing

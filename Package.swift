@@ -20,11 +20,12 @@ let package = Package(
     targets: [
         // C libraries from Debian packages (installed by `make setup`).
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
-        .target(name: "TensorEngine", swiftSettings: engineFlags),
+        .target(name: "TensorEngine", dependencies: ["CZlib"], swiftSettings: engineFlags),
 
         // Figures drawn with an antialiasing rasteriser of our own, text and encoding by libgd.
         .target(name: "Plotting", dependencies: ["CGD"]),

@@ -1,0 +1,181 @@
+/// Convolution (im2col + matrix product), max pooling and dropout — forward and backward.
+
+extension Tensor {
+    /// 2-D convolution. input (N, C, H, W), weight (O, C, kh, kw), bias (O) → (N, O, Ho, Wo)
+    /// with Ho = (H + 2·padding − kh) / stride + 1.
+    public func conv2d(_ weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) throws -> Tensor {
+        guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
+            throw TensorError("conv2d: input \(shape) and weight \(weight.shape) do not match (expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C)")
+        }
+        guard stride >= 1, padding >= 0 else { throw TensorError("conv2d: stride must be ≥ 1 and padding ≥ 0, got \(stride), \(padding)") }
+        guard dtype == .float32, weight.dtype == .float32 else { throw TensorError("conv2d: expects float32 tensors, got \(dtype) and \(weight.dtype)") }
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
+        guard ho > 0, wo > 0 else { throw TensorError("conv2d: kernel \(kh)×\(kw) is larger than the padded input \(h + 2 * padding)×\(w + 2 * padding)") }
+        if let bias, bias.shape != [o] { throw TensorError("conv2d: bias shape \(bias.shape) does not match \(o) output channels") }
+        let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
+        let x = contiguousData(), wt = weight.contiguousData()
+        let out = Tensor(uninitialized: [n, o, ho, wo], dtype: .float32)
+        let k = c * kh * kw, spatial = ho * wo
+        var cols = [Float](repeating: 0, count: k * spatial)
+        let b = bias?.contiguousData()
+        cols.withUnsafeMutableBufferPointer { colBuf in
+            for s in 0..<n {
+                geometry.im2col(x.pointer(Float.self) + s * c * h * w, colBuf.baseAddress!)
+                // out[s] (O × spatial) = W (O × k) · cols (k × spatial)
+                gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(colBuf.baseAddress!), out.pointer(Float.self) + s * o * spatial)
+                if let b {
+                    let pb = b.pointer(Float.self), po = out.pointer(Float.self) + s * o * spatial
+                    for oc in 0..<o { for p in 0..<spatial { po[oc * spatial + p] += pb[oc] } }
+                }
+            }
+        }
+        let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        return record(out, "ConvolutionBackward0", inputs) { g in
+            let gc = g.contiguousData()
+            let dx = Tensor(uninitialized: [n, c, h, w], dtype: .float32)
+            let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
+            dw.pointer(Float.self).initialize(repeating: 0, count: o * k)
+            var cols = [Float](repeating: 0, count: k * spatial)
+            var dcols = [Float](repeating: 0, count: k * spatial)
+            var dwPart = [Float](repeating: 0, count: o * k)
+            // Wᵀ (k × O), for dcols = Wᵀ · g.
+            var wT = [Float](repeating: 0, count: k * o)
+            let pw = wt.pointer(Float.self)
+            for oc in 0..<o { for j in 0..<k { wT[j * o + oc] = pw[oc * k + j] } }
+            for s in 0..<n {
+                let gs = gc.pointer(Float.self) + s * o * spatial
+                cols.withUnsafeMutableBufferPointer { colBuf in
+                    dwPart.withUnsafeMutableBufferPointer { dwBuf in
+                        geometry.im2col(x.pointer(Float.self) + s * c * h * w, colBuf.baseAddress!)
+                        // dW += g[s] (O × spatial) · colsᵀ (spatial × k)
+                        var colsT = [Float](repeating: 0, count: spatial * k)
+                        for j in 0..<k { for p in 0..<spatial { colsT[p * k + j] = colBuf[j * spatial + p] } }
+                        colsT.withUnsafeBufferPointer { ct in gemm(o, k, spatial, UnsafePointer(gs), spatial, 1, ct.baseAddress!, dwBuf.baseAddress!) }
+                        let pdw = dw.pointer(Float.self)
+                        for i in 0..<(o * k) { pdw[i] += dwBuf[i] }
+                    }
+                }
+                dcols.withUnsafeMutableBufferPointer { dcolBuf in
+                    wT.withUnsafeBufferPointer { wtb in gemm(k, spatial, o, wtb.baseAddress!, o, 1, UnsafePointer(gs), dcolBuf.baseAddress!) }
+                    geometry.col2im(dcolBuf.baseAddress!, dx.pointer(Float.self) + s * c * h * w)
+                }
+            }
+            var grads: [Tensor?] = [dx, dw]
+            if bias != nil { grads.append(try g.sum(dim: 3).sum(dim: 2).sum(dim: 0)) }
+            return grads
+        }
+    }
+
+    /// Max over non-overlapping (or strided) windows: (N, C, H, W) → (N, C, Ho, Wo).
+    /// Backward: the gradient goes to the first maximum of each window.
+    public func maxPool2d(kernel: Int, stride: Int? = nil) throws -> Tensor {
+        let s = stride ?? kernel
+        guard rank == 4, kernel >= 1, s >= 1 else { throw TensorError("max_pool2d: expects a (N, C, H, W) input and a positive kernel, got shape \(shape), kernel \(kernel)") }
+        guard dtype == .float32 else { throw TensorError("max_pool2d: expects float32, got \(dtype)") }
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
+        guard ho > 0, wo > 0 else { throw TensorError("max_pool2d: kernel \(kernel) is larger than the input \(h)×\(w)") }
+        let x = contiguousData()
+        let out = Tensor(uninitialized: [n, c, ho, wo], dtype: .float32)
+        var argmax = [Int32](repeating: 0, count: n * c * ho * wo)
+        let px = x.pointer(Float.self), po = out.pointer(Float.self)
+        for plane in 0..<(n * c) {
+            let src = px + plane * h * w
+            for i in 0..<ho {
+                for j in 0..<wo {
+                    var best = -Float.infinity, bestIndex = (i * s) * w + j * s
+                    for di in 0..<kernel {
+                        for dj in 0..<kernel {
+                            let idx = (i * s + di) * w + j * s + dj
+                            let v = src[idx]
+                            if v > best || v.isNaN { best = v; bestIndex = idx }
+                        }
+                    }
+                    let o = plane * ho * wo + i * wo + j
+                    po[o] = best
+                    argmax[o] = Int32(bestIndex)
+                }
+            }
+        }
+        return record(out, "MaxPool2DWithIndicesBackward0", [self]) { g in
+            let gc = g.contiguousData()
+            let dx = try Tensor.zeros([n, c, h, w])
+            let pg = gc.pointer(Float.self), pd = dx.pointer(Float.self)
+            for plane in 0..<(n * c) {
+                for k in 0..<(ho * wo) {
+                    let o = plane * ho * wo + k
+                    pd[plane * h * w + Int(argmax[o])] += pg[o]
+                }
+            }
+            return [dx]
+        }
+    }
+
+    /// Zeroes each element with probability p and scales the rest by 1/(1−p), drawing from
+    /// `generator`; the identity when `training` is false.
+    public func dropout(_ p: Double, training: Bool, generator: TorchGenerator = .global) throws -> Tensor {
+        guard p >= 0 && p <= 1 else { throw TensorError("dropout: probability has to be between 0 and 1, but got \(p)") }
+        guard training && p > 0 else { return self }
+        let mask = try Tensor.zeros(shape, dtype: dtype)
+        let keep = Float(1 - p), scale = p < 1 ? 1 / (1 - p) : 0
+        mask.forEachOffset { off in
+            let u = Float(generator.random() & 0xFF_FFFF) * 0x1p-24
+            mask.store(off, u < keep ? scale : 0)
+        }
+        let out = try noGrad { try self * mask }
+        return record(out, "MulBackward0", [self]) { g in [try g * mask] }
+    }
+}
+
+/// Index arithmetic shared by im2col and col2im.
+struct ConvGeometry {
+    let c, h, w, kh, kw, stride, padding, ho, wo: Int
+
+    /// cols (C·kh·kw × Ho·Wo) from one image (C × H × W).
+    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
+        let spatial = ho * wo
+        for ch in 0..<c {
+            for ki in 0..<kh {
+                for kj in 0..<kw {
+                    let row = cols + ((ch * kh + ki) * kw + kj) * spatial
+                    for i in 0..<ho {
+                        let y = i * stride - padding + ki
+                        if y < 0 || y >= h {
+                            for j in 0..<wo { row[i * wo + j] = 0 }
+                            continue
+                        }
+                        let src = x + (ch * h + y) * w
+                        for j in 0..<wo {
+                            let xx = j * stride - padding + kj
+                            row[i * wo + j] = xx >= 0 && xx < w ? src[xx] : 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds cols back into an image (the adjoint of im2col); `x` is overwritten.
+    func col2im(_ cols: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
+        x.initialize(repeating: 0, count: c * h * w)
+        let spatial = ho * wo
+        for ch in 0..<c {
+            for ki in 0..<kh {
+                for kj in 0..<kw {
+                    let row = cols + ((ch * kh + ki) * kw + kj) * spatial
+                    for i in 0..<ho {
+                        let y = i * stride - padding + ki
+                        guard y >= 0 && y < h else { continue }
+                        let dst = x + (ch * h + y) * w
+                        for j in 0..<wo {
+                            let xx = j * stride - padding + kj
+                            if xx >= 0 && xx < w { dst[xx] += row[i * wo + j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Adam exactly as `torch.optim.Adam` (single-tensor path):
+///
+///     g = grad + weightDecay·p
+///     m = m + (1 − β1)·(g − m)          (lerp)
+///     v = β2·v + (1 − β2)·g²
+///     p = p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+public final class Adam: Optimizer {
+    public var lr: Double
+    public let beta1: Double, beta2: Double, eps: Double, weightDecay: Double
+    var m: [Int: Tensor] = [:], v: [Int: Tensor] = [:], steps: [Int: Int] = [:]
+
+    public init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0) throws {
+        guard lr >= 0 else { throw TensorError("Adam: invalid learning rate \(lr)") }
+        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else { throw TensorError("Adam: invalid beta parameters \(betas)") }
+        guard eps >= 0, weightDecay >= 0 else { throw TensorError("Adam: invalid epsilon or weight_decay") }
+        self.lr = lr
+        beta1 = betas.0
+        beta2 = betas.1
+        self.eps = eps
+        self.weightDecay = weightDecay
+        super.init(parameters)
+    }
+
+    public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
+        var g = grad
+        if weightDecay != 0 { g = try g.contiguousCopy().add_(p, alpha: weightDecay) }
+        let mt = try m[index] ?? Tensor.zeros(p.shape, dtype: p.dtype)
+        let vt = try v[index] ?? Tensor.zeros(p.shape, dtype: p.dtype)
+        m[index] = mt
+        v[index] = vt
+        let t = (steps[index] ?? 0) + 1
+        steps[index] = t
+        try mt.add_(try g - mt, alpha: 1 - beta1)
+        try vt.mul_(beta2).add_(try g * g, alpha: 1 - beta2)
+        let bias1 = 1 - Foundation.pow(beta1, Double(t)), bias2 = 1 - Foundation.pow(beta2, Double(t))
+        let denom = try vt.sqrt() / bias2.squareRoot() + eps
+        try p.add_(try mt / denom, alpha: -lr / bias1)
+    }
+}
