@@ -43,6 +43,16 @@ enum Builtins {
                 }
             }
         }
+        interp.define("Array") { [unowned interp] args in
+            let v = try args.bind(["_ sequence"])["sequence"]!
+            let next = try interp.iterator(v, at: args.range)
+            var items: [Value] = []
+            while let x = try next() {
+                items.append(x)
+                if items.count > 10_000_000 { throw args.error("Array: too many elements") }
+            }
+            return .array(items)
+        }
         interp.define("abs") { args in
             switch try args.bind(["_ x"])["x"]! {
             case .int(let i): return .int(Swift.abs(i))

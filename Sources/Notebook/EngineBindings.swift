@@ -8,6 +8,8 @@ final class EngineBindings {
     unowned let interpreter: Interpreter
     let torch: TorchGenerator
     let numpy: NumpyRandomState
+    /// Told how far a loader has come in its epoch.
+    var progress: ((Int, Int) -> Void)?
 
     init(interpreter: Interpreter, torch: TorchGenerator, numpy: NumpyRandomState) {
         self.interpreter = interpreter
@@ -232,6 +234,18 @@ final class EngineBindings {
                 return self.wrap(name == "softmax" ? try x.softmax(dim: d) : try x.logSoftmax(dim: d))
             }
         }
+        i.define("oneHot") { args in
+            let p = try args.bind(["_ labels", "classes"])
+            let labels = try self.tensor(p["labels"]!, args)
+            let n = try self.int(p["classes"], args, "classes")
+            guard !labels.dtype.isFloatingPoint, labels.rank == 1 else { throw args.error("oneHot: expects a 1-D int64 tensor of labels, got \(labels.dtype) \(labels.shape)") }
+            let out = try Tensor.zeros([labels.count, n])
+            for (row, l) in labels.integers.enumerated() {
+                guard l >= 0 && l < n else { throw args.error("oneHot: label \(l) is outside 0..<\(n)") }
+                try out.select(row).select(Int(l)).fill_(1)
+            }
+            return self.wrap(out)
+        }
         i.define("noGrad") { args in
             let f = try args.bind(["_ body"])["body"]!
             return try noGrad { try self.call(f, [], args) }
@@ -389,26 +403,38 @@ final class NumpyRandom: HostObject {
 
 /// An optimizer in a cell: `step()`, `zeroGrad()`, `lr`.
 final class OptimizerObject: HostObject {
-    let optimizer: SGD
+    let optimizer: Optimizer
     unowned let bindings: EngineBindings
-    init(_ o: SGD, _ b: EngineBindings) { optimizer = o; bindings = b }
-    var typeName: String { "SGD" }
+    init(_ o: Optimizer, _ b: EngineBindings) { optimizer = o; bindings = b }
+    var typeName: String { optimizer is Adam ? "Adam" : "SGD" }
     var displayText: String {
-        "SGD (\n    lr: \(Value.format(optimizer.lr))\n    momentum: \(Value.format(optimizer.momentum))\n    dampening: \(Value.format(optimizer.dampening))\n    weight_decay: \(Value.format(optimizer.weightDecay))\n    nesterov: \(optimizer.nesterov ? "True" : "False")\n)"
+        if let a = optimizer as? Adam {
+            return "Adam (\n    lr: \(Value.format(a.lr))\n    betas: (\(Value.format(a.beta1)), \(Value.format(a.beta2)))\n    eps: \(Value.format(a.eps))\n    weight_decay: \(Value.format(a.weightDecay))\n)"
+        }
+        let s = optimizer as! SGD
+        return "SGD (\n    lr: \(Value.format(s.lr))\n    momentum: \(Value.format(s.momentum))\n    dampening: \(Value.format(s.dampening))\n    weight_decay: \(Value.format(s.weightDecay))\n    nesterov: \(s.nesterov ? "True" : "False")\n)"
+    }
+
+    var lr: Double {
+        get { (optimizer as? SGD)?.lr ?? (optimizer as? Adam)?.lr ?? 0 }
+        set {
+            (optimizer as? SGD)?.lr = newValue
+            (optimizer as? Adam)?.lr = newValue
+        }
     }
 
     func member(_ name: String) throws -> Value? {
         switch name {
         case "step": return .function(Function("step") { args in _ = try args.bind([]); try self.optimizer.step(); return .nil })
         case "zeroGrad": return .function(Function("zeroGrad") { args in _ = try args.bind([]); self.optimizer.zeroGrad(); return .nil })
-        case "lr": return .double(optimizer.lr)
+        case "lr": return .double(lr)
         default: return nil
         }
     }
 
     func setMember(_ name: String, _ value: Value) throws -> Bool {
-        guard name == "lr", let lr = value.number else { return false }
-        optimizer.lr = lr
+        guard name == "lr", let v = value.number, v >= 0 else { return false }
+        lr = v
         return true
     }
 }

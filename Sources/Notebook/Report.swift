@@ -30,7 +30,7 @@ public enum Report {
             out += r.output
             let errors = runner.renderedErrors(r, result.document)
             if !errors.isEmpty { out += errors + "\n" }
-            for f in r.figures { out += "[figure \(f.fileName): \(f.alt)]\n" }
+            for f in r.figures { out += f.isImage ? "[figure \(f.fileName): \(f.alt)]\n" : "[file \(f.fileName)]\n" }
         }
         return out
     }
@@ -99,7 +99,10 @@ public enum Report {
         case .ok, .failed, .expectedError:
             if c.options.output {
                 if !r.output.isEmpty { s += "<pre class=\"output\">\(escapeHTML(r.output))</pre>\n" }
-                for f in r.figures {
+                for f in r.figures where !f.isImage {
+                    s += "<p class=\"file\">Saved <a href=\"\(f.fileName)\" download>\(f.fileName)</a> (\(f.data.count) bytes, safetensors).</p>\n"
+                }
+                for f in r.figures where f.isImage {
                     s += "<figure><img src=\"\(f.fileName)\" alt=\"\(escapeHTML(f.alt))\">"
                     if let caption = f.caption { s += "<figcaption>\(escapeHTML(caption))</figcaption>" }
                     s += "</figure>\n"

@@ -2,12 +2,13 @@ import CellLanguage
 import Foundation
 import TensorEngine
 
-/// An image a cell produced, written beside the report.
+/// A file a cell produced, written beside the report: a figure, or (not an image) saved weights.
 public struct FigureFile: Equatable {
     public var fileName: String
     public var data: Data
     public var alt: String
     public var caption: String?
+    public var isImage = true
 }
 
 /// What running one cell gave.
@@ -80,7 +81,10 @@ public final class Runner {
         let interpreter = Interpreter()
         let bindings = EngineBindings(interpreter: interpreter, torch: TorchGenerator.global, numpy: NumpyRandomState.global)
         bindings.install()
+        bindings.progress = { [unowned self] in self.onProgress($0, $1) }
+        interpreter.loopProgress = { [unowned self] in self.onProgress($0, $1) }
         let figures = FigureCollector()
+        bindings.installData(collector: figures)
         Plots.install(in: interpreter, bindings: bindings, collector: figures)
         for (name, value) in parameters { interpreter.define(name, value.value) }
 
