@@ -10,6 +10,9 @@ public final class Expr {
         case identifier(String)
         case `self`
         case array([Expr])
+        case dictionary([(Expr, Expr)])
+        /// `x!`
+        case forceUnwrap(Expr)
         case tuple([Expr])
         case prefix(String, Expr)
         case binary(String, Expr, Expr)

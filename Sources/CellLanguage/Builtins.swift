@@ -257,6 +257,14 @@ enum Builtins {
                 }
             default: return nil
             }
+        case .dictionary(let pairs):
+            switch name {
+            case "count": return .int(pairs.count)
+            case "isEmpty": return .bool(pairs.isEmpty)
+            case "keys": return .array(pairs.map(\.key))
+            case "values": return .array(pairs.map(\.value))
+            default: return nil
+            }
         case .tuple(let items):
             if let i = Int(name) {
                 guard i < items.count else { throw Diagnostic("tuple has no element \(i)", at: range) }

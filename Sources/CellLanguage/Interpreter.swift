@@ -173,6 +173,13 @@ public final class Interpreter {
                 defer { i += 1 }
                 return items[i]
             }
+        case .dictionary(let pairs):
+            var i = 0
+            return { () -> Value? in
+                guard i < pairs.count else { return nil }
+                defer { i += 1 }
+                return .tuple([pairs[i].key, pairs[i].value])
+            }
         case .string(let s):
             var it = s.makeIterator()
             return { it.next().map { .string(String($0)) } }
@@ -243,6 +250,15 @@ public final class Interpreter {
                 let index = try arrayIndex(args, count: items.count)
                 items[index] = value
                 try assign(baseExpr, .array(items), scope)
+            case .dictionary(var pairs):
+                guard args.count == 1 else { throw args.error("a dictionary is indexed by one key") }
+                let key = args.items[0].value
+                if let i = pairs.firstIndex(where: { Interpreter.equal($0.key, key) }) {
+                    if case .nil = value { pairs.remove(at: i) } else { pairs[i].value = value }
+                } else if !(value.isNil) {
+                    pairs.append((key, value))
+                }
+                try assign(baseExpr, .dictionary(pairs), scope)
             case .object(let o):
                 try wrap(target.range) { try o.subscriptSet(args, value) }
             case .instance(let inst) where inst.base != nil:
@@ -323,6 +339,17 @@ public final class Interpreter {
             return b.value
         case .array(let items):
             return .array(try items.map { try evaluate($0, scope) })
+        case .dictionary(let pairs):
+            var out: [(key: Value, value: Value)] = []
+            for (k, v) in pairs {
+                let key = try evaluate(k, scope), value = try evaluate(v, scope)
+                if let i = out.firstIndex(where: { Interpreter.equal($0.key, key) }) { out[i].value = value } else { out.append((key, value)) }
+            }
+            return .dictionary(out)
+        case .forceUnwrap(let inner):
+            let v = try evaluate(inner, scope)
+            if case .nil = v { throw Diagnostic("unexpectedly found nil while unwrapping a value", at: e.range) }
+            return v
         case .tuple(let items):
             return .tuple(try items.map { try evaluate($0, scope) })
         case .prefix(let op, let operand):
@@ -332,6 +359,10 @@ public final class Interpreter {
             return .bool(try truth(l, scope) ? try truth(r, scope) : false)
         case .binary("||", let l, let r):
             return .bool(try truth(l, scope) ? true : try truth(r, scope))
+        case .binary("??", let l, let r):
+            let v = try evaluate(l, scope)
+            if case .nil = v { return try evaluate(r, scope) }
+            return v
         case .binary(let op, let l, let r):
             return try binary(op, try evaluate(l, scope), try evaluate(r, scope), at: e.range)
         case .ternary(let c, let a, let b):
@@ -395,6 +426,9 @@ public final class Interpreter {
         // `[Int]()`: an empty array of a type.
         if case .array(let items) = calleeExpr.kind, items.count == 1, case .identifier = items[0].kind, argExprs.isEmpty {
             return .array([])
+        }
+        if case .dictionary(let pairs) = calleeExpr.kind, pairs.count == 1, case .identifier = pairs[0].0.kind, argExprs.isEmpty {
+            return .dictionary([])
         }
         let callee = try evaluate(calleeExpr, scope)
         var name = "function"
@@ -641,6 +675,8 @@ public final class Interpreter {
             return x == y
         case (.array(let x), .array(let y)), (.tuple(let x), .tuple(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (.dictionary(let x), .dictionary(let y)):
+            return x.count == y.count && x.allSatisfy { p in y.contains { equal($0.key, p.key) && equal($0.value, p.value) } }
         case (.instance(let x), .instance(let y)): return x === y
         case (.object(let x), .object(let y)): return x === y
         default: return false
@@ -690,6 +726,9 @@ public final class Interpreter {
         case .string(let s):
             let chars = Array(s)
             return .string(String(chars[try arrayIndex(args, count: chars.count)]))
+        case .dictionary(let pairs):
+            guard args.count == 1 else { throw args.error("a dictionary is indexed by one key") }
+            return pairs.first { Interpreter.equal($0.key, args.items[0].value) }?.value ?? .nil
         case .object(let o):
             return try wrap(range) { try o.subscriptGet(args) }
         case .instance(let inst) where inst.base != nil:

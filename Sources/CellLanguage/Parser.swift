@@ -334,14 +334,25 @@ public struct Parser {
     mutating func and() throws -> Expr { try binaryLevel(["&&"]) { try $0.comparison() } }
 
     mutating func comparison() throws -> Expr {
-        let left = try range()
+        let left = try nilCoalescing()
         if case .symbol(let op) = token.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op), continuesExpression() {
             advance()
-            let right = try range()
+            let right = try nilCoalescing()
             if case .symbol(let op2) = token.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op2) {
                 throw error("adjacent comparison operators are not allowed; use '&&'", at: token.range)
             }
             return Expr(.binary(op, left, right), left.range + right.range)
+        }
+        return left
+    }
+
+    /// `a ?? b` (right-associative).
+    mutating func nilCoalescing() throws -> Expr {
+        let left = try range()
+        if check("??") && continuesExpression() {
+            advance()
+            let right = try nilCoalescing()
+            return Expr(.binary("??", left, right), left.range + right.range)
         }
         return left
     }
@@ -400,6 +411,9 @@ public struct Parser {
                 default: throw error("expected a member name after '.'")
                 }
                 expr = Expr(.member(expr, name), expr.range + previous.range)
+            } else if check("!") && !token.spaceBefore {
+                advance()
+                expr = Expr(.forceUnwrap(expr), expr.range + previous.range)
             } else if check("{") && allowTrailingClosure && !token.atLineStart {
                 let closure = try self.closure()
                 if case .call(let callee, var args) = expr.kind {
@@ -498,15 +512,27 @@ public struct Parser {
             return Expr(.tuple(items), t.range + previous.range)
         case .symbol("["):
             advance()
+            if match(":") {
+                _ = try expect("]", "to close the empty dictionary literal")
+                return Expr(.dictionary([]), t.range + previous.range)
+            }
             var items: [Expr] = []
+            var pairs: [(Expr, Expr)] = []
             if !check("]") {
                 repeat {
                     if check("]") { break }   // trailing comma
-                    items.append(try expression())
+                    let item = try expression()
+                    if match(":") {
+                        guard items.isEmpty else { throw error("expected ',' or ']' in array literal") }
+                        pairs.append((item, try expression()))
+                    } else {
+                        guard pairs.isEmpty else { throw error("expected ':' in dictionary literal") }
+                        items.append(item)
+                    }
                 } while match(",")
             }
-            _ = try expect("]", "to close the array literal")
-            return Expr(.array(items), t.range + previous.range)
+            _ = try expect("]", pairs.isEmpty ? "to close the array literal" : "to close the dictionary literal")
+            return Expr(pairs.isEmpty ? .array(items) : .dictionary(pairs), t.range + previous.range)
         case .symbol("{"):
             return try closure()
         default:

@@ -10,6 +10,8 @@ public enum Value {
     case double(Double)
     case string(String)
     case array([Value])
+    /// Key–value pairs in insertion order.
+    case dictionary([(key: Value, value: Value)])
     case tuple([Value])
     case range(lower: Int?, upper: Int?, closed: Bool)
     case function(Function)
@@ -26,6 +28,7 @@ public enum Value {
         case .double: return "Double"
         case .string: return "String"
         case .array: return "Array"
+        case .dictionary: return "Dictionary"
         case .tuple: return "Tuple"
         case .range: return "Range"
         case .function: return "Function"
@@ -50,6 +53,8 @@ public enum Value {
         case .double(let d): return Value.format(d)
         case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .array(let items): return "[" + items.map(\.displayed).joined(separator: ", ") + "]"
+        case .dictionary(let pairs):
+            return pairs.isEmpty ? "[:]" : "[" + pairs.map { $0.key.displayed + ": " + $0.value.displayed }.joined(separator: ", ") + "]"
         case .tuple(let items): return "(" + items.map(\.displayed).joined(separator: ", ") + ")"
         case .range(let lo, let hi, let closed):
             return (lo.map(String.init) ?? "") + (closed ? "..." : "..<") + (hi.map(String.init) ?? "")
@@ -66,6 +71,8 @@ public enum Value {
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         return d.description
     }
+
+    var isNil: Bool { if case .nil = self { return true } else { return false } }
 
     /// Truthiness for conditions: only Bool values are allowed, as in Swift.
     var asNumber: Double? {

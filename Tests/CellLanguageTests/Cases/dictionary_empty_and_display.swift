@@ -1,0 +1,4 @@
+var d = [String: Int]()
+d = [:]
+d["x"] = 1
+d   // expect: ["x": 1]

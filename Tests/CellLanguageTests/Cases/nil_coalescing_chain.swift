@@ -1,0 +1,2 @@
+let a: Int? = nil
+print(a ?? nil ?? 7)   // expect: 7
