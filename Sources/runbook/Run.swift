@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import struct CellLanguage.DiagnosticList
 import Notebook
+import TensorEngine
 
 /// Options shared by `run` and `check`.
 struct NotebookOptions: ParsableArguments {
@@ -118,6 +119,7 @@ struct Run: ParsableCommand {
     var output = "Output"
 
     func run() throws {
+        engineThreads = options.threads
         let paths = try options.notebooks(defaultAll: false)
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)
@@ -165,6 +167,7 @@ struct Check: ParsableCommand {
     var output = "Output"
 
     func run() throws {
+        engineThreads = options.threads
         let paths = try options.notebooks(defaultAll: true)
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)

@@ -144,3 +144,26 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try l(Tensor([1.5], shape: [1, 1])).item(), 3 + Double(l.bias!.floats[0]), accuracy: 1e-6)
     }
 }
+
+/// Matrix products give the same bits whatever the path (tiles, edges) and thread count.
+final class MatMulDeterminismTests: XCTestCase {
+    func naive(_ a: [Float], _ b: [Float], _ m: Int, _ n: Int, _ k: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n { var s: Float = 0; for p in 0..<k { s = s + a[i * k + p] * b[p * n + j] }; c[i * n + j] = s } }
+        return c
+    }
+
+    func testTilesEdgesAndThreadsGiveIdenticalBits() throws {
+        let g = TorchGenerator(seed: 11)
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (130, 70, 300), (64, 128, 784)] {
+            let a = try Tensor.randn([m, k], generator: g), b = try Tensor.randn([k, n], generator: g)
+            let expected = naive(a.floats, b.floats, m, n, k)
+            for threads in [1, 2] {
+                engineThreads = threads
+                defer { engineThreads = 1 }
+                XCTAssertEqual(try a.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "\(m)×\(k)·\(k)×\(n) on \(threads) threads")
+                XCTAssertEqual(try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A")
+            }
+        }
+    }
+}

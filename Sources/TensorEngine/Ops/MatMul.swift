@@ -3,12 +3,35 @@
 /// tutorials' small products on this machine — the x² networks' outputs come out bit-identical
 /// to PyTorch's — and the bits never depend on tiling, vector width or thread count.
 
-/// C[m×n] = A[m×k] · B[k×n]; A is read through (row stride, column stride), B and C are
-/// contiguous rows.
+import Dispatch
+
+/// How many threads large matrix products use. Results do not depend on it: threads take whole
+/// rows, and every element is computed by the same chain of operations.
+nonisolated(unsafe) public var engineThreads = 1
+
+/// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
+/// B and C are contiguous rows.
 func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
                            _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
                            _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
                            bias: UnsafePointer<T>? = nil) {
+    if T.self == Float.self {
+        let a32 = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
+        let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
+        let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
+        let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+        let threads = m * n * k >= 1 << 21 && m >= 8 ? Swift.max(1, Swift.min(engineThreads, m / 4)) : 1
+        if threads == 1 {
+            sgemmRows(0, m, n, k, a32, aRow, aCol, b32, c32, bias32)
+        } else {
+            let per = (m + threads - 1) / threads
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let lo = t * per, hi = Swift.min(m, lo + per)
+                if lo < hi { sgemmRows(lo, hi, n, k, a32, aRow, aCol, b32, c32, bias32) }
+            }
+        }
+        return
+    }
     for i in 0..<m {
         let ci = c + i * n
         ci.initialize(repeating: 0, count: n)
@@ -18,6 +41,68 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
             for j in 0..<n { ci[j] += aip * bp[j] }
         }
         if let bias { for j in 0..<n { ci[j] += bias[j] } }
+    }
+}
+
+/// Rows lo..<hi of a float32 product: 4×16 register tiles (two 8-lane vectors per row), then
+/// the leftover columns and rows one element at a time. Every element is the same chain —
+/// c = 0; c = c + round(a·b) for k ascending; c = c + bias — whichever path computes it.
+func sgemmRows(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+               _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+               _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    let n16 = n / 16 * 16
+    var i = lo
+    while i + 4 <= hi {
+        let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
+        var j = 0
+        while j < n16 {
+            var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+            var bp = b + j
+            for p in 0..<k {
+                let b0 = load(bp), b1 = load(bp + 8)
+                let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
+                let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                c00 = c00 + x0 * b0; c01 = c01 + x0 * b1
+                c10 = c10 + x1 * b0; c11 = c11 + x1 * b1
+                c20 = c20 + x2 * b0; c21 = c21 + x2 * b1
+                c30 = c30 + x3 * b0; c31 = c31 + x3 * b1
+                bp += n
+            }
+            if let bias {
+                let v0 = load(bias + j), v1 = load(bias + j + 8)
+                c00 = c00 + v0; c01 = c01 + v1; c10 = c10 + v0; c11 = c11 + v1
+                c20 = c20 + v0; c21 = c21 + v1; c30 = c30 + v0; c31 = c31 + v1
+            }
+            let r = c + i * n + j
+            store(c00, r); store(c01, r + 8)
+            store(c10, r + n); store(c11, r + n + 8)
+            store(c20, r + 2 * n); store(c21, r + 2 * n + 8)
+            store(c30, r + 3 * n); store(c31, r + 3 * n + 8)
+            j += 16
+        }
+        if n16 < n { sgemmScalar(i, i + 4, n16, n, k, a, aRow, aCol, b, c, bias, n) }
+        i += 4
+    }
+    if i < hi { sgemmScalar(i, hi, 0, n, k, a, aRow, aCol, b, c, bias, n) }
+}
+
+/// The same chain one element at a time, for the edges of the tiled part.
+@inline(__always)
+func sgemmScalar(_ i0: Int, _ i1: Int, _ j0: Int, _ j1: Int, _ k: Int,
+                 _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+                 _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ n: Int) {
+    for i in i0..<i1 {
+        let ci = c + i * n
+        for j in j0..<j1 { ci[j] = 0 }
+        for p in 0..<k {
+            let aip = a[i * aRow + p * aCol]
+            let bp = b + p * n
+            for j in j0..<j1 { ci[j] += aip * bp[j] }
+        }
+        if let bias { for j in j0..<j1 { ci[j] += bias[j] } }
     }
 }
 
