@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "TensorEngine", "CellLanguage", "Notebook",
+                "TensorEngine", "CellLanguage", "Notebook", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -74,8 +74,19 @@ public struct Parser {
     // MARK: - Statements
 
     public mutating func parseProgram() -> [Stmt] {
+        var program = statements()
+        while check("}") {   // a brace with nothing to close
+            _ = error("unexpected '}'", at: token.range)
+            advance()
+            program += statements()
+        }
+        return program
+    }
+
+    /// Statements up to a closing brace or the end, recovering after each error.
+    mutating func statements() -> [Stmt] {
         var statements: [Stmt] = []
-        while !atEnd {
+        while !atEnd && !check("}") {
             if match(";") { continue }
             do {
                 statements.append(try statement())
@@ -101,16 +112,7 @@ public struct Parser {
 
     mutating func block(_ context: String) throws -> [Stmt] {
         _ = try expect("{", context)
-        var statements: [Stmt] = []
-        while !check("}") && !atEnd {
-            if match(";") { continue }
-            do {
-                statements.append(try statement())
-                try endOfStatement()
-            } catch {
-                synchronize()
-            }
-        }
+        let statements = self.statements()
         _ = try expect("}", "to close the block")
         return statements
     }

@@ -74,14 +74,30 @@ public enum OutputFolder {
                 if name.hasSuffix(".png") || name.hasSuffix(".gif") {
                     out.append("\(path): image differs" + (imageDifference(a, b).map { ": " + $0 } ?? ""))
                 } else {
-                    let diff = unifiedDiff(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self),
-                                           from: "committed/\(path)", to: "regenerated/\(path)")
-                    out.append("\(path): differs\n" + diff)
+                    let old = String(decoding: a, as: UTF8.self), new = String(decoding: b, as: UTF8.self)
+                    let diff = unifiedDiff(old, new, from: "committed/\(path)", to: "regenerated/\(path)")
+                    let cell = cellAtFirstDifference(old, new).map { " in \($0)" } ?? ""
+                    out.append("\(path): differs\(cell)\n" + diff)
                 }
             default: break
             }
         }
         return out
+    }
+
+    /// The cell whose output holds the first differing line: the `## cell N (label)` header of
+    /// outputs.txt or the `<section class="cell" id="…">` of index.html above it.
+    static func cellAtFirstDifference(_ a: String, _ b: String) -> String? {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        var first = 0
+        while first < x.count && first < y.count && x[first] == y[first] { first += 1 }
+        for line in x[..<min(first + 1, x.count)].reversed() {
+            if line.hasPrefix("## cell ") { return String(line.dropFirst(3)).components(separatedBy: ":")[0] }
+            if let r = line.range(of: "<section class=\"cell\" id=\"") {
+                return "cell " + line[r.upperBound...].prefix { $0 != "\"" }
+            }
+        }
+        return nil
     }
 
     /// A unified diff of two texts (3 lines of context), by longest common subsequence after

@@ -68,19 +68,24 @@ public enum Report {
             }
             head += "</ul></nav>\n"
         }
+        return page(title: doc.title, status: failed == nil ? "ok" : "failed", main: head + body)
+    }
+
+    /// A complete page: inline CSS, no external requests.
+    static func page(title: String, status: String?, main: String) -> String {
+        let meta = status.map { "<meta name=\"runbook-status\" content=\"\($0)\">\n" } ?? ""
         return """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="runbook-status" content="\(failed == nil ? "ok" : "failed")">
-            <title>\(escapeHTML(doc.title))</title>
+            \(meta)<title>\(escapeHTML(title))</title>
             <style>\(css)</style>
             </head>
             <body>
             <main>
-            \(head)\(body)</main>
+            \(main)</main>
             </body>
             </html>
 
@@ -150,25 +155,7 @@ public enum Report {
             rows += e.ok ? "" : " <span class=\"failed\">stopped with an error</span>"
             rows += "</li>\n"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Runbook reports</title>
-            <style>\(css)</style>
-            </head>
-            <body>
-            <main>
-            <h1>Runbook reports</h1>
-            <ul class="reports">
-            \(rows)</ul>
-            </main>
-            </body>
-            </html>
-
-            """
+        return page(title: "Runbook reports", status: nil, main: "<h1>Runbook reports</h1>\n<ul class=\"reports\">\n\(rows)</ul>\n")
     }
 
     static let css = """

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Plotting
 import TensorEngine
 
 /// `runbook bench`: times the engine on the tutorials' workloads (run from a release build).
@@ -20,6 +21,8 @@ struct Bench: ParsableCommand {
               gemm-1024                     a 1024×1024 by 1024×1024 float32 product (GFLOP/s and share of peak)
               gemm-mlp                      the MLP's products at batch 64 (forward and backward)
               mlp-peak-rss                  the process's peak memory after the MLP epoch
+              plot-800x500                  an 800×500 line plot of 300 points, rendered and PNG-encoded
+              animation-100                 a 100-frame animated GIF of the x² training plot
 
             --compare runs bench/torch_bench.py with the same workloads when `import torch` works \
             and prints the ratio (PyTorch time / Runbook time; above 1 means Runbook is faster).
@@ -41,7 +44,7 @@ struct Bench: ParsableCommand {
     var compare = false
 
     static let names = ["x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion",
-                        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "mlp-peak-rss"]
+                        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "mlp-peak-rss", "plot-800x500", "animation-100"]
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -100,6 +103,19 @@ struct Bench: ParsableCommand {
             var r = try measure("gemm-mlp", runs: Swift.max(runs, 20)) { for (a, b) in pairs { _ = try a.mm(b) } }
             r.gflops = shapes.reduce(0.0) { $0 + 2 * Double($1.0 * $1.1 * $1.2) } / r.median / 1e9
             results.append(r)
+        }
+        if want("plot-800x500") || want("animation-100") {
+            let xs = (0..<300).map { Double($0) / 299 * 6 - 3 }
+            func figure(_ shift: Double) -> Figure {
+                let f = Figure(width: 800, height: 500)
+                f.axes[0].series.append(.line(xs: xs, ys: xs.map { $0 * $0 + shift }, color: nil, width: 2, label: "fit"))
+                f.axes[0].title = "loss = \(shift)"
+                return f
+            }
+            if want("plot-800x500") { results.append(try measure("plot-800x500", runs: Swift.max(runs, 10)) { _ = figure(0).render().png() }) }
+            if want("animation-100") {
+                results.append(try measure("animation-100", runs: runs) { _ = GIF.encode((0..<100).map { figure(Double($0) / 50).render() }) })
+            }
         }
         let torch = compare ? torchResults() : [:]
         if json {

@@ -58,6 +58,16 @@ struct Session {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 
+    /// Like `run(_:overrides:)`, with a bad `--set` turned into exit status 64.
+    func runOrExit(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
+        do {
+            return try run(path, overrides: overrides)
+        } catch let e as UsageError {
+            log("error: \(e)")
+            throw ExitCode(64)
+        }
+    }
+
     /// Reads and runs one notebook. Returns nil (after printing why) when it cannot be read.
     func run(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
         guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
@@ -125,14 +135,7 @@ struct Run: ParsableCommand {
         let root = URL(fileURLWithPath: output)
         var failed = false
         for path in paths {
-            let outcome: (NotebookResult, Runner)?
-            do {
-                outcome = try session.run(path, overrides: options.overrides)
-            } catch let e as UsageError {
-                session.log("error: \(e)")
-                throw ExitCode(64)
-            }
-            guard let (result, runner) = outcome else { failed = true; continue }
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else { failed = true; continue }
             let files = Report.files(result, runner: runner)
             let name = result.document.name
             if result.failedCell != nil {
@@ -173,14 +176,10 @@ struct Check: ParsableCommand {
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
         for path in paths {
-            let outcome: (NotebookResult, Runner)?
-            do {
-                outcome = try session.run(path, overrides: options.overrides)
-            } catch let e as UsageError {
-                session.log("error: \(e)")
-                throw ExitCode(64)
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides), result.failedCell == nil else {
+                failed = true
+                continue
             }
-            guard let (result, runner) = outcome, result.failedCell == nil else { failed = true; continue }
             let name = result.document.name
             let regenerated = Report.files(result, runner: runner)
             guard let committed = OutputFolder.read(root.appendingPathComponent(name)) else {

@@ -88,7 +88,7 @@ final class CLITests: XCTestCase {
         try write("Output/demo/outputs.txt", txt)
         let stale = try runbook("check", "--quiet")
         XCTAssertEqual(stale.status, 1)
-        XCTAssertTrue(stale.stderr.contains("Output/demo/outputs.txt: differs"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("Output/demo/outputs.txt: differs in cell 1 (numbers)"), stale.stderr)
         XCTAssertTrue(stale.stderr.contains("-[3, 2]\n+[3, 1]"), stale.stderr)
         XCTAssertEqual(String(decoding: read("Output/demo/outputs.txt")!, as: UTF8.self), txt, "check never writes")
 

@@ -1,0 +1,3 @@
+let a = 1
+}   // expect error: unexpected '}'
+let b = 2
