@@ -32,12 +32,13 @@ final class Storage {
     let count: Int
     let raw: UnsafeMutableRawPointer
 
-    init(dtype: DType, count: Int) {
+    /// Zero-filled memory, or (for outputs a kernel writes in full) memory left as it is.
+    init(dtype: DType, count: Int, zeroed: Bool = true) {
         self.dtype = dtype
         self.count = count
         let bytes = max(count, 1) * dtype.itemSize
         raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
     deinit { raw.deallocate() }
@@ -87,10 +88,11 @@ public final class Tensor {
                   strides: Tensor.contiguousStrides(shape), offset: 0)
     }
 
-    /// A contiguous tensor; internal callers guarantee a sane shape.
+    /// A contiguous tensor whose contents the caller writes in full; internal callers guarantee
+    /// a sane shape.
     init(uninitialized shape: [Int], dtype: DType) {
         let n = shape.reduce(1, *)
-        self.storage = Storage(dtype: dtype, count: n)
+        self.storage = Storage(dtype: dtype, count: n, zeroed: false)
         self.shape = shape
         self.strides = Tensor.contiguousStrides(shape)
         self.offset = 0
@@ -228,19 +230,36 @@ public final class Tensor {
     func contiguousData() -> Tensor {
         if isContiguous && offset == 0 && storage.count == count { return self }
         let out = Tensor(uninitialized: shape, dtype: dtype)
-        var i = 0
         switch dtype {
-        case .float32:
-            let src = storage.floats, dst = out.storage.floats
-            forEachOffset { dst[i] = src[$0]; i += 1 }
-        case .float64:
-            let src = storage.doubles, dst = out.storage.doubles
-            forEachOffset { dst[i] = src[$0]; i += 1 }
-        case .int64, .bool:
-            let src = storage.ints, dst = out.storage.ints
-            forEachOffset { dst[i] = src[$0]; i += 1 }
+        case .float32: gather(Float.self, into: out)
+        case .float64: gather(Double.self, into: out)
+        case .int64, .bool: gather(Int64.self, into: out)
         }
         return out
+    }
+
+    /// Copies the elements in row-major order into `out` (contiguous, same shape): transposed
+    /// matrices by 32×32 blocks, everything else row by row.
+    func gather<T>(_: T.Type, into out: Tensor) {
+        let src = pointer(T.self), dst = out.pointer(T.self)
+        if isContiguous {
+            dst.update(from: src, count: count)
+            return
+        }
+        if rank == 2 {
+            let (r, c, sr, sc) = (shape[0], shape[1], strides[0], strides[1])
+            for i0 in Swift.stride(from: 0, to: r, by: 32) {
+                for j0 in Swift.stride(from: 0, to: c, by: 32) {
+                    for i in i0..<Swift.min(i0 + 32, r) {
+                        for j in j0..<Swift.min(j0 + 32, c) { dst[i * c + j] = src[i * sr + j * sc] }
+                    }
+                }
+            }
+            return
+        }
+        forEachRow(shape, strides, strides) { o, off, _, n, stride, _ in
+            for j in 0..<n { dst[o + j] = src[off + j * stride] }
+        }
     }
 
     /// Copies `source` (broadcast to this shape) into this tensor's elements, converting the type.
@@ -350,6 +369,6 @@ extension Tensor {
         return record(out, "CloneBackward0", [self]) { g in [g] }
     }
 
-    /// A tensor with this shape and type filled with zeros.
-    func zerosLike() -> Tensor { Tensor(uninitialized: shape, dtype: dtype) }
+    /// A contiguous tensor with this shape and type, for a kernel to fill completely.
+    func uninitializedLike() -> Tensor { Tensor(uninitialized: shape, dtype: dtype) }
 }

@@ -102,7 +102,7 @@ public func nllLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
     let out = try noGrad { try reduction.apply(picked) }
     return input.record(out, "NllLossBackward0", [input]) { g in
         let scale = reduction == .mean ? 1 / Double(n) : 1
-        let gi = Tensor(uninitialized: [n, c], dtype: input.dtype)
+        let gi = try Tensor.zeros([n, c], dtype: input.dtype)
         let gv = g.contiguousData()
         for i in 0..<n {
             let gi_ = reduction == .none ? gv.load(i) : gv.load(0)

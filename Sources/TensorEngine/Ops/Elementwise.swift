@@ -78,8 +78,8 @@ extension Tensor {
     public static prefix func - (a: Tensor) throws -> Tensor {
         let out: Tensor
         switch a.dtype {
-        case .float32: out = a.zerosLike(); mapKernel(a, out, Float.self) { -$0 }
-        case .float64: out = a.zerosLike(); mapKernel(a, out, Double.self) { -$0 }
+        case .float32: out = a.uninitializedLike(); mapKernel(a, out, Float.self) { -$0 }
+        case .float64: out = a.uninitializedLike(); mapKernel(a, out, Double.self) { -$0 }
         case .int64, .bool: out = Tensor(uninitialized: a.shape, dtype: .int64); mapKernel(a, out, Int64.self) { 0 &- $0 }
         }
         return a.record(out, "NegBackward0", [a]) { g in [try -g] }
@@ -99,7 +99,7 @@ extension Tensor {
     /// Applies a float function element-wise (ints are promoted to float32 first).
     func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
         let src = dtype.isFloatingPoint ? self : to(.float32)
-        let out = src.zerosLike()
+        let out = src.uninitializedLike()
         if src.dtype == .float32 { mapKernel(src, out, Float.self, f32) } else { mapKernel(src, out, Double.self, f64) }
         return out
     }

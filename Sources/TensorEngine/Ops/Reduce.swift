@@ -120,7 +120,7 @@ extension Tensor {
         let inShape = shape
         record(values, greater ? "MaxBackward0" : "MinBackward0", [self]) { g in
             // Scatter the gradient to the chosen positions.
-            let gi = Tensor(uninitialized: inShape, dtype: g.dtype)
+            let gi = try Tensor.zeros(inShape, dtype: g.dtype)
             let gc = g.contiguousData()
             for o in 0..<outer {
                 for i in 0..<inner {
