@@ -85,21 +85,49 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
     typealias V = SIMD8<Float>
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-    let n16 = n / 16 * 16
     // Each 16-column panel of B is packed into contiguous memory once (k × 16), then every row
-    // tile streams through it.
-    let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 16, 1))
+    // tile streams through it. The last, narrower panel is zero-padded to 16 lanes; lanes are
+    // independent, so its valid columns get exactly the chain they would get in a full panel.
+    // With few rows a full panel costs more to copy than it saves, and B is read in place.
+    let packFull = hi - lo >= 16
+    let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 16, 16))
     defer { panel.deallocate() }
+    var tail = [Float](repeating: 0, count: 16)
     var j = 0
-    while j < n16 {
-        for p in 0..<k { (panel + p * 16).update(from: b + p * n + j, count: 16) }
+    while j < n {
+        let width = Swift.min(16, n - j)
+        let pack = packFull || width < 16
+        if pack {
+            for p in 0..<k {
+                (panel + p * 16).update(from: b + p * n + j, count: width)
+                if width < 16 { (panel + p * 16 + width).update(repeating: 0, count: 16 - width) }
+            }
+        }
+        let panelStart = pack ? UnsafePointer(panel) : b + j
+        let panelStride = pack ? 16 : n
         var bias0 = V(), bias1 = V()
-        if let bias { bias0 = load(bias + j); bias1 = load(bias + j + 8) }
+        if let bias {
+            tail.withUnsafeMutableBufferPointer { t in
+                t.baseAddress!.update(from: bias + j, count: width)
+                bias0 = load(t.baseAddress!); bias1 = load(t.baseAddress! + 8)
+            }
+        }
+        @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
+            let r = c + row * n + j
+            if width == 16 {
+                store(v0, r); store(v1, r + 8)
+            } else {
+                tail.withUnsafeMutableBufferPointer { t in
+                    store(v0, t.baseAddress!); store(v1, t.baseAddress! + 8)
+                    r.update(from: t.baseAddress!, count: width)
+                }
+            }
+        }
         var i = lo
         while i + 4 <= hi {
             let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
             var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-            var bp = UnsafePointer(panel)
+            var bp = panelStart
             for p in 0..<k {
                 let b0 = load(bp), b1 = load(bp + 8)
                 let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
@@ -108,45 +136,30 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                 c10 = step(c10, x1, b0); c11 = step(c11, x1, b1)
                 c20 = step(c20, x2, b0); c21 = step(c21, x2, b1)
                 c30 = step(c30, x3, b0); c31 = step(c31, x3, b1)
-                bp += 16
+                bp += panelStride
             }
             if bias != nil {
                 c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
                 c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
             }
-            let r = c + i * n + j
-            store(c00, r); store(c01, r + 8)
-            store(c10, r + n); store(c11, r + n + 8)
-            store(c20, r + 2 * n); store(c21, r + 2 * n + 8)
-            store(c30, r + 3 * n); store(c31, r + 3 * n + 8)
+            put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
             i += 4
         }
         // Leftover rows against the same panel.
         while i < hi {
             let ar = a + i * aRow
             var c0 = V(), c1 = V()
-            var bp = UnsafePointer(panel)
+            var bp = panelStart
             for p in 0..<k {
                 let x = V(repeating: ar[p * aCol])
                 c0 = step(c0, x, load(bp)); c1 = step(c1, x, load(bp + 8))
-                bp += 16
+                bp += panelStride
             }
             if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
-            store(c0, c + i * n + j); store(c1, c + i * n + j + 8)
+            put(c0, c1, i)
             i += 1
         }
         j += 16
-    }
-    // Leftover columns of every row, one element at a time.
-    if n16 < n {
-        for r in lo..<hi {
-            let ci = c + r * n
-            for j in n16..<n {
-                var s = V()
-                for p in 0..<k { s = step(s, V(repeating: a[r * aRow + p * aCol]), V(repeating: b[p * n + j])) }
-                if let bias { ci[j] = s[0] + bias[j] } else { ci[j] = s[0] }
-            }
-        }
     }
 }
 
