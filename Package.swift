@@ -1,10 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The engine is built for x86-64-v3 (AVX2 + FMA, spelled `haswell` here): every output element of
-// a matrix product is one fused multiply-add per k, so hardware FMA is needed for speed and gives
-// the same bits on every machine of that level or newer.
-let engineFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+// The engine is built for x86-64-v3 (AVX2 + FMA, spelled `haswell` here): long matrix-product
+// sums are one fused multiply-add per k, so hardware FMA is needed for speed, and gives the same
+// bits on every machine of that level or newer. Dynamic exclusivity checks are off in
+// the engine, the interpreter and the runner: they cost a thread-local lookup on every access to
+// a class property or global.
+let unchecked: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "Runbook",
@@ -28,14 +31,15 @@ let package = Package(
         .target(name: "TensorEngine", dependencies: ["CZlib"], swiftSettings: engineFlags),
 
         // Figures drawn with an antialiasing rasteriser of our own, text and encoding by libgd.
-        .target(name: "Plotting", dependencies: ["CGD"]),
+        .target(name: "Plotting", dependencies: ["CGD"], swiftSettings: unchecked),
 
         // The notebook cell language: lexer, parser, interpreter, diagnostics. Knows no tensors.
-        .target(name: "CellLanguage"),
+        .target(name: "CellLanguage", swiftSettings: unchecked),
 
         // Notebooks: the Markdown reader, the engine's bindings for cells, the runner, the HTML
         // report and the regeneration check.
-        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"]),
+        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"],
+                swiftSettings: unchecked),
 
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
