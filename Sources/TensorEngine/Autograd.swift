@@ -4,6 +4,9 @@
 /// Whether operations record the graph. `noGrad { … }` turns it off for a block.
 nonisolated(unsafe) var gradEnabled = true
 
+/// Numbers each `backward()` call, to mark the nodes it has visited.
+nonisolated(unsafe) var backwardGeneration = 0
+
 /// Runs `body` without recording gradients (PyTorch's `torch.no_grad()`).
 public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
     let saved = gradEnabled
@@ -61,20 +64,25 @@ extension Tensor {
             seed = try Tensor.ones(shape, dtype: dtype)
         }
         try noGrad {
-            // Topological order by depth-first search, then walk it in reverse.
+            // Topological order by depth-first search, then walk it in reverse. Visit marks and
+            // pending gradients live on the tensors themselves (no hashing in the hot path).
+            backwardGeneration &+= 1
+            let generation = backwardGeneration
             var order: [Tensor] = []
-            var visited = Set<ObjectIdentifier>()
             var stack: [(Tensor, Bool)] = [(self, false)]
             while let (t, expanded) = stack.popLast() {
                 if expanded { order.append(t); continue }
-                guard let fn = t.gradFn, visited.insert(ObjectIdentifier(t)).inserted else { continue }
+                guard let fn = t.gradFn, t.backwardMark != generation else { continue }
+                t.backwardMark = generation
                 stack.append((t, true))
                 for input in fn.inputs where input.gradFn != nil { stack.append((input, false)) }
             }
-            var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-            if isLeaf { try accumulateGrad(seed) }
+            pendingGrad = seed
+            if isLeaf { pendingGrad = nil; try accumulateGrad(seed) }
+            defer { for t in order { t.pendingGrad = nil } }
             for t in order.reversed() {
-                guard let fn = t.gradFn, let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
+                guard let fn = t.gradFn, let g = t.pendingGrad else { continue }
+                t.pendingGrad = nil
                 guard let backward = fn.backward else {
                     throw TensorError("backward: trying to backward through the graph a second time (its buffers were freed by the first backward())")
                 }
@@ -84,10 +92,10 @@ extension Tensor {
                     let reduced = try ig.sumTo(input.shape)
                     if input.isLeaf {
                         try input.accumulateGrad(reduced)
-                    } else if let existing = grads[ObjectIdentifier(input)] {
-                        grads[ObjectIdentifier(input)] = try existing + reduced
+                    } else if let existing = input.pendingGrad {
+                        input.pendingGrad = try existing + reduced
                     } else {
-                        grads[ObjectIdentifier(input)] = reduced
+                        input.pendingGrad = reduced
                     }
                 }
                 fn.backward = nil

@@ -37,7 +37,7 @@ final class Storage {
         self.dtype = dtype
         self.count = count
         let bytes = max(count, 1) * dtype.itemSize
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     }
 
@@ -69,6 +69,10 @@ public final class Tensor {
     var _requiresGrad = false
     /// Printed as `Parameter containing:` and used by `Module` to find parameters.
     public var isParameter = false
+    /// Bookkeeping of a running `backward()`: the call that last visited this tensor, and the
+    /// gradient gathered for it so far.
+    var backwardMark = 0
+    var pendingGrad: Tensor?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int) {
         self.storage = storage
