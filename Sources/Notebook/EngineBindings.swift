@@ -147,8 +147,10 @@ final class EngineBindings {
         // Creation.
         i.define("tensor") { args in
             let p = try args.bind(["_ data", "dtype=", "requiresGrad="])
-            let t = try self.tensor(p["data"]!, args, dtype: try self.dtype(p["dtype"], args))
-            let out = t.dtype == .float32 || t.dtype == .float64 || t.dtype == .int64 || t.dtype == .bool ? t.contiguousCopyPublic() : t
+            // A copy, as torch.tensor makes: the result never shares storage with its argument.
+            let dtype = try self.dtype(p["dtype"], args)
+            var out = try self.tensor(p["data"]!, args, dtype: dtype).clone().detach()
+            if let dtype, out.dtype != dtype { out = out.to(dtype) }
             if let rg = p["requiresGrad"] { try out.requiringGrad(try self.bool(rg, args, "requiresGrad")) }
             return self.wrap(out)
         }
@@ -305,11 +307,6 @@ final class EngineBindings {
         // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
         i.define("np", .object(NumpyNamespace(self)))
     }
-}
-
-extension Tensor {
-    /// A copy that owns its storage (so a tensor built from a value never aliases it).
-    func contiguousCopyPublic() -> Tensor { clone().detach() }
 }
 
 /// A named host type: callable to construct, and usable in type annotations.

@@ -300,7 +300,7 @@ struct AxesRenderer {
 /// An animated GIF from figures: looping, `delay` in hundredths of a second per frame.
 public enum GIF {
     public static func encode(_ frames: [Canvas], delay: Int = 10) -> Data {
-        guard let first = frames.first else { return Data() }
+        guard !frames.isEmpty else { return Data() }
         var out = Data()
         var size: Int32 = 0
         var previous: gdImagePtr?
@@ -323,7 +323,6 @@ public enum GIF {
         let end = gdImageGifAnimEndPtr(&size)!
         out.append(Data(bytes: end, count: Int(size)))
         gdFree(end)
-        _ = first
         return out
     }
 }

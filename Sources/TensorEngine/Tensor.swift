@@ -269,19 +269,13 @@ public final class Tensor {
     /// Copies `source` (broadcast to this shape) into this tensor's elements, converting the type.
     func assign(from source: Tensor) throws {
         let src = try source.broadcast(to: shape)
-        var values = [Double]()
-        values.reserveCapacity(count)
         if dtype == .float32 && src.dtype == .float32 {
-            var floats = [Float]()
-            floats.reserveCapacity(count)
-            let p = src.storage.floats
-            src.forEachOffset { floats.append(p[$0]) }
+            let values = src.contiguousData(), p = values.pointer(Float.self), q = storage.floats
             var i = 0
-            let q = storage.floats
-            forEachOffset { q[$0] = floats[i]; i += 1 }
+            forEachOffset { q[$0] = p[i]; i += 1 }
             return
         }
-        src.forEachOffset { values.append(src.load($0)) }
+        let values = src.scalars
         var i = 0
         forEachOffset { store($0, values[i]); i += 1 }
     }

@@ -1,4 +1,5 @@
 import CellLanguage
+import TensorEngine
 import XCTest
 @testable import Notebook
 
@@ -179,6 +180,18 @@ final class RunnerTests: XCTestCase {
             true
 
             """)
+    }
+
+    func testSaveWeightsWritesSafetensorsBesideTheReport() throws {
+        let (result, runner) = try run("---\nseed: 7\n---\n```swift runbook\nsaveWeights(Linear(2, 1), \"w.safetensors\")\nsaveWeights(Linear(2, 1), \"../escape.safetensors\")\n```\n")
+        guard case .failed(let d) = result.cells[0].status else { return XCTFail("\(result.cells[0].status)") }
+        XCTAssertTrue(d.message.contains("plain name ending in .safetensors"), d.message)
+        _ = runner
+        let (ok, _) = try run("```swift runbook\nlet net = Linear(2, 1)\nsaveWeights(net, \"w.safetensors\")\nprint(oneHot(tensor([2, 0]), classes: 3))\n```\n")
+        let file = try XCTUnwrap(ok.cells[0].figures.first { $0.fileName == "w.safetensors" })
+        XCTAssertFalse(file.isImage)
+        XCTAssertEqual(try SafeTensors.decode(file.data).keys.sorted(), ["bias", "weight"])
+        XCTAssertEqual(ok.cells[0].output, "tensor([[0., 0., 1.],\n        [1., 0., 0.]])\n")
     }
 
     func testSeedsBothGeneratorsFromFrontMatter() throws {
