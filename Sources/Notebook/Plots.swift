@@ -190,6 +190,12 @@ final class Plots {
                 return .nil
             }
         }
+        i.define("axis") { args in
+            let s = try self.string(try args.bind(["_ mode"])["mode"], args, "mode")!
+            guard s == "off" || s == "on" else { throw args.error("axis: expects \"off\" or \"on\"") }
+            self.current().showAxes = s == "on"
+            return .nil
+        }
         i.define("legend") { args in _ = try args.bind([]); self.current().showLegend = true; return .nil }
         i.define("grid") { args in
             self.current().grid = try b.bool(try args.bind(["_ visible"])["visible"], args, "visible")

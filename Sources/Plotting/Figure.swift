@@ -21,6 +21,8 @@ public final class Axes {
     public var yScale = Scale.linear
     public var showLegend = false
     public var grid = true
+    /// False draws the data alone: no frame, ticks or tick labels (matplotlib's `axis("off")`).
+    public var showAxes = true
     public var xLimits: (Double, Double)?
     public var yLimits: (Double, Double)?
     /// Where the last render put the plot area (left, top, right, bottom, in pixels) and the data
@@ -126,8 +128,8 @@ struct AxesRenderer {
     func draw() {
         let (fl, ft, fr, fb) = frame
         var (x0, x1, y0, y1) = limits()
-        let tick = Figure.tickSize, pad = 4.0, tickLength = 5.0
-        let lineH = Canvas.measure("0", size: tick).1
+        let tick = Figure.tickSize, pad = axes.showAxes ? 4.0 : 0, tickLength = axes.showAxes ? 5.0 : 0
+        let lineH = axes.showAxes ? Canvas.measure("0", size: tick).1 : 0
         // Ticks and their labels.
         let xTicks: [Double], xLabels: [String], yTicks: [Double], yLabels: [String]
         if isImage {
@@ -142,12 +144,12 @@ struct AxesRenderer {
                 (yTicks, yLabels) = ticks(y0, y1, axes.yScale)
             }
         }
-        let yLabelWidth = yLabels.map { Canvas.measure($0, size: tick).0 }.max() ?? 0
+        let yLabelWidth = axes.showAxes ? yLabels.map { Canvas.measure($0, size: tick).0 }.max() ?? 0 : 0
         let titleH = axes.title == nil ? 0 : Canvas.measure("Ag", size: Figure.titleSize).1 + 8
         let xLabelH = axes.xLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 4
         let yLabelW = axes.yLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 6
         var left = fl + 10 + yLabelW + yLabelWidth + pad + tickLength
-        var right = fr - max(14, (xLabels.last.map { Canvas.measure($0, size: tick).0 / 2 } ?? 0) + 4)
+        var right = fr - (axes.showAxes ? max(14, (xLabels.last.map { Canvas.measure($0, size: tick).0 / 2 } ?? 0) + 4) : 10)
         var top = ft + 10 + titleH
         var bottom = fb - 8 - xLabelH - lineH - pad - tickLength
         if isImage {
@@ -228,6 +230,11 @@ struct AxesRenderer {
         // Spines, ticks and labels.
         let ink = Color(0, 0, 0)
         let (l, t, r, b) = (left.rounded(.down), top.rounded(.down), right.rounded(.down), bottom.rounded(.down))
+        if let title = axes.title {
+            canvas.text(title, x: (left + right) / 2, y: top - 6, size: Figure.titleSize, alignX: 0.5, alignY: 1)
+        }
+        if axes.showLegend && !legend.isEmpty { drawLegend(legend, right: right, top: top) }
+        guard axes.showAxes else { return }
         canvas.fillRect(l, t, r + 1, t + 1, ink)
         canvas.fillRect(l, b, r + 1, b + 1, ink)
         canvas.fillRect(l, t, l + 1, b + 1, ink)
@@ -244,16 +251,12 @@ struct AxesRenderer {
             canvas.fillRect(l - tickLength, y, l, y + 1, ink)
             canvas.text(label, x: l - tickLength - pad, y: y + 0.5, size: tick, alignX: 1, alignY: 0.5)
         }
-        if let title = axes.title {
-            canvas.text(title, x: (left + right) / 2, y: top - 6, size: Figure.titleSize, alignX: 0.5, alignY: 1)
-        }
         if let xl = axes.xLabel {
             canvas.text(xl, x: (left + right) / 2, y: b + 1 + tickLength + pad + lineH + 2, size: Figure.labelSize, alignX: 0.5, alignY: 0)
         }
         if let yl = axes.yLabel {
             canvas.text(yl, x: fl + 8 + yLabelW / 2, y: (top + bottom) / 2, size: Figure.labelSize, alignX: 0.5, alignY: 0.5, angle: 90)
         }
-        if axes.showLegend && !legend.isEmpty { drawLegend(legend, right: right, top: top) }
     }
 
     func ticks(_ lo: Double, _ hi: Double, _ scale: Scale) -> ([Double], [String]) {

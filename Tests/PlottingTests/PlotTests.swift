@@ -120,6 +120,18 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual((area.right - area.left), (area.bottom - area.top), accuracy: 1, "square cells")
     }
 
+    func testAxisOffDrawsNoFrameOrTicks() {
+        let f = Figure(width: 200, height: 200)
+        f.axes[0].series.append(.image(values: [0, 255, 255, 0], rows: 2, columns: 2, reversed: false, range: (0, 255)))
+        f.axes[0].showAxes = false
+        let canvas = f.render()
+        let area = f.axes[0].plotArea!
+        // Without a frame the image reaches almost the whole canvas, and its corner cell is black.
+        XCTAssertLessThan(area.left, 20)
+        XCTAssertEqual(canvas.pixel(Int(area.left) + 2, Int(area.top) + 2), Color(0, 0, 0))
+        XCTAssertEqual(canvas.pixel(Int(area.left) - 3, Int(area.top) + 2), .white, "no left spine")
+    }
+
     func testFigureBytesAreStable() {
         // FNV-1a of the PNG: any change to drawing, fonts or encoding shows up here.
         func fnv(_ d: Data) -> UInt64 { d.reduce(0xcbf29ce484222325) { ($0 ^ UInt64($1)) &* 0x100000001b3 } }
