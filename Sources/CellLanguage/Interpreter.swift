@@ -611,13 +611,7 @@ public final class Interpreter {
             case "/", "%":
                 guard b != 0 else { throw Diagnostic("division by zero", at: range) }
                 return .int(op == "/" ? a / b : a % b)
-            case "==": return .bool(a == b)
-            case "!=": return .bool(a != b)
-            case "<": return .bool(a < b)
-            case "<=": return .bool(a <= b)
-            case ">": return .bool(a > b)
-            case ">=": return .bool(a >= b)
-            default: break
+            default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.int, .double), (.double, .int), (.double, .double):
             let a = l.asNumber!, b = r.asNumber!
@@ -627,22 +621,12 @@ public final class Interpreter {
             case "*": return .double(a * b)
             case "/": return .double(a / b)
             case "%": return .double(a.truncatingRemainder(dividingBy: b))
-            case "==": return .bool(a == b)
-            case "!=": return .bool(a != b)
-            case "<": return .bool(a < b)
-            case "<=": return .bool(a <= b)
-            case ">": return .bool(a > b)
-            case ">=": return .bool(a >= b)
-            default: break
+            default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.string(let a), .string(let b)):
             switch op {
             case "+": return .string(a + b)
-            case "==": return .bool(a == b)
-            case "!=": return .bool(a != b)
-            case "<": return .bool(a < b)
-            case ">": return .bool(a > b)
-            default: break
+            default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.array(let a), .array(let b)) where op == "+":
             return .array(a + b)
@@ -658,6 +642,19 @@ public final class Interpreter {
             return .bool(op == "==" ? equal : !equal)
         }
         throw Diagnostic("binary operator '\(op)' cannot be applied to operands of type \(l.typeName) and \(r.typeName)", at: range)
+    }
+
+    /// `a op b` for a comparison operator; nil for any other operator.
+    static func compare<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool? {
+        switch op {
+        case "==": return a == b
+        case "!=": return a != b
+        case "<": return a < b
+        case "<=": return a <= b
+        case ">": return a > b
+        case ">=": return a >= b
+        default: return nil
+        }
     }
 
     func overflow(_ r: (partialValue: Int, overflow: Bool), _ op: String, _ range: SourceRange) throws -> Value {
