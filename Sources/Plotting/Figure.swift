@@ -245,6 +245,16 @@ struct AxesRenderer {
             canvas.fillRect(x, b + 1, x + 1, b + 1 + tickLength, ink)
             canvas.text(label, x: x + 0.5, y: b + 1 + tickLength + pad, size: tick, alignX: 0.5, alignY: 0)
         }
+        // Minor ticks at 2…9 × each decade of a log axis, as matplotlib draws them.
+        if logY {
+            for e in Int(y0.rounded(.down))...Int(y1.rounded(.up)) {
+                for m in 2...9 {
+                    let v = Double(m) * pow(10, Double(e))
+                    let y = py(v).rounded(.down)
+                    if y >= t && y <= b { canvas.fillRect(l - tickLength / 2, y, l, y + 1, ink) }
+                }
+            }
+        }
         for (v, label) in zip(yTicks, yLabels) {
             let y = py(v).rounded(.down)
             guard y >= t - 0.5 && y <= b + 0.5 else { continue }
