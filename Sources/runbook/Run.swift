@@ -102,7 +102,7 @@ struct Session {
                 runner.onProgress = { done, total in
                     let width = 30, filled = total > 0 ? done * width / total : width
                     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                    FileHandle.standardError.write(Data("\r  [\(bar)] \(done)/\(total)".utf8))
+                    FileHandle.standardError.write(Data("\r  [\(bar)] \(done)/\(total)\u{1B}[K".utf8))
                 }
             }
         }
