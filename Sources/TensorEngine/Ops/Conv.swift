@@ -133,6 +133,13 @@ extension Tensor {
 struct ConvGeometry {
     let c, h, w, kh, kw, stride, padding, ho, wo: Int
 
+    /// The output columns j whose input column j·stride − padding + kj falls inside the image.
+    @inline(__always) func validColumns(_ kj: Int) -> Range<Int> {
+        let lo = Swift.max(0, (padding - kj + stride - 1) / stride)
+        let hi = Swift.min(wo, (w + padding - kj + stride - 1) / stride)
+        return lo..<Swift.max(lo, hi)
+    }
+
     /// cols (C·kh·kw × Ho·Wo) from one image (C × H × W).
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
         let spatial = ho * wo
@@ -140,17 +147,22 @@ struct ConvGeometry {
             for ki in 0..<kh {
                 for kj in 0..<kw {
                     let row = cols + ((ch * kh + ki) * kw + kj) * spatial
+                    let valid = validColumns(kj)
                     for i in 0..<ho {
+                        let out = row + i * wo
                         let y = i * stride - padding + ki
-                        if y < 0 || y >= h {
-                            for j in 0..<wo { row[i * wo + j] = 0 }
+                        if y < 0 || y >= h || valid.isEmpty {
+                            out.update(repeating: 0, count: wo)
                             continue
                         }
-                        let src = x + (ch * h + y) * w
-                        for j in 0..<wo {
-                            let xx = j * stride - padding + kj
-                            row[i * wo + j] = xx >= 0 && xx < w ? src[xx] : 0
+                        let src = x + (ch * h + y) * w - padding + kj
+                        if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
+                        if stride == 1 {
+                            (out + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                        } else {
+                            for j in valid { out[j] = src[j * stride] }
                         }
+                        if valid.upperBound < wo { (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound) }
                     }
                 }
             }
@@ -165,14 +177,12 @@ struct ConvGeometry {
             for ki in 0..<kh {
                 for kj in 0..<kw {
                     let row = cols + ((ch * kh + ki) * kw + kj) * spatial
+                    let valid = validColumns(kj)
                     for i in 0..<ho {
                         let y = i * stride - padding + ki
                         guard y >= 0 && y < h else { continue }
-                        let dst = x + (ch * h + y) * w
-                        for j in 0..<wo {
-                            let xx = j * stride - padding + kj
-                            if xx >= 0 && xx < w { dst[xx] += row[i * wo + j] }
-                        }
+                        let dst = x + (ch * h + y) * w - padding + kj, src = row + i * wo
+                        for j in valid { dst[j * stride] += src[j] }
                     }
                 }
             }
