@@ -18,13 +18,16 @@ extension Tensor {
         let x = contiguousData(), wt = weight.contiguousData()
         let out = Tensor(uninitialized: [n, o, ho, wo], dtype: .float32)
         let k = c * kh * kw, spatial = ho * wo
-        var cols = [Float](repeating: 0, count: k * spatial)
+        // When the graph is recorded, every image's columns are kept for the backward pass.
+        let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
+        var cols = [Float](repeating: 0, count: k * spatial * (keep ? n : 1))
         let b = bias?.contiguousData()
         cols.withUnsafeMutableBufferPointer { colBuf in
             for s in 0..<n {
-                geometry.im2col(x.pointer(Float.self) + s * c * h * w, colBuf.baseAddress!)
+                let sampleCols = colBuf.baseAddress! + (keep ? s * k * spatial : 0)
+                geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols)
                 // out[s] (O × spatial) = W (O × k) · cols (k × spatial)
-                gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(colBuf.baseAddress!), out.pointer(Float.self) + s * o * spatial)
+                gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(sampleCols), out.pointer(Float.self) + s * o * spatial)
                 if let b {
                     let pb = b.pointer(Float.self), po = out.pointer(Float.self) + s * o * spatial
                     for oc in 0..<o { for p in 0..<spatial { po[oc * spatial + p] += pb[oc] } }
@@ -37,22 +40,23 @@ extension Tensor {
             let dx = Tensor(uninitialized: [n, c, h, w], dtype: .float32)
             let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
             dw.pointer(Float.self).initialize(repeating: 0, count: o * k)
-            var cols = [Float](repeating: 0, count: k * spatial)
             var dcols = [Float](repeating: 0, count: k * spatial)
             var dwPart = [Float](repeating: 0, count: o * k)
+            var colsT = [Float](repeating: 0, count: spatial * k)
             // Wᵀ (k × O), for dcols = Wᵀ · g.
             var wT = [Float](repeating: 0, count: k * o)
             let pw = wt.pointer(Float.self)
             for oc in 0..<o { for j in 0..<k { wT[j * o + oc] = pw[oc * k + j] } }
             for s in 0..<n {
                 let gs = gc.pointer(Float.self) + s * o * spatial
-                cols.withUnsafeMutableBufferPointer { colBuf in
+                cols.withUnsafeBufferPointer { colBuf in
                     dwPart.withUnsafeMutableBufferPointer { dwBuf in
-                        geometry.im2col(x.pointer(Float.self) + s * c * h * w, colBuf.baseAddress!)
+                        let sampleCols = colBuf.baseAddress! + s * k * spatial
                         // dW += g[s] (O × spatial) · colsᵀ (spatial × k)
-                        var colsT = [Float](repeating: 0, count: spatial * k)
-                        for j in 0..<k { for p in 0..<spatial { colsT[p * k + j] = colBuf[j * spatial + p] } }
-                        colsT.withUnsafeBufferPointer { ct in gemm(o, k, spatial, UnsafePointer(gs), spatial, 1, ct.baseAddress!, dwBuf.baseAddress!) }
+                        colsT.withUnsafeMutableBufferPointer { ct in
+                            for j in 0..<k { for p in 0..<spatial { ct[p * k + j] = sampleCols[j * spatial + p] } }
+                            gemm(o, k, spatial, UnsafePointer(gs), spatial, 1, UnsafePointer(ct.baseAddress!), dwBuf.baseAddress!)
+                        }
                         let pdw = dw.pointer(Float.self)
                         for i in 0..<(o * k) { pdw[i] += dwBuf[i] }
                     }
