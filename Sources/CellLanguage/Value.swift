@@ -74,8 +74,8 @@ public enum Value {
 
     var isNil: Bool { if case .nil = self { return true } else { return false } }
 
-    /// Truthiness for conditions: only Bool values are allowed, as in Swift.
-    var asNumber: Double? {
+    /// The value of an Int or a Double as a Double; nil for anything else.
+    public var asNumber: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d

@@ -430,18 +430,8 @@ final class OptimizerObject: HostObject {
     }
 
     func setMember(_ name: String, _ value: Value) throws -> Bool {
-        guard name == "lr", let v = value.number, v >= 0 else { return false }
+        guard name == "lr", let v = value.asNumber, v >= 0 else { return false }
         lr = v
         return true
-    }
-}
-
-extension Value {
-    var number: Double? {
-        switch self {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default: return nil
-        }
     }
 }

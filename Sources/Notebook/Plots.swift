@@ -82,7 +82,7 @@ final class Plots {
             return o.tensor.scalars
         case .array(let items):
             return try items.map { x in
-                guard let d = x.number else { throw args.error("\(args.callee): '\(what)' must hold numbers, found \(x.typeName)") }
+                guard let d = x.asNumber else { throw args.error("\(args.callee): '\(what)' must hold numbers, found \(x.typeName)") }
                 return d
             }
         case .range(let lo?, let hi?, let closed):
