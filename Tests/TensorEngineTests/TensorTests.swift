@@ -165,11 +165,14 @@ final class MatMulDeterminismTests: XCTestCase {
         for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784)] {
             let a = try Tensor.randn([m, k], generator: g), b = try Tensor.randn([k, n], generator: g)
             let expected = naive(a.floats, b.floats, m, n, k)
-            for threads in [1, 2] {
+            let avx512 = useAVX512
+            defer { useAVX512 = avx512; engineThreads = 1 }
+            for (threads, wide) in [(1, false), (2, false), (1, avx512), (2, avx512)] {
                 engineThreads = threads
-                defer { engineThreads = 1 }
-                XCTAssertEqual(try a.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "\(m)×\(k)·\(k)×\(n) on \(threads) threads")
-                XCTAssertEqual(try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A")
+                useAVX512 = wide
+                let what = "\(m)×\(k)·\(k)×\(n) on \(threads) threads, \(wide ? "AVX-512" : "AVX2") tiles"
+                XCTAssertEqual(try a.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), what)
+                XCTAssertEqual(try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A, " + what)
             }
         }
     }

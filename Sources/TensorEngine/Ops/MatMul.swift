@@ -3,7 +3,13 @@
 /// `fusedMinimumK`) — and `addmm` adds the bias last. The bits never depend on tiling, vector
 /// width or thread count.
 
+import CPUFeatures
 import Dispatch
+import Kernels512
+
+/// Whether matrix products use the AVX-512 tiles (same bits as the AVX2 ones, twice the width):
+/// on CPUs that have AVX-512; tests switch it off to check the AVX2 tiles too.
+nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 
 /// How many threads large matrix products use. Results do not depend on it: threads take whole
 /// rows, and every element is computed by the same chain of operations.
@@ -57,7 +63,9 @@ let fusedMinimumK = 64
 func sgemmRows(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
-    if k >= fusedMinimumK {
+    if useAVX512 {
+        sgemmRows512(lo, hi, n, k, a, aRow, aCol, b, c, bias, fused: k >= fusedMinimumK)
+    } else if k >= fusedMinimumK {
         sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Fused.self)
     } else {
         sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Unfused.self)

@@ -1,0 +1,99 @@
+/// The float32 matrix-product tiles for AVX-512 CPUs: this module is compiled for Skylake-AVX512
+/// and called only after the CPU says it has AVX-512 (TensorEngine checks). Same chains as the
+/// AVX2 tiles — c = 0; c = c ⊕ a·b for k ascending (fused when `fused`); c = c + bias — so the
+/// bits are identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
+
+protocol Step16 { static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> }
+enum Fused16: Step16 {
+    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { c.addingProduct(a, b) }
+}
+enum Unfused16: Step16 {
+    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { c + a * b }
+}
+
+/// Rows lo..<hi of C[m×n] = A[m×k]·B[k×n] (+ bias). A through (row stride, column stride); B and
+/// C contiguous rows.
+public func sgemmRows512(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+                         _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+                         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+                         fused: Bool) {
+    if fused { tiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Fused16.self) } else { tiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Unfused16.self) }
+}
+
+func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+                      _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+                      _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+                      _: M.Type) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    let packFull = hi - lo >= 16
+    let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 32, 32))
+    defer { panel.deallocate() }
+    let tail = UnsafeMutablePointer<Float>.allocate(capacity: 32)
+    defer { tail.deallocate() }
+    tail.initialize(repeating: 0, count: 32)
+    var j = 0
+    while j < n {
+        let width = Swift.min(32, n - j)
+        let pack = packFull || width < 32
+        if pack {
+            for p in 0..<k {
+                (panel + p * 32).update(from: b + p * n + j, count: width)
+                if width < 32 { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) }
+            }
+        }
+        let start = pack ? UnsafePointer(panel) : b + j
+        let stride = pack ? 32 : n
+        var bias0 = V(), bias1 = V()
+        if let bias {
+            tail.update(from: bias + j, count: width)
+            bias0 = load(tail); bias1 = load(tail + 16)
+        }
+        @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
+            let r = c + row * n + j
+            if width == 32 {
+                store(v0, r); store(v1, r + 16)
+            } else {
+                store(v0, tail); store(v1, tail + 16)
+                r.update(from: tail, count: width)
+            }
+        }
+        var i = lo
+        while i + 4 <= hi {
+            let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
+            var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+            var bp = start
+            for p in 0..<k {
+                let b0 = load(bp), b1 = load(bp + 16)
+                let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
+                let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                c00 = M.step(c00, x0, b0); c01 = M.step(c01, x0, b1)
+                c10 = M.step(c10, x1, b0); c11 = M.step(c11, x1, b1)
+                c20 = M.step(c20, x2, b0); c21 = M.step(c21, x2, b1)
+                c30 = M.step(c30, x3, b0); c31 = M.step(c31, x3, b1)
+                bp += stride
+            }
+            if bias != nil {
+                c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
+                c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
+            }
+            put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
+            i += 4
+        }
+        while i < hi {
+            let ar = a + i * aRow
+            var c0 = V(), c1 = V()
+            var bp = start
+            for p in 0..<k {
+                let x = V(repeating: ar[p * aCol])
+                c0 = M.step(c0, x, load(bp)); c1 = M.step(c1, x, load(bp + 16))
+                bp += stride
+            }
+            if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
+            put(c0, c1, i)
+            i += 1
+        }
+        j += 32
+    }
+}
