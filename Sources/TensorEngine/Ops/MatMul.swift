@@ -63,7 +63,7 @@ let fusedMinimumK = 64
 func sgemmRows(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
-    if useAVX512 {
+    if useAVX512 && n >= 32 {   // narrower products waste most of a 32-wide panel
         sgemmRows512(lo, hi, n, k, a, aRow, aCol, b, c, bias, fused: k >= fusedMinimumK)
     } else if k >= fusedMinimumK {
         sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Fused.self)
