@@ -34,6 +34,4 @@ public final class Scope {
     /// The value bound to `name` here or in an enclosing scope.
     public func value(of name: String) -> Value? { lookup(name)?.value }
 
-    /// The names bound directly in this scope.
-    public var names: [String] { bindings.keys.sorted() }
 }

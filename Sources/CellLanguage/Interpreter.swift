@@ -492,7 +492,6 @@ public final class Interpreter {
         return try callUser(m, args, closure: inst.cls.scope, boundSelf: inst)
     }
 
-    public func hasMethod(_ inst: Instance, _ name: String) -> Bool { inst.cls.method(name) != nil }
 
     func callUser(_ decl: FunctionDecl, _ args: Arguments, closure: Scope, boundSelf: Instance?) throws -> Value {
         depth += 1
