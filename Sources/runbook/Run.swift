@@ -85,7 +85,7 @@ struct Session {
         let parameters = try Runner.parameters(document, overrides: overrides)
         let runner = Runner()
         if !quiet {
-            log("\(path): \(document.cells.count) cells")
+            log("\(path): \(document.cells.count) cell\(document.cells.count == 1 ? "" : "s")")
             runner.onCellEnd = { r in
                 let label = r.cell.options.label.map { " \($0)" } ?? ""
                 let status: String
