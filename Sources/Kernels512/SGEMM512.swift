@@ -11,18 +11,24 @@ enum Unfused16: Step16 {
     @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { c + a * b }
 }
 
-/// Rows lo..<hi of C[m×n] = A[m×k]·B[k×n] (+ bias). A through (row stride, column stride); B and
-/// C contiguous rows.
+/// Rows lo..<hi of C[m×n] = A[m×k]·B[k×n] (+ bias). A and B through (row stride, column
+/// stride) — B's column stride 1, or its row stride 1 (a transposed matrix); C contiguous rows.
 public func sgemmRows512(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                          _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+                         _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+                         _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
                          fused: Bool) {
-    if fused { tiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Fused16.self) } else { tiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Unfused16.self) }
+    if fused {
+        tiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused16.self)
+    } else {
+        tiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused16.self)
+    }
 }
 
 func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                       _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                      _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+                      _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+                      _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
                       _: M.Type) {
     typealias V = SIMD16<Float>
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -36,15 +42,23 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
     var j = 0
     while j < n {
         let width = Swift.min(32, n - j)
-        let pack = packFull || width < 32
+        let pack = packFull || width < 32 || bCol != 1
         if pack {
-            for p in 0..<k {
-                (panel + p * 32).update(from: b + p * n + j, count: width)
-                if width < 32 { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) }
+            if bCol == 1 {
+                for p in 0..<k {
+                    (panel + p * 32).update(from: b + p * bRow + j, count: width)
+                    if width < 32 { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) }
+                }
+            } else {
+                for jj in 0..<width {
+                    let src = b + (j + jj) * bCol
+                    for p in 0..<k { panel[p * 32 + jj] = src[p * bRow] }
+                }
+                if width < 32 { for p in 0..<k { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) } }
             }
         }
         let start = pack ? UnsafePointer(panel) : b + j
-        let stride = pack ? 32 : n
+        let stride = pack ? 32 : bRow
         var bias0 = V(), bias1 = V()
         if let bias {
             tail.update(from: bias + j, count: width)

@@ -164,6 +164,7 @@ final class MatMulDeterminismTests: XCTestCase {
         let g = TorchGenerator(seed: 11)
         for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784)] {
             let a = try Tensor.randn([m, k], generator: g), b = try Tensor.randn([k, n], generator: g)
+            let bT = try b.t.contiguous()   // B's transpose stored contiguously: bT.t is B as a strided view
             let expected = naive(a.floats, b.floats, m, n, k)
             let avx512 = useAVX512
             defer { useAVX512 = avx512; engineThreads = 1 }
@@ -173,6 +174,7 @@ final class MatMulDeterminismTests: XCTestCase {
                 let what = "\(m)×\(k)·\(k)×\(n) on \(threads) threads, \(wide ? "AVX-512" : "AVX2") tiles"
                 XCTAssertEqual(try a.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), what)
                 XCTAssertEqual(try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A, " + what)
+                XCTAssertEqual(try a.mm(bT.t).floats.map(\.bitPattern), expected.map(\.bitPattern), "B read transposed in place, " + what)
             }
         }
     }

@@ -16,11 +16,13 @@ nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 nonisolated(unsafe) public var engineThreads = 1
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
-/// B and C are contiguous rows.
+/// B through `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place),
+/// C is contiguous rows.
 func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
                            _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
                            _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-                           bias: UnsafePointer<T>? = nil) {
+                           bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil) {
+    let (bRow, bCol) = bStrides ?? (n, 1)
     if T.self == Float.self {
         let a32 = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
         let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
@@ -28,12 +30,12 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
         let threads = m * n * k >= 1 << 21 && m >= 8 ? Swift.max(1, Swift.min(engineThreads, m / 4)) : 1
         if threads == 1 {
-            sgemmRows(0, m, n, k, a32, aRow, aCol, b32, c32, bias32)
+            sgemmRows(0, m, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32)
         } else {
             let per = (m + threads - 1) / threads
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { sgemmRows(lo, hi, n, k, a32, aRow, aCol, b32, c32, bias32) }
+                if lo < hi { sgemmRows(lo, hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
             }
         }
         return
@@ -43,8 +45,7 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         ci.initialize(repeating: 0, count: n)
         for p in 0..<k {
             let aip = a[i * aRow + p * aCol]
-            let bp = b + p * n
-            for j in 0..<n { ci[j] += aip * bp[j] }
+            for j in 0..<n { ci[j] += aip * b[p * bRow + j * bCol] }
         }
         if let bias { for j in 0..<n { ci[j] += bias[j] } }
     }
@@ -62,13 +63,33 @@ let fusedMinimumK = 64
 /// 1×16 tiles for leftover rows, then the leftover columns one element at a time.
 func sgemmRows(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-               _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
+               _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+               _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
     if useAVX512 && n >= 32 {   // narrower products waste most of a 32-wide panel
-        sgemmRows512(lo, hi, n, k, a, aRow, aCol, b, c, bias, fused: k >= fusedMinimumK)
+        sgemmRows512(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
     } else if k >= fusedMinimumK {
-        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Fused.self)
+        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
     } else {
-        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, c, bias, Unfused.self)
+        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused.self)
+    }
+}
+
+/// Copies columns j..<j+width of B (all k rows) into a zero-padded panel of `lanes` columns.
+@inline(__always)
+func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+               _ j: Int, _ width: Int, _ k: Int) {
+    if bCol == 1 {
+        for p in 0..<k {
+            (panel + p * lanes).update(from: b + p * bRow + j, count: width)
+            if width < lanes { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) }
+        }
+    } else {
+        // A transposed B: each panel column is a contiguous run of the stored matrix.
+        for jj in 0..<width {
+            let src = b + (j + jj) * bCol
+            for p in 0..<k { panel[p * lanes + jj] = src[p * bRow] }
+        }
+        if width < lanes { for p in 0..<k { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) } }
     }
 }
 
@@ -87,7 +108,8 @@ enum Unfused: MultiplyAdd {
 
 func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
                                 _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                                _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+                                _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+                                _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
                                 _: M.Type) {
     @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { M.step(c, a, b) }
     typealias V = SIMD8<Float>
@@ -104,15 +126,10 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
     var j = 0
     while j < n {
         let width = Swift.min(16, n - j)
-        let pack = packFull || width < 16
-        if pack {
-            for p in 0..<k {
-                (panel + p * 16).update(from: b + p * n + j, count: width)
-                if width < 16 { (panel + p * 16 + width).update(repeating: 0, count: 16 - width) }
-            }
-        }
+        let pack = packFull || width < 16 || bCol != 1
+        if pack { packPanel(panel, 16, b, bRow, bCol, j, width, k) }
         let panelStart = pack ? UnsafePointer(panel) : b + j
-        let panelStride = pack ? 16 : n
+        let panelStride = pack ? 16 : bRow
         var bias0 = V(), bias1 = V()
         if let bias {
             tail.withUnsafeMutableBufferPointer { t in
@@ -182,11 +199,14 @@ extension Tensor {
         }
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
         let out = Tensor(uninitialized: [m, n], dtype: dtype)
-        let b = other.contiguousData()
+        // B is read in place when its rows or its columns are contiguous (a weight's transpose).
+        let inPlace = other.dtype == .float32 && (other.strides[1] == 1 || other.strides[0] == 1)
+        let b = inPlace ? other : other.contiguousData()
+        let bStrides = inPlace ? (other.strides[0], other.strides[1]) : (n, 1)
         let c = try bias.map { try $0.to(dtype).broadcast(to: [n]).contiguousData() }
         if dtype == .float32 {
             gemm(m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self),
-                 bias: c.map { UnsafePointer($0.pointer(Float.self)) })
+                 bias: c.map { UnsafePointer($0.pointer(Float.self)) }, bStrides: bStrides)
         } else {
             gemm(m, n, k, pointer(Double.self), strides[0], strides[1], b.pointer(Double.self), out.pointer(Double.self),
                  bias: c.map { UnsafePointer($0.pointer(Double.self)) })
