@@ -103,13 +103,20 @@ public final class Tensor {
     }
 
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        var s = 1
-        for i in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[i] = s
-            s *= shape[i]
+        switch shape.count {
+        case 0: return []
+        case 1: return [1]
+        case 2: return [shape[1], 1]
+        default:
+            var strides = [Int](repeating: 1, count: shape.count)
+            var s = 1, i = shape.count - 1
+            while i >= 0 {
+                strides[i] = s
+                s *= shape[i]
+                i -= 1
+            }
+            return strides
         }
-        return strides
     }
 
     public var dtype: DType { storage.dtype }
