@@ -13,19 +13,19 @@ enum Unfused16: Step16 {
 
 /// Rows lo..<hi of C[m×n] = A[m×k]·B[k×n] (+ bias). A and B through (row stride, column
 /// stride) — B's column stride 1, or its row stride 1 (a transposed matrix); C contiguous rows.
-public func sgemmRows512(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+public func sgemmRows512(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
                          _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                          _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                          _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
                          fused: Bool) {
     if fused {
-        tiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused16.self)
     } else {
-        tiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused16.self)
     }
 }
 
-func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
                       _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                       _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                       _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
@@ -39,24 +39,11 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
     let tail = UnsafeMutablePointer<Float>.allocate(capacity: 32)
     defer { tail.deallocate() }
     tail.initialize(repeating: 0, count: 32)
-    var j = 0
-    while j < n {
-        let width = Swift.min(32, n - j)
+    var j = cols.lowerBound
+    while j < cols.upperBound {
+        let width = Swift.min(32, cols.upperBound - j)
         let pack = packFull || width < 32 || bCol != 1
-        if pack {
-            if bCol == 1 {
-                for p in 0..<k {
-                    (panel + p * 32).update(from: b + p * bRow + j, count: width)
-                    if width < 32 { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) }
-                }
-            } else {
-                for jj in 0..<width {
-                    let src = b + (j + jj) * bCol
-                    for p in 0..<k { panel[p * 32 + jj] = src[p * bRow] }
-                }
-                if width < 32 { for p in 0..<k { (panel + p * 32 + width).update(repeating: 0, count: 32 - width) } }
-            }
-        }
+        if pack { packPanel(panel, 32, b, bRow, bCol, j, width, k) }
         let start = pack ? UnsafePointer(panel) : b + j
         let stride = pack ? 32 : bRow
         var bias0 = V(), bias1 = V()
@@ -109,5 +96,28 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
             i += 1
         }
         j += 32
+    }
+}
+
+/// Copies columns j..<j+width of B (all k rows) into a zero-padded panel of `lanes` columns.
+/// Inlinable, so the AVX2 tiles get a copy compiled for their own CPU level.
+@inlinable @inline(__always)
+public func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+                      _ j: Int, _ width: Int, _ k: Int) {
+    if width < lanes { for p in 0..<k { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) } }
+    if bCol == 1 {
+        for p in 0..<k { (panel + p * lanes).update(from: b + p * bRow + j, count: width) }
+        return
+    }
+    // A transposed B: each panel column is a contiguous run of the stored matrix. Blocks of 64
+    // rows keep the panel lines being written in the L1 cache.
+    var p0 = 0
+    while p0 < k {
+        let p1 = Swift.min(k, p0 + 64)
+        for jj in 0..<width {
+            let src = b + (j + jj) * bCol
+            for p in p0..<p1 { panel[p * lanes + jj] = src[p * bRow] }
+        }
+        p0 = p1
     }
 }

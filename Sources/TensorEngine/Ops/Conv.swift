@@ -35,35 +35,27 @@ extension Tensor {
             }
         }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
+        let inputGrad = requiresGrad
         return record(out, "ConvolutionBackward0", inputs) { g in
             let gc = g.contiguousData()
-            let dx = Tensor(uninitialized: [n, c, h, w], dtype: .float32)
+            let dx = inputGrad ? Tensor(uninitialized: [n, c, h, w], dtype: .float32) : nil
             let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
-            dw.pointer(Float.self).initialize(repeating: 0, count: o * k)
-            var dcols = [Float](repeating: 0, count: k * spatial)
-            var dwPart = [Float](repeating: 0, count: o * k)
-            var colsT = [Float](repeating: 0, count: spatial * k)
-            // Wᵀ (k × O), for dcols = Wᵀ · g.
-            var wT = [Float](repeating: 0, count: k * o)
-            let pw = wt.pointer(Float.self)
-            for oc in 0..<o { for j in 0..<k { wT[j * o + oc] = pw[oc * k + j] } }
-            for s in 0..<n {
-                let gs = gc.pointer(Float.self) + s * o * spatial
-                cols.withUnsafeBufferPointer { colBuf in
-                    dwPart.withUnsafeMutableBufferPointer { dwBuf in
-                        let sampleCols = colBuf.baseAddress! + s * k * spatial
-                        // dW += g[s] (O × spatial) · colsᵀ (spatial × k)
-                        colsT.withUnsafeMutableBufferPointer { ct in
-                            for j in 0..<k { for p in 0..<spatial { ct[p * k + j] = sampleCols[j * spatial + p] } }
-                            gemm(o, k, spatial, UnsafePointer(gs), spatial, 1, UnsafePointer(ct.baseAddress!), dwBuf.baseAddress!)
-                        }
-                        let pdw = dw.pointer(Float.self)
-                        for i in 0..<(o * k) { pdw[i] += dwBuf[i] }
+            let pw = wt.pointer(Float.self), pdw = dw.pointer(Float.self)
+            pdw.initialize(repeating: 0, count: o * k)
+            let dwPart = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
+            let dcols = UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
+            defer { dwPart.deallocate(); dcols.deallocate() }
+            cols.withUnsafeBufferPointer { colBuf in
+                for s in 0..<n {
+                    let gs = UnsafePointer(gc.pointer(Float.self) + s * o * spatial)
+                    // dW += g[s] (O × spatial) · cols[s]ᵀ (spatial × k), the columns read transposed in place.
+                    gemm(o, k, spatial, gs, spatial, 1, colBuf.baseAddress! + s * k * spatial, dwPart, bStrides: (1, spatial))
+                    for i in 0..<(o * k) { pdw[i] += dwPart[i] }
+                    if let dx {
+                        // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
+                        gemm(k, spatial, o, UnsafePointer(pw), 1, k, gs, dcols)
+                        geometry.col2im(dcols, dx.pointer(Float.self) + s * c * h * w)
                     }
-                }
-                dcols.withUnsafeMutableBufferPointer { dcolBuf in
-                    wT.withUnsafeBufferPointer { wtb in gemm(k, spatial, o, wtb.baseAddress!, o, 1, UnsafePointer(gs), dcolBuf.baseAddress!) }
-                    geometry.col2im(dcolBuf.baseAddress!, dx.pointer(Float.self) + s * c * h * w)
                 }
             }
             var grads: [Tensor?] = [dx, dw]
@@ -85,6 +77,11 @@ extension Tensor {
         let out = Tensor(uninitialized: [n, c, ho, wo], dtype: .float32)
         var argmax = [Int32](repeating: 0, count: n * c * ho * wo)
         let px = x.pointer(Float.self), po = out.pointer(Float.self)
+        if kernel == 2 && s == 2 {
+            argmax.withUnsafeMutableBufferPointer { am in
+                maxPool2x2(px, po, am.baseAddress!, planes: n * c, h: h, w: w, ho: ho, wo: wo)
+            }
+        } else {
         for plane in 0..<(n * c) {
             let src = px + plane * h * w
             for i in 0..<ho {
@@ -103,14 +100,15 @@ extension Tensor {
                 }
             }
         }
+        }
         return record(out, "MaxPool2DWithIndicesBackward0", [self]) { g in
             let gc = g.contiguousData()
             let dx = try Tensor.zeros([n, c, h, w])
             let pg = gc.pointer(Float.self), pd = dx.pointer(Float.self)
-            for plane in 0..<(n * c) {
-                for k in 0..<(ho * wo) {
-                    let o = plane * ho * wo + k
-                    pd[plane * h * w + Int(argmax[o])] += pg[o]
+            argmax.withUnsafeBufferPointer { am in
+                for plane in 0..<(n * c) {
+                    let dst = pd + plane * h * w, src = pg + plane * ho * wo, index = am.baseAddress! + plane * ho * wo
+                    for k in 0..<(ho * wo) { dst[Int(index[k])] += src[k] }
                 }
             }
             return [dx]
@@ -130,6 +128,50 @@ extension Tensor {
         }
         let out = try noGrad { try self * mask }
         return record(out, "MulBackward0", [self]) { g in [try g * mask] }
+    }
+}
+
+/// 2×2 windows with stride 2, the pooling every tutorial uses: the same choice as the general
+/// loop (the first maximum in reading order; a NaN wins), eight windows at a time without branches.
+func maxPool2x2(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
+                planes: Int, h: Int, w: Int, ho: Int, wo: Int) {
+    typealias V = SIMD8<Float>
+    typealias I = SIMD8<Int32>
+    let lanes = I(0, 2, 4, 6, 8, 10, 12, 14), w32 = Int32(w)
+    @inline(__always) func take(_ best: inout V, _ index: inout I, _ v: V, _ vi: I) {
+        let better = (v .> best) .| (v .!= v)
+        best.replace(with: v, where: better)
+        index.replace(with: vi, where: better)
+    }
+    for plane in 0..<planes {
+        let src = x + plane * h * w, dst = out + plane * ho * wo, indices = argmax + plane * ho * wo
+        for i in 0..<ho {
+            let top = src + 2 * i * w, bottom = top + w, row = Int32(2 * i * w)
+            var j = 0
+            while j + 8 <= wo {
+                let t = UnsafeRawPointer(top + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+                let b = UnsafeRawPointer(bottom + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+                let first = I(repeating: row + Int32(2 * j)) &+ lanes
+                var best = t.evenHalf, index = first
+                take(&best, &index, t.oddHalf, first &+ 1)
+                take(&best, &index, b.evenHalf, first &+ w32)
+                take(&best, &index, b.oddHalf, first &+ (w32 + 1))
+                UnsafeMutableRawPointer(dst + i * wo + j).storeBytes(of: best, as: V.self)
+                UnsafeMutableRawPointer(indices + i * wo + j).storeBytes(of: index, as: I.self)
+                j += 8
+            }
+            while j < wo {
+                let at = 2 * i * w + 2 * j
+                var best = src[at], index = at
+                for d in 1...3 {
+                    let next = at + (d == 1 ? 1 : w + d - 2)
+                    if src[next] > best || src[next].isNaN { best = src[next]; index = next }
+                }
+                dst[i * wo + j] = best
+                indices[i * wo + j] = Int32(index)
+                j += 1
+            }
+        }
     }
 }
 

@@ -28,15 +28,24 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
-        let threads = m * n * k >= 1 << 21 && m >= 8 ? Swift.max(1, Swift.min(engineThreads, m / 4)) : 1
-        if threads == 1 {
-            sgemmRows(0, m, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32)
-        } else {
+        let threads = m * n * k >= 1 << 21 ? engineThreads : 1
+        if threads > 1 && m >= 64 * threads {
+            // Tall products: threads take row blocks (each packs B's panels for itself).
             let per = (m + threads - 1) / threads
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { sgemmRows(lo, hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
+                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
             }
+        } else if threads > 1 && n >= 64 {
+            // Short, wide products (a small batch against a large weight): threads take whole
+            // 32-column panels, so no panel of B is packed twice.
+            let panels = (n + 31) / 32, per = (panels + threads - 1) / threads
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
+                if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
+            }
+        } else {
+            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32)
         }
         return
     }
@@ -59,37 +68,18 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
 /// the speed.
 let fusedMinimumK = 64
 
-/// Rows lo..<hi of a float32 product: 4×16 register tiles (two 8-lane vectors per row), then
-/// 1×16 tiles for leftover rows, then the leftover columns one element at a time.
-func sgemmRows(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+/// Rows lo..<hi, columns `cols`, of a float32 product C (m × n): 4-row register tiles over
+/// packed panels of B (16 lanes with AVX2, 32 with AVX-512), then single rows.
+func sgemmRows(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
-    if useAVX512 && n >= 32 {   // narrower products waste most of a 32-wide panel
-        sgemmRows512(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
+    if useAVX512 && cols.count >= 32 {   // narrower products waste most of a 32-wide panel
+        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
     } else if k >= fusedMinimumK {
-        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
     } else {
-        sgemmTiles(lo, hi, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused.self)
-    }
-}
-
-/// Copies columns j..<j+width of B (all k rows) into a zero-padded panel of `lanes` columns.
-@inline(__always)
-func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-               _ j: Int, _ width: Int, _ k: Int) {
-    if bCol == 1 {
-        for p in 0..<k {
-            (panel + p * lanes).update(from: b + p * bRow + j, count: width)
-            if width < lanes { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) }
-        }
-    } else {
-        // A transposed B: each panel column is a contiguous run of the stored matrix.
-        for jj in 0..<width {
-            let src = b + (j + jj) * bCol
-            for p in 0..<k { panel[p * lanes + jj] = src[p * bRow] }
-        }
-        if width < lanes { for p in 0..<k { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) } }
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused.self)
     }
 }
 
@@ -106,7 +96,7 @@ enum Unfused: MultiplyAdd {
     @inline(__always) static func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { c + a * b }
 }
 
-func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
+func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
                                 _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                                 _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                                 _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
@@ -123,9 +113,9 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ n: Int, _ k: Int,
     let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 16, 16))
     defer { panel.deallocate() }
     var tail = [Float](repeating: 0, count: 16)
-    var j = 0
-    while j < n {
-        let width = Swift.min(16, n - j)
+    var j = cols.lowerBound
+    while j < cols.upperBound {
+        let width = Swift.min(16, cols.upperBound - j)
         let pack = packFull || width < 16 || bCol != 1
         if pack { packPanel(panel, 16, b, bRow, bCol, j, width, k) }
         let panelStart = pack ? UnsafePointer(panel) : b + j
