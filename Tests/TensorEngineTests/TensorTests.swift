@@ -162,7 +162,7 @@ final class MatMulDeterminismTests: XCTestCase {
 
     func testTilesEdgesAndThreadsGiveIdenticalBits() throws {
         let g = TorchGenerator(seed: 11)
-        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784)] {
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784), (10, 100, 2100)] {
             let a = try Tensor.randn([m, k], generator: g), b = try Tensor.randn([k, n], generator: g)
             let bT = try b.t.contiguous()   // B's transpose stored contiguously: bT.t is B as a strided view
             let expected = naive(a.floats, b.floats, m, n, k)
@@ -177,5 +177,26 @@ final class MatMulDeterminismTests: XCTestCase {
                 XCTAssertEqual(try a.mm(bT.t).floats.map(\.bitPattern), expected.map(\.bitPattern), "B read transposed in place, " + what)
             }
         }
+    }
+
+    /// The vector exponential must give the C library's bits everywhere: a sweep over every 61st
+    /// float bit pattern (all exponents, both signs, NaNs and infinities included) plus the edges.
+    func testVectorExpMatchesTheLibraryBitForBit() {
+        var inputs: [Float] = [0, -0, 1, -1, 88, -88, 88.72, 88.73, -103.9, -104, -87.99, .infinity, -.infinity, .nan,
+                               .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var pattern: UInt64 = 0
+        while pattern < 1 << 32 { inputs.append(Float(bitPattern: UInt32(pattern))); pattern += 61 }
+        while inputs.count % 8 != 0 { inputs.append(0.5) }
+        var mismatches = 0, first: Float?
+        for start in stride(from: 0, to: inputs.count, by: 8) {
+            var v = SIMD8<Float>()
+            for i in 0..<8 { v[i] = inputs[start + i] }
+            let e = expf8(v)
+            for i in 0..<8 where e[i].bitPattern != Float.exp(v[i]).bitPattern && !(e[i].isNaN && v[i].isNaN) {
+                mismatches += 1
+                first = first ?? v[i]
+            }
+        }
+        XCTAssertEqual(mismatches, 0, "first mismatch at \(String(describing: first))")
     }
 }

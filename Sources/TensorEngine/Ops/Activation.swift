@@ -13,7 +13,7 @@ extension Tensor {
 
     /// 1 / (1 + exp(-x)). Backward: g · (1 − y) · y, in that order as PyTorch's kernel.
     public func sigmoid() -> Tensor {
-        let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) })
+        let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
         return record(out, "SigmoidBackward0", [self]) { g in
             let y = out.detach()
             return [try g * (1 - y) * y]

@@ -97,15 +97,22 @@ extension Tensor {
     // MARK: unary math
 
     /// Applies a float function element-wise (ints are promoted to float32 first).
-    func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double) -> Tensor {
+    /// `f32` or `f64` applied to every element; float32 data goes eight at a time through
+    /// `f32x8` when given (which must give `f32`'s bits lane by lane).
+    func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double,
+               vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil) -> Tensor {
         let src = dtype.isFloatingPoint ? self : to(.float32)
         let out = src.uninitializedLike()
-        if src.dtype == .float32 { mapKernel(src, out, Float.self, f32) } else { mapKernel(src, out, Double.self, f64) }
+        if src.dtype == .float32 {
+            if let f32x8 { mapKernel8(src, out, f32x8, f32) } else { mapKernel(src, out, Float.self, f32) }
+        } else {
+            mapKernel(src, out, Double.self, f64)
+        }
         return out
     }
 
     public func exp() -> Tensor {
-        let out = unary(Float.exp, Double.exp)
+        let out = unary(Float.exp, Double.exp, vector: expf8)
         return record(out, "ExpBackward0", [self]) { g in [try g * out.detach()] }
     }
 

@@ -130,6 +130,20 @@ func mapKernel<T, U>(_ a: Tensor, _ out: Tensor, _: T.Type, _ f: (T) -> U) {
     for i in 0..<out.count { po[i] = f(pa[i]) }
 }
 
+/// `out[i] = f(a[i])` over contiguous float32 data, eight elements at a time (`scalar` for the rest).
+@inline(__always)
+func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float) -> Float) {
+    let c = a.contiguousData()
+    let pa = UnsafeRawPointer(c.pointer(Float.self)), po = out.pointer(Float.self)
+    let n = out.count
+    var i = 0
+    while i + 8 <= n {
+        UnsafeMutableRawPointer(po + i).storeBytes(of: f(pa.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n { po[i] = scalar(c.pointer(Float.self)[i]); i += 1 }
+}
+
 /// Applies `f` to every element of `self` in place, reading `b` broadcast to `self`'s shape.
 @inline(__always)
 func updateKernel<T>(_ t: Tensor, _ b: Tensor, _: T.Type, _ f: (T, T) -> T) {
