@@ -28,10 +28,12 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
-        .target(name: "TensorEngine", dependencies: ["CZlib", "CPUFeatures", "Kernels512"], swiftSettings: engineFlags),
+        .target(name: "TensorEngine", dependencies: ["CZlib", "CPUFeatures", "CParallel", "Kernels512"], swiftSettings: engineFlags),
         // Matrix-product tiles built for AVX-512, called only on CPUs that have it.
         .target(name: "Kernels512", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
         .target(name: "CPUFeatures"),
+        // The engine's thread pool: workers that spin briefly between loops, then sleep.
+        .target(name: "CParallel"),
 
         // Figures drawn with an antialiasing rasteriser of our own, text and encoding by libgd.
         .target(name: "Plotting", dependencies: ["CGD"], swiftSettings: unchecked),

@@ -182,6 +182,48 @@ final class MNISTEngineTests: XCTestCase {
         try checkGradients([y], eps: 1e-3) { try (y.maxPool2d(kernel: 2) * probe2).sum() }
     }
 
+    /// The 2×2 pooling fast path (eight windows at once, then single windows) picks the window
+    /// element the general rule picks — the first maximum in reading order, a NaN over numbers —
+    /// and routes the gradient there.
+    func testTwoByTwoPoolingPicksTheFirstMaximumAndNaN() throws {
+        let w = 22   // 11 windows a row: one vector of eight, three single ones
+        var values = (0..<(2 * w)).map { Float(($0 * 7) % 5) }   // many ties
+        values[3] = .nan; values[w + 14] = .nan; values[w + 15] = .nan; values[20] = .nan
+        let x = try Tensor(values, shape: [1, 1, 2, w]).requiringGrad()
+        let y = try x.maxPool2d(kernel: 2)
+        try y.sum().backward()
+        var expected: [Float] = [], chosen = [Float](repeating: 0, count: 2 * w)
+        for j in 0..<(w / 2) {
+            var best = -Float.infinity, at = 0
+            for index in [2 * j, 2 * j + 1, w + 2 * j, w + 2 * j + 1] where values[index] > best || values[index].isNaN {
+                best = values[index]; at = index
+            }
+            expected.append(best)
+            chosen[at] = 1
+        }
+        XCTAssertEqual(y.floats.map(\.bitPattern), expected.map(\.bitPattern))
+        XCTAssertEqual(x.grad!.floats, chosen)
+    }
+
+    /// Convolution splits the batch over threads: outputs and all three gradients must keep
+    /// their bits at any thread count.
+    func testConvolutionGivesTheSameBitsAtAnyThreadCount() throws {
+        defer { engineThreads = 1 }
+        var results: [[[UInt32]]] = []
+        for threads in [1, 2, 3] {
+            engineThreads = threads
+            let g = TorchGenerator(seed: 5)
+            let x = try Tensor.randn([5, 3, 12, 12], generator: g).requiringGrad()
+            let w = try Tensor.randn([4, 3, 5, 5], generator: g).requiringGrad()
+            let b = try Tensor.randn([4], generator: g).requiringGrad()
+            let y = try x.conv2d(w, bias: b, padding: 1)
+            try (y * y).sum().backward()
+            results.append([y, x.grad!, w.grad!, b.grad!].map { $0.floats.map(\.bitPattern) })
+        }
+        XCTAssertEqual(results[0], results[1])
+        XCTAssertEqual(results[0], results[2])
+    }
+
     func testDropoutTrainAndEval() throws {
         let layer = try Dropout(0.5, generator: TorchGenerator(seed: 1))
         let x = try Tensor.ones([1000])

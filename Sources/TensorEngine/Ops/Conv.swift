@@ -18,19 +18,28 @@ extension Tensor {
         let x = contiguousData(), wt = weight.contiguousData()
         let out = Tensor(uninitialized: [n, o, ho, wo], dtype: .float32)
         let k = c * kh * kw, spatial = ho * wo
-        // When the graph is recorded, every image's columns are kept for the backward pass.
+        // Images are split into one contiguous run per thread; each image's output is computed
+        // the same way wherever it runs. When the graph is recorded, every image's columns are
+        // kept for the backward pass; otherwise each run reuses one buffer.
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
-        var cols = [Float](repeating: 0, count: k * spatial * (keep ? n : 1))
+        let runs = Swift.min(n, engineThreads), perRun = (n + runs - 1) / runs
+        let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
+            count = k * spatial * (keep ? n : runs)   // im2col writes every element
+        }
         let b = bias?.contiguousData()
-        cols.withUnsafeMutableBufferPointer { colBuf in
-            for s in 0..<n {
-                let sampleCols = colBuf.baseAddress! + (keep ? s * k * spatial : 0)
-                geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols)
-                // out[s] (O × spatial) = W (O × k) · cols (k × spatial)
-                gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(sampleCols), out.pointer(Float.self) + s * o * spatial)
-                if let b {
-                    let pb = b.pointer(Float.self), po = out.pointer(Float.self) + s * o * spatial
-                    for oc in 0..<o { for p in 0..<spatial { po[oc * spatial + p] += pb[oc] } }
+        cols.withUnsafeBufferPointer { colBuf in
+            let colBase = UnsafeMutablePointer(mutating: colBuf.baseAddress!)
+            parallelFor(runs) { run in
+                for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                    let sampleCols = colBase + (keep ? s : run) * k * spatial
+                    geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols)
+                    // out[s] (O × spatial) = W (O × k) · cols (k × spatial)
+                    let po = out.pointer(Float.self) + s * o * spatial
+                    gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(sampleCols), po)
+                    if let b {
+                        let pb = b.pointer(Float.self)
+                        for oc in 0..<o { for p in 0..<spatial { po[oc * spatial + p] += pb[oc] } }
+                    }
                 }
             }
         }
@@ -41,23 +50,28 @@ extension Tensor {
             let dx = inputGrad ? Tensor(uninitialized: [n, c, h, w], dtype: .float32) : nil
             let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
             let pw = wt.pointer(Float.self), pdw = dw.pointer(Float.self)
-            pdw.initialize(repeating: 0, count: o * k)
-            let dwPart = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
-            let dcols = UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
-            defer { dwPart.deallocate(); dcols.deallocate() }
+            // Each image's share of dW separately, then summed in image order: the same bits
+            // whatever the thread count.
+            let parts = UnsafeMutablePointer<Float>.allocate(capacity: n * o * k)
+            let dcols = UnsafeMutablePointer<Float>.allocate(capacity: inputGrad ? runs * k * spatial : 0)
+            defer { parts.deallocate(); dcols.deallocate() }
             cols.withUnsafeBufferPointer { colBuf in
-                for s in 0..<n {
-                    let gs = UnsafePointer(gc.pointer(Float.self) + s * o * spatial)
-                    // dW += g[s] (O × spatial) · cols[s]ᵀ (spatial × k), the columns read transposed in place.
-                    gemm(o, k, spatial, gs, spatial, 1, colBuf.baseAddress! + s * k * spatial, dwPart, bStrides: (1, spatial))
-                    for i in 0..<(o * k) { pdw[i] += dwPart[i] }
-                    if let dx {
-                        // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
-                        gemm(k, spatial, o, UnsafePointer(pw), 1, k, gs, dcols)
-                        geometry.col2im(dcols, dx.pointer(Float.self) + s * c * h * w)
+                parallelFor(runs) { run in
+                    for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                        let gs = UnsafePointer(gc.pointer(Float.self) + s * o * spatial)
+                        // dW[s] = g[s] (O × spatial) · cols[s]ᵀ (spatial × k), the columns read transposed in place.
+                        gemm(o, k, spatial, gs, spatial, 1, colBuf.baseAddress! + s * k * spatial, parts + s * o * k, bStrides: (1, spatial))
+                        if let dx {
+                            // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
+                            let runCols = dcols + run * k * spatial
+                            gemm(k, spatial, o, UnsafePointer(pw), 1, k, gs, runCols)
+                            geometry.col2im(runCols, dx.pointer(Float.self) + s * c * h * w)
+                        }
                     }
                 }
             }
+            pdw.initialize(repeating: 0, count: o * k)
+            for s in 0..<n { for i in 0..<(o * k) { pdw[i] += parts[s * o * k + i] } }
             var grads: [Tensor?] = [dx, dw]
             if bias != nil { grads.append(try g.sum(dim: 3).sum(dim: 2).sum(dim: 0)) }
             return grads

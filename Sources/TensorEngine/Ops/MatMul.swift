@@ -3,8 +3,8 @@
 /// `fusedMinimumK`) — and `addmm` adds the bias last. The bits never depend on tiling, vector
 /// width or thread count.
 
+import CParallel
 import CPUFeatures
-import Dispatch
 import Kernels512
 
 /// Whether matrix products use the AVX-512 tiles (same bits as the AVX2 ones, twice the width):
@@ -14,6 +14,18 @@ nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 /// How many threads large matrix products use. Results do not depend on it: threads take whole
 /// rows, and every element is computed by the same chain of operations.
 nonisolated(unsafe) public var engineThreads = 1
+
+/// Runs body(0..<count) on up to `engineThreads` threads of the engine's pool.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        var task = body
+        withUnsafeMutablePointer(to: &task) { context in
+            runbook_parallel(count, engineThreads, { context, index in
+                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+            }, context)
+        }
+    }
+}
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
 /// B through `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place),
@@ -28,11 +40,25 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+        if bRow == 1 && bCol != 1 && m < n {
+            // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
+            // reading W's rows in place and packing only the smaller A. Every element is the
+            // same chain (the products commute exactly); the bias is added after, as last step.
+            let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+            defer { ct.deallocate() }
+            gemm(n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow))
+            for i in 0..<m {
+                let row = c32 + i * n
+                for j in 0..<n { row[j] = ct[j * m + i] }
+                if let bias32 { for j in 0..<n { row[j] += bias32[j] } }
+            }
+            return
+        }
         let threads = m * n * k >= 1 << 21 ? engineThreads : 1
-        if threads > 1 && m >= 64 * threads {
+        if threads > 1 && (m >= 64 * threads || (n < 64 && m >= 16 * threads)) {
             // Tall products: threads take row blocks (each packs B's panels for itself).
             let per = (m + threads - 1) / threads
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
                 if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
             }
@@ -40,7 +66,7 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
             // Short, wide products (a small batch against a large weight): threads take whole
             // 32-column panels, so no panel of B is packed twice.
             let panels = (n + 31) / 32, per = (panels + threads - 1) / threads
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            parallelFor(threads) { t in
                 let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
                 if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
             }

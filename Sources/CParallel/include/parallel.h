@@ -1,0 +1,12 @@
+#ifndef RUNBOOK_PARALLEL_H
+#define RUNBOOK_PARALLEL_H
+
+/// One piece of a parallel loop: `index` in 0..<count.
+typedef void (*runbook_task)(void *context, long index);
+
+/// Runs task(context, i) for every i in 0..<count on the calling thread and up to
+/// `threads` − 1 pool workers, and returns when all have finished. Workers spin briefly
+/// between loops (small products come in quick succession), then sleep.
+void runbook_parallel(long count, long threads, runbook_task task, void *context);
+
+#endif
