@@ -26,23 +26,26 @@ public struct TensorError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
-/// Contiguous memory shared by a tensor and its views.
-final class Storage {
-    let dtype: DType
-    let count: Int
-    let raw: UnsafeMutableRawPointer
-
-    /// Zero-filled memory, or (for outputs a kernel writes in full) memory left as it is.
-    init(dtype: DType, count: Int, zeroed: Bool = true) {
-        self.dtype = dtype
-        self.count = count
-        let bytes = max(count, 1) * dtype.itemSize
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
-        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
+/// Contiguous memory shared by a tensor and its views: one heap object, the elements stored
+/// right after its header (16-byte aligned), so a new tensor costs one allocation, not two.
+final class Storage: ManagedBuffer<Storage.Header, SIMD4<Float>> {
+    struct Header {
+        let dtype: DType
+        let count: Int
     }
 
-    deinit { raw.deallocate() }
+    /// Zero-filled memory, or (for outputs a kernel writes in full) memory left as it is.
+    static func make(dtype: DType, count: Int, zeroed: Bool = true) -> Storage {
+        let bytes = max(count, 1) * dtype.itemSize
+        let storage = unsafeDowncast(create(minimumCapacity: (bytes + 15) / 16) { _ in Header(dtype: dtype, count: count) },
+                                     to: Storage.self)
+        if zeroed { storage.raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
+        return storage
+    }
 
+    var dtype: DType { header.dtype }
+    var count: Int { header.count }
+    var raw: UnsafeMutableRawPointer { withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) } }
     var floats: UnsafeMutablePointer<Float> { raw.assumingMemoryBound(to: Float.self) }
     var doubles: UnsafeMutablePointer<Double> { raw.assumingMemoryBound(to: Double.self) }
     var ints: UnsafeMutablePointer<Int64> { raw.assumingMemoryBound(to: Int64.self) }
@@ -88,7 +91,7 @@ public final class Tensor {
         if n * dtype.itemSize > tensorAllocationLimit {
             throw TensorError("allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes")
         }
-        self.init(storage: Storage(dtype: dtype, count: n), shape: shape,
+        self.init(storage: Storage.make(dtype: dtype, count: n), shape: shape,
                   strides: Tensor.contiguousStrides(shape), offset: 0)
     }
 
@@ -96,7 +99,7 @@ public final class Tensor {
     /// a sane shape.
     init(uninitialized shape: [Int], dtype: DType) {
         let n = shape.reduce(1, *)
-        self.storage = Storage(dtype: dtype, count: n, zeroed: false)
+        self.storage = Storage.make(dtype: dtype, count: n, zeroed: false)
         self.shape = shape
         self.strides = Tensor.contiguousStrides(shape)
         self.offset = 0

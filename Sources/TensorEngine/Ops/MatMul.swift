@@ -136,9 +136,8 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
     // independent, so its valid columns get exactly the chain they would get in a full panel.
     // With few rows a full panel costs more to copy than it saves, and B is read in place.
     let packFull = hi - lo >= 16
-    let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 16, 16))
-    defer { panel.deallocate() }
-    var tail = [Float](repeating: 0, count: 16)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: k * 16 + 16) { scratch in
+    let panel = scratch.baseAddress!, tail = panel + k * 16
     var j = cols.lowerBound
     while j < cols.upperBound {
         let width = Swift.min(16, cols.upperBound - j)
@@ -148,20 +147,17 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
         let panelStride = pack ? 16 : bRow
         var bias0 = V(), bias1 = V()
         if let bias {
-            tail.withUnsafeMutableBufferPointer { t in
-                t.baseAddress!.update(from: bias + j, count: width)
-                bias0 = load(t.baseAddress!); bias1 = load(t.baseAddress! + 8)
-            }
+            tail.initialize(repeating: 0, count: 16)
+            tail.update(from: bias + j, count: width)
+            bias0 = load(tail); bias1 = load(tail + 8)
         }
         @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
             let r = c + row * n + j
             if width == 16 {
                 store(v0, r); store(v1, r + 8)
             } else {
-                tail.withUnsafeMutableBufferPointer { t in
-                    store(v0, t.baseAddress!); store(v1, t.baseAddress! + 8)
-                    r.update(from: t.baseAddress!, count: width)
-                }
+                store(v0, tail); store(v1, tail + 8)
+                r.update(from: tail, count: width)
             }
         }
         var i = lo
@@ -201,6 +197,7 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
             i += 1
         }
         j += 16
+    }
     }
 }
 
@@ -277,10 +274,42 @@ extension Tensor {
 
     /// `input · weightᵀ + bias` for a 2-D input as one node (PyTorch's `addmm`).
     func addmm(_ bias: Tensor, _ weight: Tensor) throws -> Tensor {
-        let wt = try weight.detach().t
         guard bias.count == weight.shape[0] || bias.count == 1 else {
             throw TensorError("addmm: bias of shape \(bias.shape) does not match \(weight.shape[0]) outputs")
         }
+        guard dtype == .float32, weight.dtype == .float32, bias.dtype == .float32, bias.shape == [weight.shape[0]],
+              shape[1] == weight.shape[1], weight.hasUnitStride, hasUnitStride else {
+            return try addmmGeneral(bias, weight)
+        }
+        // Float32 operands read in place, without transposed views or copies: the products
+        // below are the ones `mm` would run on those views, chain for chain.
+        let (m, k, n) = (shape[0], shape[1], weight.shape[0])
+        let out = Tensor(uninitialized: [m, n], dtype: .float32)
+        gemm(m, n, k, pointer(Float.self), strides[0], strides[1], weight.pointer(Float.self), out.pointer(Float.self),
+             bias: bias.pointer(Float.self), bStrides: (weight.strides[1], weight.strides[0]))
+        return record(out, "AddmmBackward0", [self, weight, bias]) { g in
+            let g = g.dtype == .float32 && g.hasUnitStride ? g : g.to(.float32).contiguousData()
+            var dx: Tensor?, dw: Tensor?
+            if self.requiresGrad {   // g (m × n) · W (n × k)
+                dx = Tensor(uninitialized: [m, k], dtype: .float32)
+                gemm(m, k, n, g.pointer(Float.self), g.strides[0], g.strides[1], weight.pointer(Float.self), dx!.pointer(Float.self),
+                     bStrides: (weight.strides[0], weight.strides[1]))
+            }
+            if weight.requiresGrad {   // gᵀ (n × m) · x (m × k)
+                dw = Tensor(uninitialized: [n, k], dtype: .float32)
+                gemm(n, k, m, g.pointer(Float.self), g.strides[1], g.strides[0], self.pointer(Float.self), dw!.pointer(Float.self),
+                     bStrides: (self.strides[0], self.strides[1]))
+            }
+            return [dx, dw, bias.requiresGrad ? try g.sum(dim: 0) : nil]
+        }
+    }
+
+    /// A matrix whose rows or columns are contiguous: products read it in place.
+    var hasUnitStride: Bool { rank == 2 && (strides[1] == 1 || strides[0] == 1) }
+
+    /// `addmm` for other types and layouts, through transposed views.
+    private func addmmGeneral(_ bias: Tensor, _ weight: Tensor) throws -> Tensor {
+        let wt = try weight.detach().t
         let out = try mmForward(wt, bias: bias.detach())
         return record(out, "AddmmBackward0", [self, weight, bias]) { g in
             [self.requiresGrad ? try g.mmForward(weight.detach()) : nil,
