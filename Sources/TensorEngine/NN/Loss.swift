@@ -79,7 +79,7 @@ public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
     let norm = reduction == .mean ? 2.0 / Double(input.count) : 2.0
     return input.record(out, "MseLossBackward0", [input, target]) { g in
         let gi = try diff * norm * g
-        return [gi, try -gi]
+        return [gi, target.requiresGrad ? try -gi : nil]
     }
 }
 

@@ -52,15 +52,30 @@ extension Tensor {
         let d = try normalizeDim(dim, "sum")
         let outType: DType = dtype.isFloatingPoint ? dtype : .int64
         let out: Tensor
-        if dtype == .float32 && isContiguous && (rank == 0 || d == rank - 1) {
-            // Fast path: rows of contiguous float32.
-            let (outer, n, _) = split(at: d)
+        if dtype == .float32 {
+            // Float32 fast path, the same sums as `reduceAlong` (in double, k ascending): along
+            // contiguous rows, or down columns with one accumulator per column.
+            let c = contiguousData()
+            let (outer, n, inner) = split(at: d)
             out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: .float32)
-            let p = pointer(Float.self), q = out.storage.floats
-            for o in 0..<outer {
-                var acc = 0.0
-                for k in 0..<n { acc += Double(p[o * n + k]) }
-                q[o] = Float(acc)
+            let p = c.pointer(Float.self), q = out.storage.floats
+            if inner == 1 {
+                for o in 0..<outer {
+                    var acc = 0.0
+                    for k in 0..<n { acc += Double(p[o * n + k]) }
+                    q[o] = Float(acc)
+                }
+            } else {
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: inner) { acc in
+                    for o in 0..<outer {
+                        acc.initialize(repeating: 0)
+                        for k in 0..<n {
+                            let row = p + (o * n + k) * inner
+                            for i in 0..<inner { acc[i] += Double(row[i]) }
+                        }
+                        for i in 0..<inner { q[o * inner + i] = Float(acc[i]) }
+                    }
+                }
             }
         } else {
             out = reduceAlong(d, keepDim: keepDim, dtype: outType, initial: 0) { $0 += $1 }
