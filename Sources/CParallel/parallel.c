@@ -7,6 +7,7 @@
 #include "parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -29,7 +30,10 @@ static struct {
 
 static _Thread_local int inside_worker;   // set on pool threads, and on the caller during a loop
 
-static inline void relax(void) {
+/// One round of a spin wait. Every 64th round gives the processor away, so a waiting thread
+/// never starves the one it waits for when both share a core.
+static inline void relax(unsigned round) {
+    if (round % 64 == 63) { sched_yield(); return; }
 #if defined(__x86_64__)
     __builtin_ia32_pause();
 #endif
@@ -57,8 +61,8 @@ static void *worker_main(void *unused) {
     uint64_t seen = atomic_load_explicit(&pool.generation, memory_order_acquire);
     for (;;) {
         uint64_t now = seen;
-        for (int spin = 0; spin < SPIN_ROUNDS && now == seen; spin++) {
-            relax();
+        for (unsigned spin = 0; spin < SPIN_ROUNDS && now == seen; spin++) {
+            relax(spin);
             now = atomic_load_explicit(&pool.generation, memory_order_acquire);
         }
         if (now == seen) {
@@ -104,6 +108,6 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
 
     inside_worker = 1;   // a loop started from inside this one runs serially
     work(generation);
-    while (atomic_load_explicit(&pool.unfinished, memory_order_acquire) > 0) relax();
+    for (unsigned round = 0; atomic_load_explicit(&pool.unfinished, memory_order_acquire) > 0; round++) relax(round);
     inside_worker = 0;
 }

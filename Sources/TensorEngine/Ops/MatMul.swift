@@ -54,7 +54,7 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
             }
             return
         }
-        let threads = m * n * k >= 1 << 21 ? engineThreads : 1
+        let threads = m * n * k >= 1 << 18 ? engineThreads : 1
         if threads > 1 && (m >= 64 * threads || (n < 64 && m >= 16 * threads)) {
             // Tall products: threads take row blocks (each packs B's panels for itself).
             let per = (m + threads - 1) / threads
