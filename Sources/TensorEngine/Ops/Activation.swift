@@ -5,7 +5,8 @@ extension Tensor {
     public func relu() -> Tensor {
         let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
         return record(out, "ReluBackward0", [self]) { g in
-            // threshold_backward(grad, result, 0)
+            // threshold_backward(grad, result, 0): g · [y > 0]
+            if let fused = zipFloat32(g, out, { g, y in g * (y > 0 ? 1 : 0) }) { return [fused] }
             let mask = out.unary({ $0 > 0 ? 1 : 0 }, { $0 > 0 ? 1 : 0 })
             return [try g * mask]
         }
@@ -15,6 +16,7 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
         return record(out, "SigmoidBackward0", [self]) { g in
+            if let fused = zipFloat32(g, out, { g, y in g * (1 - y) * y }) { return [fused] }
             let y = out.detach()
             return [try g * (1 - y) * y]
         }
@@ -64,3 +66,14 @@ public func sigmoid(_ x: Tensor) -> Tensor { x.sigmoid() }
 public func tanh(_ x: Tensor) -> Tensor { x.tanh() }
 public func softmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.softmax(dim: dim) }
 public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.logSoftmax(dim: dim) }
+
+/// `f(a[i], b[i])` in one pass for two float32 tensors of the same shape with contiguous data;
+/// nil otherwise (the caller then composes the same operations from tensor ops). Backward
+/// formulas use it to skip their temporaries, rounding step by step as the composed ops would.
+func zipFloat32(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor? {
+    guard a.dtype == .float32, b.dtype == .float32, a.shape == b.shape, a.isContiguous, b.isContiguous else { return nil }
+    let out = Tensor(uninitialized: a.shape, dtype: .float32)
+    let pa = a.pointer(Float.self), pb = b.pointer(Float.self), po = out.pointer(Float.self)
+    for i in 0..<out.count { po[i] = f(pa[i], pb[i]) }
+    return out
+}

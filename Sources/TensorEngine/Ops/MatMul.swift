@@ -40,7 +40,7 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
-        if bRow == 1 && bCol != 1 && m < n {
+        if bRow == 1 && bCol != 1 && m < n && m <= 16 {
             // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
             // reading W's rows in place and packing only the smaller A. Every element is the
             // same chain (the products commute exactly); the bias is added after, as last step.
@@ -100,7 +100,7 @@ func sgemmRows(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
                _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
-    if useAVX512 && cols.count >= 32 {   // narrower products waste most of a 32-wide panel
+    if useAVX512 && cols.count > 16 {   // up to 16 columns fit one AVX2 panel
         sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
     } else if k >= fusedMinimumK {
         sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
