@@ -78,7 +78,7 @@ extension Tensor {
                 for input in fn.inputs where input.gradFn != nil { stack.append((input, false)) }
             }
             pendingGrad = seed
-            if isLeaf { pendingGrad = nil; try accumulateGrad(seed) }
+            if isLeaf { pendingGrad = nil; var copy = seed.contiguousCopy(); try accumulateGrad(&copy) }
             defer { for t in order { t.pendingGrad = nil } }
             for t in order.reversed() {
                 guard let fn = t.gradFn, let g = t.pendingGrad else { continue }
@@ -86,12 +86,13 @@ extension Tensor {
                 guard let backward = fn.backward else {
                     throw TensorError("backward: trying to backward through the graph a second time (its buffers were freed by the first backward())")
                 }
-                let inputGrads = try backward(g)
-                for (input, ig) in zip(fn.inputs, inputGrads) {
-                    guard let ig, input.requiresGrad else { continue }
-                    let reduced = try ig.sumTo(input.shape)
+                var inputGrads = try backward(g)
+                for index in inputGrads.indices where index < fn.inputs.count {
+                    let input = fn.inputs[index]
+                    guard input.requiresGrad, var reduced = try inputGrads[index]?.sumTo(input.shape) else { continue }
+                    inputGrads[index] = nil   // so a gradient no one else holds can become `grad` as it is
                     if input.isLeaf {
-                        try input.accumulateGrad(reduced)
+                        try input.accumulateGrad(&reduced)
                     } else if let existing = input.pendingGrad {
                         input.pendingGrad = try existing + reduced
                     } else {
@@ -104,10 +105,17 @@ extension Tensor {
         }
     }
 
-    /// Adds `g` into `grad`: the first gradient is stored, later ones are added in place.
-    func accumulateGrad(_ g: Tensor) throws {
+    /// Adds `g` into `grad`: the first gradient is stored, later ones are added in place. As in
+    /// PyTorch's AccumulateGrad, a first gradient that nothing else references (tensor and
+    /// memory) is kept as it is; anything shared is copied, so `grad` never aliases another tensor.
+    func accumulateGrad(_ g: inout Tensor) throws {
         if let grad {
             try grad.add_(g)
+            return
+        }
+        if g.dtype == dtype && g.offset == 0 && g.isContiguous && g.count == g.storage.count
+            && isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.storage) {
+            grad = g
         } else {
             grad = g.dtype == dtype ? g.contiguousCopy() : g.to(dtype)
         }

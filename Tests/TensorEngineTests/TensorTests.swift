@@ -80,6 +80,25 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(x.grad?.scalars, [5, 7, 9])
     }
 
+    /// A first gradient is kept without a copy only when nothing else holds it: gradients that
+    /// one node hands to two leaves, a leaf's own seed and views must never alias.
+    func testGradientsNeverAliasOtherTensors() throws {
+        let a = try Tensor([1, 2] as [Float]).requiringGrad(), b = try Tensor([3, 4] as [Float]).requiringGrad()
+        try (a + b).sum().backward()                 // AddBackward0 gives both the same tensor
+        try a.grad!.add_(10)
+        XCTAssertEqual(b.grad?.scalars, [1, 1])
+        let seed = try Tensor([5, 6] as [Float])
+        try a.backward(seed)                          // a leaf's own seed
+        try seed.fill_(0)
+        XCTAssertEqual(a.grad?.scalars, [16, 17])
+        let w = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2]).requiringGrad()
+        let c = try Tensor([1, 1] as [Float], shape: [1, 2]).requiringGrad()
+        try (w + c).sum().backward()                  // c's gradient is summed from a broadcast
+        try w.grad!.add_(1)
+        XCTAssertEqual(c.grad?.scalars, [2, 2])
+        XCTAssertEqual(w.grad?.scalars, [2, 2, 2, 2])
+    }
+
     func testBackwardWithExplicitGradientAndNonLeaves() throws {
         let x = try Tensor([1, 2] as [Float]).requiringGrad()
         let h = try x * 2
