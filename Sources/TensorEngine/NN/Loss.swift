@@ -73,10 +73,37 @@ public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
     guard input.shape == target.shape else {
         throw TensorError("mse_loss: input shape \(input.shape) and target shape \(target.shape) differ")
     }
+    let norm = reduction == .mean ? 2.0 / Double(input.count) : 2.0
+    if input.dtype == .float32, target.dtype == .float32, input.isContiguous, target.isContiguous, reduction != .none {
+        // One pass, rounding as the composed ops below do: d = x − t, d·d summed in double in
+        // order, rounded to float, then divided by the count for the mean.
+        let n = input.count
+        let diff = Tensor(uninitialized: input.shape, dtype: .float32)
+        let px = input.pointer(Float.self), pt = target.pointer(Float.self), pd = diff.pointer(Float.self)
+        var acc = 0.0
+        for i in 0..<n {
+            let d = px[i] - pt[i]
+            pd[i] = d
+            acc += Double(d * d)
+        }
+        let total = Float(acc)
+        let out = Tensor(scalar: Double(reduction == .mean ? total / Float(n) : total), dtype: .float32)
+        return input.record(out, "MseLossBackward0", [input, target]) { g in
+            let gi: Tensor
+            if g.dtype == .float32 && g.count == 1 {
+                let scale = Float(norm), g0 = g.pointer(Float.self)[0]
+                gi = Tensor(uninitialized: input.shape, dtype: .float32)
+                let pg = gi.pointer(Float.self)
+                for i in 0..<n { pg[i] = pd[i] * scale * g0 }
+            } else {
+                gi = try diff * norm * g
+            }
+            return [gi, target.requiresGrad ? try -gi : nil]
+        }
+    }
     let diff = try noGrad { try input - target }
     let sq = try noGrad { try diff * diff }
     let out = try noGrad { try reduction.apply(sq) }
-    let norm = reduction == .mean ? 2.0 / Double(input.count) : 2.0
     return input.record(out, "MseLossBackward0", [input, target]) { g in
         let gi = try diff * norm * g
         return [gi, target.requiresGrad ? try -gi : nil]
