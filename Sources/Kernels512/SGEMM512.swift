@@ -104,9 +104,18 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
 @inlinable @inline(__always)
 public func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
                       _ j: Int, _ width: Int, _ k: Int) {
-    if width < lanes { for p in 0..<k { (panel + p * lanes + width).update(repeating: 0, count: lanes - width) } }
+    if width < lanes { panel.update(repeating: 0, count: k * lanes) }
     if bCol == 1 {
-        for p in 0..<k { (panel + p * lanes).update(from: b + p * bRow + j, count: width) }
+        if width == lanes {
+            for p in 0..<k { (panel + p * lanes).update(from: b + p * bRow + j, count: width) }
+        } else {
+            // Narrow panels (tiny products): element copies, cheaper than a library call per row.
+            for p in 0..<k {
+                let src = b + p * bRow + j, dst = panel + p * lanes
+                var jj = 0
+                while jj < width { dst[jj] = src[jj]; jj &+= 1 }
+            }
+        }
         return
     }
     // A transposed B: each panel column is a contiguous run of the stored matrix. Blocks of 64

@@ -156,8 +156,10 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
             if width == 16 {
                 store(v0, r); store(v1, r + 8)
             } else {
-                store(v0, tail); store(v1, tail + 8)
-                r.update(from: tail, count: width)
+                var q = 0
+                if width >= 8 { store(v0, r); q = 8 }
+                let rest = q == 0 ? v0 : v1
+                while q < width { r[q] = rest[q & 7]; q += 1 }
             }
         }
         var i = lo
