@@ -218,7 +218,7 @@ struct ConvGeometry {
                         let src = x + (ch * h + y) * w - padding + kj
                         if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
                         if stride == 1 {
-                            (out + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                            copyFloats(out + valid.lowerBound, src + valid.lowerBound, valid.count)
                         } else {
                             for j in valid { out[j] = src[j * stride] }
                         }
@@ -242,10 +242,26 @@ struct ConvGeometry {
                         let y = i * stride - padding + ki
                         guard y >= 0 && y < h else { continue }
                         let dst = x + (ch * h + y) * w - padding + kj, src = row + i * wo
-                        for j in valid { dst[j * stride] += src[j] }
+                        if stride == 1 {
+                            for j in valid { dst[j] += src[j] }
+                        } else {
+                            for j in valid { dst[j * stride] += src[j] }
+                        }
                     }
                 }
             }
         }
     }
+}
+
+/// Copies a short run of floats (an image row) eight at a time: rows of a few dozen elements
+/// are too short for a library call to pay off.
+@inline(__always)
+func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count { dst[i] = src[i]; i &+= 1 }
 }
