@@ -224,6 +224,21 @@ final class MNISTEngineTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
+    /// Large element-wise maps and pooling are cut over threads: same bits at any thread count.
+    func testLargeActivationsAndPoolingGiveTheSameBitsAtAnyThreadCount() throws {
+        defer { engineThreads = 1 }
+        var results: [[[UInt32]]] = []
+        for threads in [1, 2, 3] {
+            engineThreads = threads
+            let x = try Tensor.randn([4, 9, 32, 30], generator: TorchGenerator(seed: 8)).requiringGrad()
+            let y = try x.sigmoid().maxPool2d(kernel: 2).relu()
+            try (y * y).sum().backward()
+            results.append([y, x.grad!].map { $0.floats.map(\.bitPattern) })
+        }
+        XCTAssertEqual(results[0], results[1])
+        XCTAssertEqual(results[0], results[2])
+    }
+
     func testDropoutTrainAndEval() throws {
         let layer = try Dropout(0.5, generator: TorchGenerator(seed: 1))
         let x = try Tensor.ones([1000])

@@ -74,6 +74,9 @@ func zipFloat32(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tenso
     guard a.dtype == .float32, b.dtype == .float32, a.shape == b.shape, a.isContiguous, b.isContiguous else { return nil }
     let out = Tensor(uninitialized: a.shape, dtype: .float32)
     let pa = a.pointer(Float.self), pb = b.pointer(Float.self), po = out.pointer(Float.self)
-    for i in 0..<out.count { po[i] = f(pa[i], pb[i]) }
+    let n = out.count, runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n + runs - 1) / runs
+    parallelFor(runs) { run in
+        for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { po[i] = f(pa[i], pb[i]) }
+    }
     return out
 }

@@ -93,7 +93,15 @@ extension Tensor {
         let px = x.pointer(Float.self), po = out.pointer(Float.self)
         if kernel == 2 && s == 2 {
             argmax.withUnsafeMutableBufferPointer { am in
-                maxPool2x2(px, po, am.baseAddress!, planes: n * c, h: h, w: w, ho: ho, wo: wo)
+                let indices = am.baseAddress!, planes = n * c
+                let runs = planes * h * w >= 1 << 15 ? Swift.min(planes, engineThreads) : 1, perRun = (planes + runs - 1) / runs
+                parallelFor(runs) { run in
+                    let first = run * perRun, count = Swift.min(planes, first + perRun) - first
+                    if count > 0 {
+                        maxPool2x2(px + first * h * w, po + first * ho * wo, indices + first * ho * wo,
+                                   planes: count, h: h, w: w, ho: ho, wo: wo)
+                    }
+                }
             }
         } else {
         for plane in 0..<(n * c) {

@@ -136,12 +136,18 @@ func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>,
     let c = a.contiguousData()
     let pa = UnsafeRawPointer(c.pointer(Float.self)), po = out.pointer(Float.self)
     let n = out.count
-    var i = 0
-    while i + 8 <= n {
-        UnsafeMutableRawPointer(po + i).storeBytes(of: f(pa.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
-        i += 8
+    // Large tensors are cut into one run of whole vectors per thread (element-wise: the bits
+    // do not depend on the cut).
+    let runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n / 8 + runs - 1) / runs * 8
+    parallelFor(runs) { run in
+        var i = run * perRun
+        let end = run == runs - 1 ? n : Swift.min(n, i + perRun)
+        while i + 8 <= end {
+            UnsafeMutableRawPointer(po + i).storeBytes(of: f(pa.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < end { po[i] = scalar(c.pointer(Float.self)[i]); i += 1 }
     }
-    while i < n { po[i] = scalar(c.pointer(Float.self)[i]); i += 1 }
 }
 
 /// Applies `f` to every element of `self` in place, reading `b` broadcast to `self`'s shape.
