@@ -56,8 +56,10 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
             if width == 32 {
                 store(v0, r); store(v1, r + 16)
             } else {
-                store(v0, tail); store(v1, tail + 16)
-                r.update(from: tail, count: width)
+                var q = 0
+                if width >= 16 { store(v0, r); q = 16 }
+                let rest = q == 0 ? v0 : v1
+                while q < width { r[q] = rest[q & 15]; q += 1 }
             }
         }
         var i = lo

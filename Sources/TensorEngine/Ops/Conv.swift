@@ -22,7 +22,7 @@ extension Tensor {
         // the same way wherever it runs. When the graph is recorded, every image's columns are
         // kept for the backward pass; otherwise each run reuses one buffer.
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
-        let runs = Swift.min(n, engineThreads), perRun = (n + runs - 1) / runs
+        let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
         let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
             count = k * spatial * (keep ? n : runs)   // im2col writes every element
         }

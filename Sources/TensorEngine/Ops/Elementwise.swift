@@ -96,9 +96,8 @@ extension Tensor {
 
     // MARK: unary math
 
-    /// Applies a float function element-wise (ints are promoted to float32 first).
-    /// `f32` or `f64` applied to every element; float32 data goes eight at a time through
-    /// `f32x8` when given (which must give `f32`'s bits lane by lane).
+    /// Applies a float function element-wise (ints are promoted to float32 first); float32 data
+    /// goes eight at a time through `f32x8` when given, which must give `f32`'s bits lane by lane.
     func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double,
                vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil) -> Tensor {
         let src = dtype.isFloatingPoint ? self : to(.float32)

@@ -3,29 +3,12 @@
 /// `fusedMinimumK`) — and `addmm` adds the bias last. The bits never depend on tiling, vector
 /// width or thread count.
 
-import CParallel
 import CPUFeatures
 import Kernels512
 
 /// Whether matrix products use the AVX-512 tiles (same bits as the AVX2 ones, twice the width):
 /// on CPUs that have AVX-512; tests switch it off to check the AVX2 tiles too.
 nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
-
-/// How many threads large matrix products use. Results do not depend on it: threads take whole
-/// rows, and every element is computed by the same chain of operations.
-nonisolated(unsafe) public var engineThreads = 1
-
-/// Runs body(0..<count) on up to `engineThreads` threads of the engine's pool.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { body in
-        var task = body
-        withUnsafeMutablePointer(to: &task) { context in
-            runbook_parallel(count, engineThreads, { context, index in
-                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
-            }, context)
-        }
-    }
-}
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
 /// B through `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place),
@@ -137,69 +120,69 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
     // With few rows a full panel costs more to copy than it saves, and B is read in place.
     let packFull = hi - lo >= 16
     withUnsafeTemporaryAllocation(of: Float.self, capacity: k * 16 + 16) { scratch in
-    let panel = scratch.baseAddress!, tail = panel + k * 16
-    var j = cols.lowerBound
-    while j < cols.upperBound {
-        let width = Swift.min(16, cols.upperBound - j)
-        let pack = packFull || width < 16 || bCol != 1
-        if pack { packPanel(panel, 16, b, bRow, bCol, j, width, k) }
-        let panelStart = pack ? UnsafePointer(panel) : b + j
-        let panelStride = pack ? 16 : bRow
-        var bias0 = V(), bias1 = V()
-        if let bias {
-            tail.initialize(repeating: 0, count: 16)
-            tail.update(from: bias + j, count: width)
-            bias0 = load(tail); bias1 = load(tail + 8)
-        }
-        @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
-            let r = c + row * n + j
-            if width == 16 {
-                store(v0, r); store(v1, r + 8)
-            } else {
-                var q = 0
-                if width >= 8 { store(v0, r); q = 8 }
-                let rest = q == 0 ? v0 : v1
-                while q < width { r[q] = rest[q & 7]; q += 1 }
+        let panel = scratch.baseAddress!, tail = panel + k * 16
+        var j = cols.lowerBound
+        while j < cols.upperBound {
+            let width = Swift.min(16, cols.upperBound - j)
+            let pack = packFull || width < 16 || bCol != 1
+            if pack { packPanel(panel, 16, b, bRow, bCol, j, width, k) }
+            let panelStart = pack ? UnsafePointer(panel) : b + j
+            let panelStride = pack ? 16 : bRow
+            var bias0 = V(), bias1 = V()
+            if let bias {
+                tail.initialize(repeating: 0, count: 16)
+                tail.update(from: bias + j, count: width)
+                bias0 = load(tail); bias1 = load(tail + 8)
             }
-        }
-        var i = lo
-        while i + 4 <= hi {
-            let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
-            var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-            var bp = panelStart
-            for p in 0..<k {
-                let b0 = load(bp), b1 = load(bp + 8)
-                let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
-                let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
-                c00 = step(c00, x0, b0); c01 = step(c01, x0, b1)
-                c10 = step(c10, x1, b0); c11 = step(c11, x1, b1)
-                c20 = step(c20, x2, b0); c21 = step(c21, x2, b1)
-                c30 = step(c30, x3, b0); c31 = step(c31, x3, b1)
-                bp += panelStride
+            @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
+                let r = c + row * n + j
+                if width == 16 {
+                    store(v0, r); store(v1, r + 8)
+                } else {
+                    var q = 0
+                    if width >= 8 { store(v0, r); q = 8 }
+                    let rest = q == 0 ? v0 : v1
+                    while q < width { r[q] = rest[q & 7]; q += 1 }
+                }
             }
-            if bias != nil {
-                c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
-                c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
+            var i = lo
+            while i + 4 <= hi {
+                let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
+                var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+                var bp = panelStart
+                for p in 0..<k {
+                    let b0 = load(bp), b1 = load(bp + 8)
+                    let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
+                    let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                    c00 = step(c00, x0, b0); c01 = step(c01, x0, b1)
+                    c10 = step(c10, x1, b0); c11 = step(c11, x1, b1)
+                    c20 = step(c20, x2, b0); c21 = step(c21, x2, b1)
+                    c30 = step(c30, x3, b0); c31 = step(c31, x3, b1)
+                    bp += panelStride
+                }
+                if bias != nil {
+                    c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
+                    c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
+                }
+                put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
+                i += 4
             }
-            put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
-            i += 4
-        }
-        // Leftover rows against the same panel.
-        while i < hi {
-            let ar = a + i * aRow
-            var c0 = V(), c1 = V()
-            var bp = panelStart
-            for p in 0..<k {
-                let x = V(repeating: ar[p * aCol])
-                c0 = step(c0, x, load(bp)); c1 = step(c1, x, load(bp + 8))
-                bp += panelStride
+            // Leftover rows against the same panel.
+            while i < hi {
+                let ar = a + i * aRow
+                var c0 = V(), c1 = V()
+                var bp = panelStart
+                for p in 0..<k {
+                    let x = V(repeating: ar[p * aCol])
+                    c0 = step(c0, x, load(bp)); c1 = step(c1, x, load(bp + 8))
+                    bp += panelStride
+                }
+                if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
+                put(c0, c1, i)
+                i += 1
             }
-            if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
-            put(c0, c1, i)
-            i += 1
+            j += 16
         }
-        j += 16
-    }
     }
 }
 
