@@ -50,8 +50,8 @@ extension Tensor {
             let dx = inputGrad ? Tensor(uninitialized: [n, c, h, w], dtype: .float32) : nil
             let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
             let pw = wt.pointer(Float.self), pdw = dw.pointer(Float.self)
-            // Each image's share of dW separately, then summed in image order: the same bits
-            // whatever the thread count.
+            // Each image's share of dW separately (transposed, k × O), then summed in image
+            // order: the same bits whatever the thread count.
             let parts = UnsafeMutablePointer<Float>.allocate(capacity: n * o * k)
             let dcols = UnsafeMutablePointer<Float>.allocate(capacity: inputGrad ? runs * k * spatial : 0)
             defer { parts.deallocate(); dcols.deallocate() }
@@ -59,8 +59,10 @@ extension Tensor {
                 parallelFor(runs) { run in
                     for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
                         let gs = UnsafePointer(gc.pointer(Float.self) + s * o * spatial)
-                        // dW[s] = g[s] (O × spatial) · cols[s]ᵀ (spatial × k), the columns read transposed in place.
-                        gemm(o, k, spatial, gs, spatial, 1, colBuf.baseAddress! + s * k * spatial, parts + s * o * k, bStrides: (1, spatial))
+                        // dW[s]ᵀ (k × O) = cols[s] (k × spatial) · g[s]ᵀ (spatial × O): the columns are
+                        // read in place and only the smaller g[s] is packed (transposed).
+                        gemm(k, o, spatial, colBuf.baseAddress! + s * k * spatial, spatial, 1, gs, parts + s * o * k,
+                             bStrides: (1, spatial))
                         if let dx {
                             // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
                             let runCols = dcols + run * k * spatial
@@ -70,8 +72,13 @@ extension Tensor {
                     }
                 }
             }
-            pdw.initialize(repeating: 0, count: o * k)
-            for s in 0..<n { for i in 0..<(o * k) { pdw[i] += parts[s * o * k + i] } }
+            for j in 0..<k {
+                for oc in 0..<o {
+                    var sum: Float = 0
+                    for s in 0..<n { sum += parts[(s * k + j) * o + oc] }
+                    pdw[oc * k + j] = sum
+                }
+            }
             var grads: [Tensor?] = [dx, dw]
             if bias != nil { grads.append(try g.sum(dim: 3).sum(dim: 2).sum(dim: 0)) }
             return grads
