@@ -6,7 +6,7 @@ extension Tensor {
         let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
         return record(out, "ReluBackward0", [self]) { g in
             // threshold_backward(grad, result, 0): g · [y > 0]
-            if let fused = zipFloat32(g, out, { g, y in g * (y > 0 ? 1 : 0) }) { return [fused] }
+            if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
             let mask = out.unary({ $0 > 0 ? 1 : 0 }, { $0 > 0 ? 1 : 0 })
             return [try g * mask]
         }
@@ -16,7 +16,7 @@ extension Tensor {
     public func sigmoid() -> Tensor {
         let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
         return record(out, "SigmoidBackward0", [self]) { g in
-            if let fused = zipFloat32(g, out, { g, y in g * (1 - y) * y }) { return [fused] }
+            if let fused = zipFloat32(g, out, SigmoidGrad.self) { return [fused] }
             let y = out.detach()
             return [try g * (1 - y) * y]
         }
@@ -67,16 +67,25 @@ public func tanh(_ x: Tensor) -> Tensor { x.tanh() }
 public func softmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.softmax(dim: dim) }
 public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.logSoftmax(dim: dim) }
 
-/// `f(a[i], b[i])` in one pass for two float32 tensors of the same shape with contiguous data;
+/// An element-wise formula of two floats, for `zipFloat32`.
+protocol FloatKernel2 { static func apply(_ a: Float, _ b: Float) -> Float }
+
+/// ReLU's backward g · [y > 0].
+enum ReluGrad: FloatKernel2 { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (y > 0 ? 1 : 0) } }
+
+/// Sigmoid's backward g · (1 − y) · y.
+enum SigmoidGrad: FloatKernel2 { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y) * y } }
+
+/// `K(a[i], b[i])` in one pass for two float32 tensors of the same shape with contiguous data;
 /// nil otherwise (the caller then composes the same operations from tensor ops). Backward
 /// formulas use it to skip their temporaries, rounding step by step as the composed ops would.
-func zipFloat32(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor? {
+func zipFloat32<K: FloatKernel2>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor? {
     guard a.dtype == .float32, b.dtype == .float32, a.shape == b.shape, a.isContiguous, b.isContiguous else { return nil }
     let out = Tensor(uninitialized: a.shape, dtype: .float32)
     let pa = a.pointer(Float.self), pb = b.pointer(Float.self), po = out.pointer(Float.self)
     let n = out.count, runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n + runs - 1) / runs
     parallelFor(runs) { run in
-        for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { po[i] = f(pa[i], pb[i]) }
+        for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { po[i] = K.apply(pa[i], pb[i]) }
     }
     return out
 }

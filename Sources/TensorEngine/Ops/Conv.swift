@@ -72,15 +72,33 @@ extension Tensor {
                     }
                 }
             }
-            for j in 0..<k {
-                for oc in 0..<o {
-                    var sum: Float = 0
-                    for s in 0..<n { sum += parts[(s * k + j) * o + oc] }
-                    pdw[oc * k + j] = sum
-                }
-            }
+            let sum = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
+            defer { sum.deallocate() }
+            sum.initialize(repeating: 0, count: o * k)
+            for s in 0..<n { for i in 0..<(o * k) { sum[i] += parts[s * o * k + i] } }
+            for j in 0..<k { for oc in 0..<o { pdw[oc * k + j] = sum[j * o + oc] } }
             var grads: [Tensor?] = [dx, dw]
-            if bias != nil { grads.append(try g.sum(dim: 3).sum(dim: 2).sum(dim: 0)) }
+            if bias != nil {
+                // g.sum(dim: 3).sum(dim: 2).sum(dim: 0) in one pass, with the same three roundings:
+                // each sum in double, in order, rounded to float before the next.
+                let db = Tensor(uninitialized: [o], dtype: .float32)
+                let pg = gc.pointer(Float.self), pdb = db.pointer(Float.self)
+                for oc in 0..<o {
+                    var images = 0.0
+                    for s in 0..<n {
+                        var rows = 0.0
+                        for y in 0..<ho {
+                            let row = pg + ((s * o + oc) * ho + y) * wo
+                            var sum = 0.0
+                            for x in 0..<wo { sum += Double(row[x]) }
+                            rows += Double(Float(sum))
+                        }
+                        images += Double(Float(rows))
+                    }
+                    pdb[oc] = Float(images)
+                }
+                grads.append(db)
+            }
             return grads
         }
     }
@@ -218,6 +236,17 @@ struct ConvGeometry {
     /// cols (C·kh·kw × Ho·Wo) from one image (C × H × W).
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
         let spatial = ho * wo
+        if stride == 1 && padding == 0 {   // every window inside the image: plain row copies
+            for ch in 0..<c {
+                for ki in 0..<kh {
+                    for kj in 0..<kw {
+                        let row = cols + ((ch * kh + ki) * kw + kj) * spatial, src = x + (ch * h + ki) * w + kj
+                        for i in 0..<ho { copyFloats(row + i * wo, src + i * w, wo) }
+                    }
+                }
+            }
+            return
+        }
         for ch in 0..<c {
             for ki in 0..<kh {
                 for kj in 0..<kw {
@@ -248,6 +277,17 @@ struct ConvGeometry {
     func col2im(_ cols: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
         x.initialize(repeating: 0, count: c * h * w)
         let spatial = ho * wo
+        if stride == 1 && padding == 0 {
+            for ch in 0..<c {
+                for ki in 0..<kh {
+                    for kj in 0..<kw {
+                        let row = cols + ((ch * kh + ki) * kw + kj) * spatial, dst = x + (ch * h + ki) * w + kj
+                        for i in 0..<ho { addFloats(dst + i * w, row + i * wo, wo) }
+                    }
+                }
+            }
+            return
+        }
         for ch in 0..<c {
             for ki in 0..<kh {
                 for kj in 0..<kw {
@@ -279,4 +319,17 @@ func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
         i += 8
     }
     while i < count { dst[i] = src[i]; i &+= 1 }
+}
+
+/// dst[i] += src[i] over a short run, eight at a time.
+@inline(__always)
+func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+    typealias V = SIMD8<Float>
+    var i = 0
+    while i + 8 <= count {
+        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: V.self) + UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: V.self)
+        i += 8
+    }
+    while i < count { dst[i] += src[i]; i &+= 1 }
 }
