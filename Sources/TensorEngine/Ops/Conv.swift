@@ -75,7 +75,7 @@ extension Tensor {
             let sum = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
             defer { sum.deallocate() }
             sum.initialize(repeating: 0, count: o * k)
-            for s in 0..<n { for i in 0..<(o * k) { sum[i] += parts[s * o * k + i] } }
+            for s in 0..<n { addFloats(sum, parts + s * o * k, o * k) }
             for j in 0..<k { for oc in 0..<o { pdw[oc * k + j] = sum[j * o + oc] } }
             var grads: [Tensor?] = [dx, dw]
             if bias != nil {
@@ -207,13 +207,15 @@ func maxPool2x2(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _
                 UnsafeMutableRawPointer(indices + i * wo + j).storeBytes(of: index, as: I.self)
                 j += 8
             }
-            while j < wo {
+            while j < wo {   // the rest one window at a time, with selects rather than branches
                 let at = 2 * i * w + 2 * j
-                var best = src[at], index = at
-                for d in 1...3 {
-                    let next = at + (d == 1 ? 1 : w + d - 2)
-                    if src[next] > best || src[next].isNaN { best = src[next]; index = next }
-                }
+                let a = src[at], b = src[at + 1], c = src[at + w], d = src[at + w + 1]
+                let takeB = b > a || b != b
+                var best = takeB ? b : a, index = takeB ? at + 1 : at
+                let takeC = c > best || c != c
+                best = takeC ? c : best; index = takeC ? at + w : index
+                let takeD = d > best || d != d
+                best = takeD ? d : best; index = takeD ? at + w + 1 : index
                 dst[i * wo + j] = best
                 indices[i * wo + j] = Int32(index)
                 j += 1
@@ -321,7 +323,7 @@ func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
     while i < count { dst[i] = src[i]; i &+= 1 }
 }
 
-/// dst[i] += src[i] over a short run, eight at a time.
+/// dst[i] += src[i], eight at a time.
 @inline(__always)
 func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
     typealias V = SIMD8<Float>
