@@ -3,7 +3,8 @@
 extension Tensor {
     /// max(x, 0). Backward: the gradient passes where the output is positive.
     public func relu() -> Tensor {
-        let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
+        let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 },
+                        vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $0 .> 0) })
         return record(out, "ReluBackward0", [self]) { g in
             // threshold_backward(grad, result, 0): g · [y > 0]
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
