@@ -155,10 +155,7 @@ func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>,
 func updateKernel<T>(_ t: Tensor, _ b: Tensor, _: T.Type, _ f: (T, T) -> T) {
     let pt = t.pointer(T.self), pb = b.pointer(T.self)
     if t.isContiguous && b.isContiguous && b.shape == t.shape {
-        let n = t.count, runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n + runs - 1) / runs
-        parallelFor(runs) { run in
-            for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { pt[i] = f(pt[i], pb[i]) }
-        }
+        for i in 0..<t.count { pt[i] = f(pt[i], pb[i]) }
         return
     }
     let st = t.broadcastStrides(to: t.shape), sb = b.broadcastStrides(to: t.shape)
