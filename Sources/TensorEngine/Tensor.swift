@@ -51,6 +51,11 @@ final class Storage: ManagedBuffer<Storage.Header, SIMD4<Float>> {
     var ints: UnsafeMutablePointer<Int64> { raw.assumingMemoryBound(to: Int64.self) }
 }
 
+/// Shared stride arrays for vectors and for matrices up to 256 columns: most tensors of the
+/// tutorials are one of these, and sharing saves an allocation per new tensor.
+private let unitStrides = [1]
+private let matrixStrides: [[Int]] = (0...256).map { [$0, 1] }
+
 /// Largest single allocation, in bytes; a request above it is a `TensorError`, not an abort.
 nonisolated(unsafe) public var tensorAllocationLimit = 4 << 30
 
@@ -108,8 +113,8 @@ public final class Tensor {
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
         switch shape.count {
         case 0: return []
-        case 1: return [1]
-        case 2: return [shape[1], 1]
+        case 1: return unitStrides
+        case 2: return shape[1] < matrixStrides.count ? matrixStrides[shape[1]] : [shape[1], 1]
         default:
             var strides = [Int](repeating: 1, count: shape.count)
             var s = 1, i = shape.count - 1

@@ -198,6 +198,9 @@ final class MatMulDeterminismTests: XCTestCase {
         }
     }
 
+}
+
+final class VectorExpTests: XCTestCase {
     /// The vector exponential must give the C library's bits everywhere: a sweep over every 61st
     /// float bit pattern (all exponents, both signs, NaNs and infinities included) plus the edges.
     func testVectorExpMatchesTheLibraryBitForBit() {

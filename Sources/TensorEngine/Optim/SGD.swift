@@ -13,7 +13,7 @@ open class Optimizer {
     public func step() throws {
         try noGrad {
             for (i, p) in parameters.enumerated() {
-                if let g = p.grad { try update(p.detach(), grad: g, index: i) }
+                if let g = p.grad { try update(p, grad: g, index: i) }
             }
         }
     }
