@@ -26,20 +26,23 @@ public final class ImageDataset {
     /// `flatten` — and their labels as int64. PyTorch's ToTensor then Normalize, in float32.
     public func batch(_ indices: [Int], flatten: Bool = false) throws -> (images: Tensor, labels: Tensor) {
         let pixels = rows * columns
-        let x = try Tensor.zeros(flatten ? [indices.count, pixels] : [indices.count, 1, rows, columns])
-        let y = try Tensor.zeros([indices.count], dtype: .int64)
+        let x = Tensor(uninitialized: flatten ? [indices.count, pixels] : [indices.count, 1, rows, columns], dtype: .float32)
+        let y = Tensor(uninitialized: [indices.count], dtype: .int64)
         let px = x.storage.floats, py = y.storage.ints
-        let norm = normalization
+        // A byte has 256 values: each one's float (÷255, then normalised, rounded as ToTensor
+        // and Normalize do) is computed once and looked up.
+        var table = [Float](repeating: 0, count: 256)
+        for v in 0..<256 {
+            table[v] = normalization.map { (Float(v) / 255 - $0.mean) / $0.std } ?? Float(v) / 255
+        }
         try images.withUnsafeBufferPointer { src in
-            for (b, i) in indices.enumerated() {
-                guard i >= 0 && i < count else { throw TensorError("\(name): index \(i) is out of range for \(count) images") }
-                let s = src.baseAddress! + i * pixels, d = px + b * pixels
-                if let norm {
-                    for k in 0..<pixels { d[k] = (Float(s[k]) / 255 - norm.mean) / norm.std }
-                } else {
-                    for k in 0..<pixels { d[k] = Float(s[k]) / 255 }
+            try table.withUnsafeBufferPointer { table in
+                for (b, i) in indices.enumerated() {
+                    guard i >= 0 && i < count else { throw TensorError("\(name): index \(i) is out of range for \(count) images") }
+                    let s = src.baseAddress! + i * pixels, d = px + b * pixels
+                    for k in 0..<pixels { d[k] = table[Int(s[k])] }
+                    py[b] = Int64(labels[i])
                 }
-                py[b] = Int64(labels[i])
             }
         }
         return (x, y)
