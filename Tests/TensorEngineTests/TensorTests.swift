@@ -99,6 +99,22 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(w.grad?.scalars, [2, 2, 2, 2])
     }
 
+    /// The one-pass float32 log-softmax must round exactly as the composed operations do.
+    func testFusedLogSoftmaxRoundsAsTheComposedOps() throws {
+        let x = try (Tensor.randn([6, 10], generator: TorchGenerator(seed: 4)) * 5).requiringGrad()
+        let g = try Tensor.randn([6, 10], generator: TorchGenerator(seed: 9))
+        let y = try x.logSoftmax(dim: 1)
+        try y.backward(g)
+        let (out, dx) = try noGrad { () -> (Tensor, Tensor) in
+            let v = x.detach()
+            let shifted = try v - v.max(dim: 1, keepDim: true).values
+            let out = try shifted - shifted.exp().sum(dim: 1, keepDim: true).log()
+            return (out, try g - out.exp() * g.sum(dim: 1, keepDim: true))
+        }
+        XCTAssertEqual(y.floats.map(\.bitPattern), out.floats.map(\.bitPattern))
+        XCTAssertEqual(x.grad!.floats.map(\.bitPattern), dx.floats.map(\.bitPattern))
+    }
+
     func testBackwardWithExplicitGradientAndNonLeaves() throws {
         let x = try Tensor([1, 2] as [Float]).requiringGrad()
         let h = try x * 2

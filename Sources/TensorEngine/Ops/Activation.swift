@@ -50,6 +50,9 @@ extension Tensor {
     public func logSoftmax(dim: Int) throws -> Tensor {
         let x = dtype.isFloatingPoint ? detach() : to(.float32)
         let d = try normalizeDim(dim, "log_softmax")
+        if x.dtype == .float32, x.isContiguous, rank >= 1, d == rank - 1, shape[d] > 0 {
+            return logSoftmaxRows(x)
+        }
         let out = try noGrad { () -> Tensor in
             let shifted = try x - x.max(dim: d, keepDim: true).values
             return try shifted - shifted.exp().sum(dim: d, keepDim: true).log()
@@ -57,6 +60,41 @@ extension Tensor {
         return record(out, "LogSoftmaxBackward0", [self]) { g in
             // dx = g − exp(y) · Σ g
             [try g - out.detach().exp() * g.sum(dim: d, keepDim: true)]
+        }
+    }
+}
+
+extension Tensor {
+    /// `logSoftmax` along contiguous float32 rows in two passes per row (forward and backward),
+    /// rounding as the composed ops do: the maximum (a NaN wins), x − max, exp, their sum in
+    /// double rounded to float, its log, then the difference; backward g − exp(y) · Σg.
+    private func logSoftmaxRows(_ x: Tensor) -> Tensor {
+        let n = shape[rank - 1], rows = count / n
+        let out = Tensor(uninitialized: shape, dtype: .float32)
+        let px = x.pointer(Float.self), po = out.pointer(Float.self)
+        for r in 0..<rows {
+            let row = px + r * n, o = po + r * n
+            var best = row[0]
+            for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
+            var sum = 0.0
+            for k in 0..<n {
+                o[k] = row[k] - best
+                sum += Double(Float.exp(o[k]))
+            }
+            let logSum = Float.log(Float(sum))
+            for k in 0..<n { o[k] = o[k] - logSum }
+        }
+        return record(out, "LogSoftmaxBackward0", [self]) { g in
+            let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
+            let dx = Tensor(uninitialized: self.shape, dtype: .float32)
+            let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
+            for r in 0..<rows {
+                var sum = 0.0
+                for k in 0..<n { sum += Double(pg[r * n + k]) }
+                let total = Float(sum)
+                for k in 0..<n { pd[r * n + k] = pg[r * n + k] - Float.exp(po[r * n + k]) * total }
+            }
+            return [dx]
         }
     }
 }
