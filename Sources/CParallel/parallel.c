@@ -55,10 +55,11 @@ static void work(uint64_t generation) {
     }
 }
 
-static void *worker_main(void *unused) {
-    (void)unused;
+/// `first` is the generation current when the worker was created: a loop started right after
+/// (the one that created it) is already new to it.
+static void *worker_main(void *first) {
     inside_worker = 1;
-    uint64_t seen = atomic_load_explicit(&pool.generation, memory_order_acquire);
+    uint64_t seen = (uint64_t)(uintptr_t)first;
     for (;;) {
         uint64_t now = seen;
         for (unsigned spin = 0; spin < SPIN_ROUNDS && now == seen; spin++) {
@@ -88,7 +89,8 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
     pthread_mutex_lock(&pool.lock);
     while (pool.workers < threads - 1) {
         pthread_t thread;
-        if (pthread_create(&thread, 0, worker_main, 0) != 0) break;
+        void *first = (void *)(uintptr_t)atomic_load_explicit(&pool.generation, memory_order_relaxed);
+        if (pthread_create(&thread, 0, worker_main, first) != 0) break;
         pthread_detach(thread);
         pool.workers++;
     }

@@ -132,3 +132,20 @@ public func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: U
         p0 = p1
     }
 }
+
+/// Twelve independent chains of 16-lane fused multiply-adds, `rounds` times, from two vectors
+/// at `seed`: the FMA units' ceiling, with no memory traffic. Returns a lane of the result so the
+/// work is kept.
+@inline(never)
+public func fmaProbe512(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
+    typealias V = SIMD16<Float>
+    let x = UnsafeRawPointer(seed).loadUnaligned(as: V.self), y = UnsafeRawPointer(seed + 16).loadUnaligned(as: V.self)
+    var a = (x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7, x + 8, x + 9, x + 10, x + 11)
+    for _ in 0..<rounds {
+        a.0 = a.0.addingProduct(y, x); a.1 = a.1.addingProduct(y, x); a.2 = a.2.addingProduct(y, x)
+        a.3 = a.3.addingProduct(y, x); a.4 = a.4.addingProduct(y, x); a.5 = a.5.addingProduct(y, x)
+        a.6 = a.6.addingProduct(y, x); a.7 = a.7.addingProduct(y, x); a.8 = a.8.addingProduct(y, x)
+        a.9 = a.9.addingProduct(y, x); a.10 = a.10.addingProduct(y, x); a.11 = a.11.addingProduct(y, x)
+    }
+    return (a.0 + a.1 + a.2 + a.3 + a.4 + a.5 + a.6 + a.7 + a.8 + a.9 + a.10 + a.11)[0]
+}

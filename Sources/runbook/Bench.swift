@@ -20,6 +20,7 @@ struct Bench: ParsableCommand {
               mlp-inference-10k             the MLP on the 10,000 test images, batches of 1000
               gemm-1024                     a 1024×1024 by 1024×1024 float32 product (GFLOP/s and share of peak)
               gemm-mlp                      the MLP's products at batch 64 (forward and backward)
+              fma-peak                      independent vector multiply-adds: what the cores can reach
               mlp-peak-rss                  the process's peak memory after the MLP epoch
               plot-800x500                  an 800×500 line plot of 300 points, rendered and PNG-encoded
               animation-100                 a 100-frame animated GIF of the x² training plot
@@ -44,7 +45,7 @@ struct Bench: ParsableCommand {
     var compare = false
 
     static let names = ["x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion",
-                        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "mlp-peak-rss", "plot-800x500", "animation-100"]
+                        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "fma-peak", "mlp-peak-rss", "plot-800x500", "animation-100"]
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -102,6 +103,11 @@ struct Bench: ParsableCommand {
             let pairs = try shapes.map { (try Tensor.randn([$0.0, $0.1]), try Tensor.randn([$0.1, $0.2])) }
             var r = try measure("gemm-mlp", runs: Swift.max(runs, 20)) { for (a, b) in pairs { _ = try a.mm(b) } }
             r.gflops = shapes.reduce(0.0) { $0 + 2 * Double($1.0 * $1.1 * $1.2) } / r.median / 1e9
+            results.append(r)
+        }
+        if want("fma-peak") {
+            var r = BenchResult(name: "fma-peak", median: 0, min: 0, max: 0)
+            r.gflops = measureFMAPeak()
             results.append(r)
         }
         if want("plot-800x500") || want("animation-100") {

@@ -4,6 +4,7 @@
 /// width or thread count.
 
 import CPUFeatures
+import Dispatch
 import Kernels512
 
 /// Whether matrix products use the AVX-512 tiles (same bits as the AVX2 ones, twice the width):
@@ -67,6 +68,39 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
         }
         if let bias { for j in 0..<n { ci[j] += bias[j] } }
     }
+}
+
+/// The float32 multiply-add rate this machine reaches on `engineThreads` threads, in GFLOP/s:
+/// independent vector chains with no memory traffic, the ceiling a matrix product can approach.
+public func measureFMAPeak(rounds: Int = 20_000_000) -> Double {
+    let seed = [Float](repeating: 0.999, count: 16) + [Float](repeating: 1e-7, count: 16)
+    var kept = [Float](repeating: 0, count: Swift.max(engineThreads, 1))
+    let start = DispatchTime.now().uptimeNanoseconds
+    seed.withUnsafeBufferPointer { seed in
+        kept.withUnsafeMutableBufferPointer { kept in
+            parallelFor(Swift.max(engineThreads, 1)) { t in
+                kept[t] = useAVX512 ? fmaProbe512(rounds, seed.baseAddress!) : fmaProbe256(rounds, seed.baseAddress!)
+            }
+        }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let lanes = useAVX512 ? 16.0 : 8.0
+    return kept.allSatisfy(\.isFinite) ? Double(kept.count) * Double(rounds) * 12 * lanes * 2 / seconds / 1e9 : 0
+}
+
+/// `fmaProbe512` at AVX2 width.
+@inline(never)
+func fmaProbe256(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
+    typealias V = SIMD8<Float>
+    let x = UnsafeRawPointer(seed).loadUnaligned(as: V.self), y = UnsafeRawPointer(seed + 16).loadUnaligned(as: V.self)
+    var a = (x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7, x + 8, x + 9, x + 10, x + 11)
+    for _ in 0..<rounds {
+        a.0 = a.0.addingProduct(y, x); a.1 = a.1.addingProduct(y, x); a.2 = a.2.addingProduct(y, x)
+        a.3 = a.3.addingProduct(y, x); a.4 = a.4.addingProduct(y, x); a.5 = a.5.addingProduct(y, x)
+        a.6 = a.6.addingProduct(y, x); a.7 = a.7.addingProduct(y, x); a.8 = a.8.addingProduct(y, x)
+        a.9 = a.9.addingProduct(y, x); a.10 = a.10.addingProduct(y, x); a.11 = a.11.addingProduct(y, x)
+    }
+    return (a.0 + a.1 + a.2 + a.3 + a.4 + a.5 + a.6 + a.7 + a.8 + a.9 + a.10 + a.11)[0]
 }
 
 /// Sums of at least this many products use one fused multiply-add per k; shorter ones round the
