@@ -35,13 +35,22 @@ public final class ImageDataset {
         for v in 0..<256 {
             table[v] = normalization.map { (Float(v) / 255 - $0.mean) / $0.std } ?? Float(v) / 255
         }
-        try images.withUnsafeBufferPointer { src in
-            try table.withUnsafeBufferPointer { table in
-                for (b, i) in indices.enumerated() {
-                    guard i >= 0 && i < count else { throw TensorError("\(name): index \(i) is out of range for \(count) images") }
-                    let s = src.baseAddress! + i * pixels, d = px + b * pixels
-                    for k in 0..<pixels { d[k] = table[Int(s[k])] }
-                    py[b] = Int64(labels[i])
+        for (b, i) in indices.enumerated() {
+            guard i >= 0 && i < count else { throw TensorError("\(name): index \(i) is out of range for \(count) images") }
+            py[b] = Int64(labels[i])
+        }
+        // Images are scattered through the data set (shuffled order): threads share the cache misses.
+        let runs = indices.count * pixels >= 1 << 15 ? Swift.min(indices.count, engineThreads) : 1
+        let perRun = (indices.count + runs - 1) / runs
+        images.withUnsafeBufferPointer { src in
+            table.withUnsafeBufferPointer { table in
+                indices.withUnsafeBufferPointer { indices in
+                    parallelFor(runs) { run in
+                        for b in (run * perRun)..<Swift.min(indices.count, (run + 1) * perRun) {
+                            let s = src.baseAddress! + indices[b] * pixels, d = px + b * pixels
+                            for k in 0..<pixels { d[k] = table[Int(s[k])] }
+                        }
+                    }
                 }
             }
         }
