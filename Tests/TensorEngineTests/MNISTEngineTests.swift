@@ -105,6 +105,27 @@ final class MNISTEngineTests: XCTestCase {
         XCTAssertEqual(try ds.batch([0], flatten: true).images.shape, [1, 4])
     }
 
+    /// Large batches are converted on several threads: every pixel as the formula gives it, at
+    /// any thread count.
+    func testLargeBatchesGiveTheSameFloatsAtAnyThreadCount() throws {
+        defer { engineThreads = 1 }
+        let images: [UInt8] = (0..<(300 * 784)).map { (k: Int) -> UInt8 in UInt8((k * 7 + k / 28) % 256) }
+        let labels: [UInt8] = (0..<300).map { (k: Int) -> UInt8 in UInt8(k % 10) }
+        let ds = try ImageDataset(images: images, labels: labels, rows: 28, columns: 28, name: "t")
+        ds.normalization = (0.1307, 0.3081)
+        let order: [Int] = (0..<300).map { (k: Int) -> Int in (k * 37) % 300 }
+        var expected: [Float] = []
+        for i in order {
+            for p in 0..<784 { expected.append((Float(images[i * 784 + p]) / 255 - 0.1307) / 0.3081) }
+        }
+        for threads in [1, 2, 3] {
+            engineThreads = threads
+            let (x, y) = try ds.batch(order)
+            XCTAssertEqual(x.floats.map { $0.bitPattern }, expected.map { $0.bitPattern }, "\(threads) threads")
+            XCTAssertEqual(y.integers, order.map { Int64($0 % 10) })
+        }
+    }
+
     func testExtendedDataShiftsByOnePixel() throws {
         let ds = try ImageDataset(images: [1, 2, 3, 4, 5, 6, 7, 8, 9], labels: [5], rows: 3, columns: 3, name: "t")
         let e = try ds.extended()
