@@ -39,20 +39,20 @@ func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
             return
         }
         let threads = m * n * k >= 1 << 18 ? engineThreads : 1
-        if threads > 1 && (m >= 64 * threads || (n < 64 && m >= 16 * threads)) {
-            // Tall products: threads take row blocks (each packs B's panels for itself).
-            let per = (m + threads - 1) / threads
-            parallelFor(threads) { t in
-                let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
-            }
-        } else if threads > 1 && n >= 64 {
-            // Short, wide products (a small batch against a large weight): threads take whole
-            // 32-column panels, so no panel of B is packed twice.
+        if threads > 1 && n >= 32 * threads {
+            // Threads take whole 32-column panels: each panel of B is packed once, by the one
+            // thread that uses it.
             let panels = (n + 31) / 32, per = (panels + threads - 1) / threads
             parallelFor(threads) { t in
                 let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
                 if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
+            }
+        } else if threads > 1 && m >= 16 * threads {
+            // Narrow, tall products: threads take row blocks (each packs B's few panels itself).
+            let per = (m + threads - 1) / threads
+            parallelFor(threads) { t in
+                let lo = t * per, hi = Swift.min(m, lo + per)
+                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
             }
         } else {
             sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32)
