@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ],
     swiftLanguageModes: [.v5]

@@ -77,7 +77,15 @@ public final class Interpreter {
             var value = try evaluate(valueExpr, scope)
             if op != "=" {
                 let current = try evaluate(target, scope)
-                value = try binary(String(op.dropLast()), current, value, at: stmt.range)
+                let operation = String(op.dropLast())
+                // A tensor is updated in place (Python's `__iadd__`): every name holding it sees
+                // the change; a bare name is not rebound, a subscript or property is stored back.
+                if case .object(let o) = current, try wrap(stmt.range, { try o.updateInPlace(operation, value) }) {
+                    if case .identifier = target.kind { return .normal }
+                    value = current
+                } else {
+                    value = try binary(operation, current, value, at: stmt.range)
+                }
             }
             try assign(target, value, scope)
         case .if(let condition, let then, let otherwise):
@@ -601,6 +609,17 @@ public final class Interpreter {
     }
 
     func binary(_ op: String, _ l: Value, _ r: Value, at range: SourceRange) throws -> Value {
+        if op == "===" || op == "!==" {
+            let same: Bool
+            switch (l, r) {
+            case (.object(let a), .object(let b)): same = a === b
+            case (.instance(let a), .instance(let b)): same = a === b
+            case (.nil, .nil): same = true
+            case (.object, _), (.instance, _), (.nil, _): same = false
+            default: throw Diagnostic("'\(op)' compares class instances (tensors, modules, objects), not \(l.typeName)", at: range)
+            }
+            return .bool(op == "===" ? same : !same)
+        }
         switch (l, r) {
         case (.int(let a), .int(let b)):
             switch op {

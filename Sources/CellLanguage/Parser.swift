@@ -337,10 +337,10 @@ public struct Parser {
 
     mutating func comparison() throws -> Expr {
         let left = try nilCoalescing()
-        if case .symbol(let op) = token.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op), continuesExpression() {
+        if case .symbol(let op) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op), continuesExpression() {
             advance()
             let right = try nilCoalescing()
-            if case .symbol(let op2) = token.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op2) {
+            if case .symbol(let op2) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op2) {
                 throw error("adjacent comparison operators are not allowed; use '&&'", at: token.range)
             }
             return Expr(.binary(op, left, right), left.range + right.range)

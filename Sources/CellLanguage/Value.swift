@@ -246,6 +246,9 @@ public protocol HostObject: AnyObject {
     /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
     func prefix(_ op: String) throws -> Value?
+    /// `self op= other` changing the object itself, as Python's `__iadd__` does; false where the
+    /// object has no in-place form of `op` (the name is then bound to `self op other`).
+    func updateInPlace(_ op: String, _ other: Value) throws -> Bool
     func subscriptGet(_ args: Arguments) throws -> Value
     func subscriptSet(_ args: Arguments, _ value: Value) throws
     /// Calling the object itself (`net(x)`).
@@ -266,6 +269,7 @@ public extension HostObject {
     func setMember(_ name: String, _ value: Value) throws -> Bool { false }
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
     func prefix(_ op: String) throws -> Value? { nil }
+    func updateInPlace(_ op: String, _ other: Value) throws -> Bool { false }
     func subscriptGet(_ args: Arguments) throws -> Value {
         throw args.error("value of type '\(typeName)' has no subscripts")
     }

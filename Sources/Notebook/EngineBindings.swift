@@ -6,6 +6,10 @@ import TensorEngine
 /// under the names a PyTorch or Swift user guesses first.
 final class EngineBindings {
     unowned let interpreter: Interpreter
+    /// Every declared function, method and type, for the reference.
+    let library = HostLibrary()
+    /// Tensor methods by name, declared in TensorLibrary.swift.
+    var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]
     let torch: TorchGenerator
     let numpy: NumpyRandomState
     /// Told how far a loader has come in its epoch.
@@ -25,8 +29,18 @@ final class EngineBindings {
         return .object(ModuleObject(m, self))
     }
 
-    /// A tensor from a tensor value, a number, or a (nested) array of numbers.
+    /// A tensor from a tensor value, a number, or a (nested) array of numbers, with the error
+    /// at the call.
     func tensor(_ v: Value, _ args: Arguments, dtype: DType? = nil) throws -> Tensor {
+        do {
+            return try tensor(v, dtype: dtype)
+        } catch let e as ConversionError {
+            throw args.error(e.reason)
+        }
+    }
+
+    /// A tensor from a tensor value, a number, or a (nested) array of numbers or bools.
+    func tensor(_ v: Value, dtype: DType? = nil) throws -> Tensor {
         switch v {
         case .object(let o as TensorObject): return o.tensor
         case .int(let i): return Tensor(scalar: Double(i), dtype: dtype ?? .int64)
@@ -36,32 +50,40 @@ final class EngineBindings {
             var shape: [Int] = []
             var flat: [Double] = []
             var allInts = true
+            var allBools = true
             func walk(_ x: Value, _ depth: Int) throws {
                 switch x {
                 case .array(let items):
                     if depth == shape.count { shape.append(items.count) }
                     else if shape[depth] != items.count {
-                        throw args.error("tensor: rows have different lengths (\(shape[depth]) and \(items.count)) at depth \(depth)")
+                        throw ConversionError("tensor: rows have different lengths (\(shape[depth]) and \(items.count)) at depth \(depth)")
                     }
                     for item in items { try walk(item, depth + 1) }
                 case .int(let i):
-                    guard depth == shape.count else { throw args.error("tensor: mixed nesting depths in the array") }
+                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
+                    allBools = false
                     flat.append(Double(i))
                 case .double(let d):
-                    guard depth == shape.count else { throw args.error("tensor: mixed nesting depths in the array") }
+                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
                     allInts = false
+                    allBools = false
                     flat.append(d)
+                case .bool(let b):
+                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
+                    flat.append(b ? 1 : 0)
                 case .object(let o as TensorObject) where o.tensor.count == 1:
                     allInts = allInts && !o.tensor.dtype.isFloatingPoint
+                    allBools = allBools && o.tensor.dtype == .bool
                     flat.append(try o.tensor.item())
                 default:
-                    throw args.error("tensor: expected numbers, found \(x.typeName)")
+                    throw ConversionError("tensor: expected numbers, found \(x.typeName)")
                 }
             }
             try walk(v, 0)
-            return try Tensor(flat, shape: shape, dtype: dtype ?? (allInts && !flat.isEmpty ? .int64 : .float32))
+            let inferred: DType = flat.isEmpty ? .float32 : allBools ? .bool : allInts ? .int64 : .float32
+            return try Tensor(flat, shape: shape, dtype: dtype ?? inferred)
         default:
-            throw args.error("expected a Tensor, a number or an array of numbers, not \(v.typeName)")
+            throw ConversionError("expected a Tensor, a number or an array of numbers, not \(v.typeName)")
         }
     }
 
@@ -143,98 +165,13 @@ final class EngineBindings {
             try self.wrap(self.tensor(try args.bind(["_ data", "dtype="])["data"]!, args, dtype: try self.dtype(args["dtype"], args)))
         } isType: { if case .object(let o) = $0 { return o is TensorObject } else { return false } }))
         i.define("Module", .object(ModuleClass(self)))
+        installTensorLibrary()
 
-        // Creation.
-        i.define("tensor") { args in
-            let p = try args.bind(["_ data", "dtype=", "requiresGrad="])
-            // A copy, as torch.tensor makes: the result never shares storage with its argument.
-            let dtype = try self.dtype(p["dtype"], args)
-            var out = try self.tensor(p["data"]!, args, dtype: dtype).clone().detach()
-            if let dtype, out.dtype != dtype { out = out.to(dtype) }
-            if let rg = p["requiresGrad"] { try out.requiringGrad(try self.bool(rg, args, "requiresGrad")) }
-            return self.wrap(out)
-        }
         i.define("Parameter") { args in
             let t = try self.tensor(try args.bind(["_ data"])["data"]!, args).detach()
             try t.requiringGrad()
             t.isParameter = true
             return self.wrap(t)
-        }
-        for (name, fill) in [("zeros", 0.0), ("ones", 1.0)] {
-            i.define(name) { args in
-                let p = try args.bind(["_ shape...", "dtype="])
-                guard case .array(let dims) = p["shape"]! else { return .nil }
-                return self.wrap(try Tensor.full(try self.shape(dims, args), fill, dtype: try self.dtype(p["dtype"], args) ?? .float32))
-            }
-        }
-        i.define("full") { args in
-            let p = try args.bind(["_ shape", "_ value", "dtype="])
-            return self.wrap(try Tensor.full(try self.shape([p["shape"]!], args), try self.double(p["value"], args, "value"),
-                                             dtype: try self.dtype(p["dtype"], args) ?? .float32))
-        }
-        i.define("arange") { args in
-            let p = try args.bind(["_ a", "_ b=", "step="])
-            let a = try self.double(p["a"], args, "start")
-            let (start, end) = p["b"] == nil ? (0, a) : (a, try self.double(p["b"], args, "end"))
-            return self.wrap(try Tensor.arange(start, end, step: try p["step"].map { try self.double($0, args, "step") } ?? 1))
-        }
-        i.define("linspace") { args in
-            let p = try args.bind(["_ start", "_ end", "_ count", "dtype="])
-            return self.wrap(try Tensor.linspace(try self.double(p["start"], args, "start"), try self.double(p["end"], args, "end"),
-                                                 count: try self.int(p["count"], args, "count"), dtype: try self.dtype(p["dtype"], args) ?? .float32))
-        }
-        // The torch-compatible generator.
-        i.define("manualSeed") { args in
-            let s = try self.int(try args.bind(["_ seed"])["seed"], args, "seed")
-            guard s >= 0 else { throw args.error("manualSeed: the seed must be non-negative") }
-            self.torch.manualSeed(UInt64(s))
-            return .nil
-        }
-        for (name, normal) in [("rand", false), ("randn", true)] {
-            i.define(name) { args in
-                let p = try args.bind(["_ shape...", "dtype="])
-                guard case .array(let dims) = p["shape"]! else { return .nil }
-                let shape = try self.shape(dims, args), dt = try self.dtype(p["dtype"], args) ?? .float32
-                return self.wrap(normal ? try Tensor.randn(shape, dtype: dt, generator: self.torch) : try Tensor.rand(shape, dtype: dt, generator: self.torch))
-            }
-        }
-        i.define("randint") { args in
-            let p = try args.bind(["_ low", "_ high", "_ shape"])
-            return self.wrap(try Tensor.randint(try self.int(p["low"], args, "low"), try self.int(p["high"], args, "high"),
-                                                try self.shape([p["shape"]!], args), generator: self.torch))
-        }
-        i.define("randperm") { args in
-            self.wrap(try Tensor.randperm(try self.int(try args.bind(["_ n"])["n"], args, "n"), generator: self.torch))
-        }
-        // Functions of tensors.
-        i.define("cat") { args in
-            let p = try args.bind(["_ tensors", "dim="])
-            return self.wrap(try Tensor.cat(try self.tensors(p["tensors"]!, args), dim: try p["dim"].map { try self.int($0, args, "dim") } ?? 0))
-        }
-        i.define("stack") { args in
-            let p = try args.bind(["_ tensors", "dim="])
-            return self.wrap(try Tensor.stack(try self.tensors(p["tensors"]!, args), dim: try p["dim"].map { try self.int($0, args, "dim") } ?? 0))
-        }
-        i.define("matmul") { args in
-            let p = try args.bind(["_ a", "_ b"])
-            return self.wrap(try self.tensor(p["a"]!, args).matmul(try self.tensor(p["b"]!, args)))
-        }
-        // On tensors these are the engine's ops; on numbers, the language's own math functions.
-        for name in ["relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "sin", "cos"] {
-            let numeric = i.globals.value(of: name)
-            i.define(name) { args in
-                let x = try args.bind(["_ x"])["x"]!
-                if case .object(let o as TensorObject) = x { return try o.method(name, Arguments([], range: args.range, callee: name)) }
-                if let numeric { return try self.interpreter.call(numeric, args) }
-                return try TensorObject(try self.tensor(x, args), self).method(name, Arguments([], range: args.range, callee: name))
-            }
-        }
-        for name in ["softmax", "logSoftmax"] {
-            i.define(name) { args in
-                let p = try args.bind(["_ x", "dim"])
-                let x = try self.tensor(p["x"]!, args), d = try self.int(p["dim"], args, "dim")
-                return self.wrap(name == "softmax" ? try x.softmax(dim: d) : try x.logSoftmax(dim: d))
-            }
         }
         i.define("oneHot") { args in
             let p = try args.bind(["_ labels", "classes"])

@@ -11,7 +11,7 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(t.scalars, [1, 4, 2, 5, 3, 6])
         try a.select(1).fill_(0)                       // row 1
         XCTAssertEqual(t.scalars, [1, 0, 2, 0, 3, 0])
-        try a.slice(dim: 1, start: 0, end: 3, step: 2).add_(Tensor([10] as [Float]))
+        try a.slice(dim: 1, start: 0, end: 3, step: 2).add_(Tensor([10] as [Int]))
         XCTAssertEqual(a.scalars, [11, 2, 13, 10, 0, 10])
         XCTAssertEqual(try a.reshape([3, 2]).select(2).scalars, [0, 10])
         XCTAssertEqual(try t.reshape([6]).scalars, [11, 10, 2, 0, 13, 10])  // a copy: t is not contiguous

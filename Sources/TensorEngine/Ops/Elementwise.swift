@@ -165,6 +165,26 @@ extension Tensor {
         }
     }
 
+    /// `self` raised element-wise to `exponent`, broadcast together (integers become float32).
+    /// Backward: exponent * self^(exponent - 1) for the base; self^exponent * log(self) for the
+    /// exponent.
+    public func pow(_ exponent: Tensor) throws -> Tensor {
+        let outShape = try broadcastShapes(shape, exponent.shape, op: "pow")
+        var dt = DType.promote(dtype, exponent.dtype)
+        if !dt.isFloatingPoint { dt = .float32 }
+        let a = try (dtype == dt ? self : to(dt)).broadcast(to: outShape).contiguousData()
+        let e = try (exponent.dtype == dt ? exponent : exponent.to(dt)).broadcast(to: outShape).contiguousData()
+        let out = Tensor(uninitialized: outShape, dtype: dt)
+        for i in 0..<out.count {
+            let x = a.load(i), y = e.load(i)
+            out.store(i, dt == .float32 ? Double(Float.pow(Float(x), Float(y))) : Double.pow(x, y))
+        }
+        return record(out, "PowBackward1", [self, exponent]) { g in
+            let x = self.detach(), y = exponent.detach()
+            return [try g * (y * (try x.pow(y - 1))), try g * (out * x.log())]
+        }
+    }
+
     /// Limits every element to `[min, max]`; the gradient flows where the value was inside.
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
         let l32 = lo.map(Float.init) ?? -.infinity, h32 = hi.map(Float.init) ?? .infinity
@@ -197,16 +217,45 @@ extension Tensor {
 
     // MARK: in-place updates (PyTorch's trailing underscore)
 
+    /// In-place updates are refused where they would corrupt the graph: PyTorch's message for a
+    /// leaf; a tensor computed in the graph cannot be updated in place in this engine (no
+    /// version counters), where PyTorch would record the update.
     func checkInPlace(_ name: String) throws {
-        if gradEnabled && requiresGrad {
-            throw TensorError("\(name): a tensor that requires grad cannot be changed in place; use noGrad or .data")
+        guard gradEnabled && requiresGrad else { return }
+        if isLeaf {
+            throw TensorError("\(name): a leaf Variable that requires grad is being used in an in-place operation "
+                              + "(update it inside noGrad { … } or through .data)")
         }
+        throw TensorError("\(name): a tensor that is part of the autograd graph cannot be changed in place; "
+                          + "compute a new tensor, or use noGrad { … } or .data")
+    }
+
+    /// PyTorch refuses to store a floating-point result in an integer tensor.
+    func checkResultType(_ other: Tensor, _ name: String) throws {
+        if !dtype.isFloatingPoint && other.dtype.isFloatingPoint {
+            throw TensorError("\(name): result type Float can't be cast to the desired output type \(dtype == .bool ? "Bool" : "Long")")
+        }
+    }
+
+    /// `self /= other` in place. Division of integers is refused, as PyTorch refuses to store its
+    /// float result in an int64 tensor.
+    @discardableResult
+    public func div_(_ other: Tensor) throws -> Tensor {
+        try checkInPlace("div_")
+        try checkResultType(Tensor(scalar: 1), "div_")
+        let result = try arith(.div, other, "div_")
+        guard result.shape == shape else {
+            throw TensorError("div_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+        }
+        try assign(from: result)
+        return self
     }
 
     /// `self += alpha * other`, one fused multiply-add per element as PyTorch's CPU kernel.
     @discardableResult
     public func add_(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
         try checkInPlace("add_")
+        try checkResultType(other, "add_")
         guard try broadcastShapes(shape, other.shape, op: "add_") == shape else {
             throw TensorError("add_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
         }
@@ -225,11 +274,15 @@ extension Tensor {
     }
 
     @discardableResult
-    public func sub_(_ other: Tensor, alpha: Double = 1) throws -> Tensor { try add_(other, alpha: -alpha) }
+    public func sub_(_ other: Tensor, alpha: Double = 1) throws -> Tensor {
+        try checkInPlace("sub_")
+        return try add_(other, alpha: -alpha)
+    }
 
     @discardableResult
     public func mul_(_ other: Tensor) throws -> Tensor {
         try checkInPlace("mul_")
+        try checkResultType(other, "mul_")
         let result = try arith(.mul, other, "mul_")
         guard result.shape == shape else {
             throw TensorError("mul_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")

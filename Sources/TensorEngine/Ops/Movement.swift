@@ -146,9 +146,9 @@ extension Tensor {
     /// Rows picked by an int64 index tensor along `dim` (a copy; PyTorch's `index_select`).
     public func indexSelect(dim: Int = 0, _ index: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, "index_select")
-        let idx = index.integers.map(Int.init)
-        let parts = try idx.map { try select(dim: d, $0) }
-        return try Tensor.stack(parts, dim: d)
+        guard index.rank <= 1 else { throw TensorError("index_select(): Index is supposed to be a vector") }
+        let whole = [TensorIndex](repeating: .slice(start: nil, end: nil, step: 1), count: d)
+        return try self.index(whole + [.tensor(index.rank == 0 ? index.reshape([1]) : index)])
     }
 
     /// Joins tensors along an existing dimension.
