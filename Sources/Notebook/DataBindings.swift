@@ -26,37 +26,6 @@ extension EngineBindings {
                                         dropLast: try flag("dropLast"), flatten: try flag("flatten"), generator: self.torch)
             return .object(LoaderObject(loader, self))
         }
-        i.define("Conv2d") { args in
-            let p = try args.bind(["_ inChannels", "_ outChannels", "kernelSize", "stride=", "padding=", "bias="])
-            return self.wrap(try Conv2d(try self.int(p["inChannels"], args, "inChannels"), try self.int(p["outChannels"], args, "outChannels"),
-                                        kernelSize: try self.int(p["kernelSize"], args, "kernelSize"),
-                                        stride: try p["stride"].map { try self.int($0, args, "stride") } ?? 1,
-                                        padding: try p["padding"].map { try self.int($0, args, "padding") } ?? 0,
-                                        bias: try p["bias"].map { try self.bool($0, args, "bias") } ?? true, generator: self.torch))
-        }
-        i.define("MaxPool2d") { args in
-            let p = try args.bind(["_ kernelSize", "stride="])
-            return self.wrap(MaxPool2d(try self.int(p["kernelSize"], args, "kernelSize"), stride: try p["stride"].map { try self.int($0, args, "stride") }))
-        }
-        i.define("Dropout") { args in
-            let p = try args.bind(["_ p="])
-            return self.wrap(try Dropout(try p["p"].map { try self.double($0, args, "p") } ?? 0.5, generator: self.torch))
-        }
-        i.define("maxPool2d") { args in
-            let p = try args.bind(["_ x", "_ kernelSize", "stride="])
-            return self.wrap(try self.tensor(p["x"]!, args).maxPool2d(kernel: try self.int(p["kernelSize"], args, "kernelSize"),
-                                                                       stride: try p["stride"].map { try self.int($0, args, "stride") }))
-        }
-        i.define("dropout") { args in
-            let p = try args.bind(["_ x", "_ p", "training"])
-            return self.wrap(try self.tensor(p["x"]!, args).dropout(try self.double(p["p"], args, "p"), training: try self.bool(p["training"], args, "training"),
-                                                                     generator: self.torch))
-        }
-        i.define("Adam") { args in
-            let p = try args.bind(["_ parameters", "lr=", "weightDecay="])
-            return .object(OptimizerObject(try Adam(try self.tensors(p["parameters"]!, args), lr: try p["lr"].map { try self.double($0, args, "lr") } ?? 1e-3,
-                                                    weightDecay: try p["weightDecay"].map { try self.double($0, args, "weightDecay") } ?? 0), self))
-        }
         i.define("saveWeights") { args in
             let p = try args.bind(["_ module", "_ fileName"])
             guard case .string(let name) = p["fileName"]!,

@@ -88,13 +88,17 @@ final class EngineBindings {
     }
 
     func module(_ v: Value, _ args: Arguments) throws -> Module {
+        guard let m = module(v) else { throw args.error("expected a Module, not \(v.typeName)") }
+        return m
+    }
+
+    /// The engine module a value stands for: a layer, or a cell class deriving from Module.
+    func module(_ v: Value) -> Module? {
         switch v {
         case .object(let o as ModuleObject): return o.module
-        case .instance(let inst):
-            if let base = inst.base as? ScriptModuleBase { return base.module }
-        default: break
+        case .instance(let inst): return (inst.base as? ScriptModuleBase)?.module
+        default: return nil
         }
-        throw args.error("expected a Module, not \(v.typeName)")
     }
 
     func int(_ v: Value?, _ args: Arguments, _ what: String) throws -> Int {
@@ -167,12 +171,6 @@ final class EngineBindings {
         i.define("Module", .object(ModuleClass(self)))
         installTensorLibrary()
 
-        i.define("Parameter") { args in
-            let t = try self.tensor(try args.bind(["_ data"])["data"]!, args).detach()
-            try t.requiringGrad()
-            t.isParameter = true
-            return self.wrap(t)
-        }
         i.define("oneHot") { args in
             let p = try args.bind(["_ labels", "classes"])
             let labels = try self.tensor(p["labels"]!, args)
@@ -190,57 +188,7 @@ final class EngineBindings {
             return try noGrad { try self.call(f, [], args) }
         }
 
-        // Layers, losses, optimizers.
-        i.define("Linear") { args in
-            let p = try args.bind(["_ inFeatures", "_ outFeatures", "bias="])
-            return self.wrap(try Linear(try self.int(p["inFeatures"], args, "inFeatures"), try self.int(p["outFeatures"], args, "outFeatures"),
-                                        bias: try p["bias"].map { try self.bool($0, args, "bias") } ?? true, generator: self.torch))
-        }
-        i.define("Sequential") { args in
-            let p = try args.bind(["_ layers..."])
-            guard case .array(var layers) = p["layers"]! else { return .nil }
-            if layers.count == 1, case .array(let xs) = layers[0] { layers = xs }
-            return self.wrap(Sequential(try layers.map { try self.module($0, args) }))
-        }
-        let simple: [(String, () -> Module)] = [("ReLU", { ReLU() }), ("Sigmoid", { Sigmoid() }), ("Tanh", { Tanh() })]
-        for (name, make) in simple {
-            i.define(name) { args in _ = try args.bind([]); return self.wrap(make()) }
-        }
-        i.define("Softmax") { args in self.wrap(Softmax(dim: try self.int(try args.bind(["dim"])["dim"], args, "dim"))) }
-        i.define("LogSoftmax") { args in self.wrap(LogSoftmax(dim: try self.int(try args.bind(["dim"])["dim"], args, "dim"))) }
-        i.define("Flatten") { args in
-            let p = try args.bind(["startDim=", "endDim="])
-            return self.wrap(Flatten(startDim: try p["startDim"].map { try self.int($0, args, "startDim") } ?? 1,
-                                     endDim: try p["endDim"].map { try self.int($0, args, "endDim") } ?? -1))
-        }
-        let losses: [(String, (Reduction) -> Module)] = [("MSELoss", { MSELoss(reduction: $0) }), ("CrossEntropyLoss", { CrossEntropyLoss(reduction: $0) }),
-                                                         ("NLLLoss", { NLLLoss(reduction: $0) }), ("BCELoss", { BCELoss(reduction: $0) })]
-        for (name, make) in losses {
-            i.define(name) { args in self.wrap(make(try self.reduction(try args.bind(["reduction="])["reduction"], args))) }
-        }
-        i.define("SGD") { args in
-            let p = try args.bind(["_ parameters", "lr", "momentum=", "dampening=", "weightDecay=", "nesterov="])
-            let params = try self.tensors(p["parameters"]!, args)
-            func num(_ k: String) throws -> Double { try p[k].map { try self.double($0, args, k) } ?? 0 }
-            let sgd = try SGD(params, lr: try self.double(p["lr"], args, "lr"), momentum: try num("momentum"), dampening: try num("dampening"),
-                              weightDecay: try num("weightDecay"), nesterov: try p["nesterov"].map { try self.bool($0, args, "nesterov") } ?? false)
-            return .object(OptimizerObject(sgd, self))
-        }
-        // Initialisers, in place.
-        let inits: [(String, (Tensor, [String: Value], Arguments) throws -> Void)] = [
-            ("kaimingUniform_", { t, p, a in try Init.kaimingUniform_(t, a: try p["a"].map { try self.double($0, a, "a") } ?? 0, generator: self.torch) }),
-            ("kaimingNormal_", { t, p, a in try Init.kaimingNormal_(t, a: try p["a"].map { try self.double($0, a, "a") } ?? 0, generator: self.torch) }),
-            ("xavierUniform_", { t, p, a in try Init.xavierUniform_(t, gain: try p["gain"].map { try self.double($0, a, "gain") } ?? 1, generator: self.torch) }),
-            ("xavierNormal_", { t, p, a in try Init.xavierNormal_(t, gain: try p["gain"].map { try self.double($0, a, "gain") } ?? 1, generator: self.torch) }),
-        ]
-        for (name, apply) in inits {
-            i.define(name) { args in
-                let p = try args.bind(["_ tensor", "a=", "gain="])
-                let t = try self.tensor(p["tensor"]!, args)
-                try apply(t, p, args)
-                return self.wrap(t)
-            }
-        }
+        installNNLibrary()
         // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
         i.define("np", .object(NumpyNamespace(self)))
     }
@@ -332,43 +280,5 @@ final class NumpyRandom: HostObject {
             })
         default: return nil
         }
-    }
-}
-
-/// An optimizer in a cell: `step()`, `zeroGrad()`, `lr`.
-final class OptimizerObject: HostObject {
-    let optimizer: Optimizer
-    unowned let bindings: EngineBindings
-    init(_ o: Optimizer, _ b: EngineBindings) { optimizer = o; bindings = b }
-    var typeName: String { optimizer is Adam ? "Adam" : "SGD" }
-    var displayText: String {
-        if let a = optimizer as? Adam {
-            return "Adam (\n    lr: \(Value.format(a.lr))\n    betas: (\(Value.format(a.beta1)), \(Value.format(a.beta2)))\n    eps: \(Value.format(a.eps))\n    weight_decay: \(Value.format(a.weightDecay))\n)"
-        }
-        let s = optimizer as! SGD
-        return "SGD (\n    lr: \(Value.format(s.lr))\n    momentum: \(Value.format(s.momentum))\n    dampening: \(Value.format(s.dampening))\n    weight_decay: \(Value.format(s.weightDecay))\n    nesterov: \(s.nesterov ? "True" : "False")\n)"
-    }
-
-    var lr: Double {
-        get { (optimizer as? SGD)?.lr ?? (optimizer as? Adam)?.lr ?? 0 }
-        set {
-            (optimizer as? SGD)?.lr = newValue
-            (optimizer as? Adam)?.lr = newValue
-        }
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "step": return .function(Function("step") { args in _ = try args.bind([]); try self.optimizer.step(); return .nil })
-        case "zeroGrad": return .function(Function("zeroGrad") { args in _ = try args.bind([]); self.optimizer.zeroGrad(); return .nil })
-        case "lr": return .double(lr)
-        default: return nil
-        }
-    }
-
-    func setMember(_ name: String, _ value: Value) throws -> Bool {
-        guard name == "lr", let v = value.asNumber, v >= 0 else { return false }
-        lr = v
-        return true
     }
 }

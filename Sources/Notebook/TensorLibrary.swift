@@ -235,6 +235,13 @@ extension EngineBindings {
         tensorOp("div_", "x /= other", other, free: false) { x, o in try x.div_(o); return t(x) }
         tensorOp("copy_", "copies other (broadcast) into x", other, free: false) { x, o in try x.copy_(o); return t(x) }
 
+        tensorOp("maxPool2d", "maximum over kernelSize×kernelSize windows of (N, C, H, W)", Param<Int>.int("kernelSize"),
+                 Param<Int?>.int("stride", optional: ())) { x, k, s in t(try x.maxPool2d(kernel: k, stride: s)) }
+        tensorOp("dropout", "zeroes elements with probability p when training, scales the rest by 1/(1 − p)",
+                 Param<Double>.double("p", default: 0.5), Param<Bool>.bool("training", default: true)) { x, p, tr in
+            t(try x.dropout(p, training: tr, generator: b.torch))
+        }
+
         installFactories()
     }
 

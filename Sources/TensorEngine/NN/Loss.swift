@@ -138,3 +138,63 @@ public func nllLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
         return [gi]
     }
 }
+
+/// Mean (or sum) of |input − target|.
+public final class L1Loss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try checkSameShape(input, target, "L1Loss")
+        return try reduction.apply((input - target).abs())
+    }
+}
+
+/// Huber's loss with threshold `delta`: ½d² where |d| < delta, delta·(|d| − ½delta) elsewhere.
+public final class HuberLoss: Loss {
+    public let delta: Double
+    public init(reduction: Reduction = .mean, delta: Double = 1) {
+        self.delta = delta
+        super.init(reduction: reduction)
+    }
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try checkSameShape(input, target, "HuberLoss")
+        return try reduction.apply(huber(input - target, delta: delta, scale: 1))
+    }
+}
+
+/// Smooth L1 with threshold `beta`: ½d²/beta where |d| < beta, |d| − ½beta elsewhere
+/// (Huber's loss divided by beta).
+public final class SmoothL1Loss: Loss {
+    public let beta: Double
+    public init(reduction: Reduction = .mean, beta: Double = 1) {
+        self.beta = beta
+        super.init(reduction: reduction)
+    }
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try checkSameShape(input, target, "SmoothL1Loss")
+        return try reduction.apply(huber(input - target, delta: beta, scale: 1 / beta))
+    }
+}
+
+/// Binary cross-entropy on raw scores, in PyTorch's stable form:
+/// (1 − t)·x + log(1 + exp(−x)), written max(x, 0) − x·t + log1p(exp(−|x|)).
+public final class BCEWithLogitsLoss: Loss {
+    public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
+        try checkSameShape(input, target, "BCEWithLogitsLoss")
+        let t = target.detach()
+        return try reduction.apply(input.clamp(min: 0) - input * t + (-input.abs()).exp().log1p())
+    }
+}
+
+func checkSameShape(_ input: Tensor, _ target: Tensor, _ name: String) throws {
+    guard input.shape == target.shape else {
+        throw TensorError("\(name): target shape \(target.shape) must match input shape \(input.shape)")
+    }
+}
+
+/// scale · (|d| < delta ? ½d² : delta·(|d| − ½delta)), with the gradient of each branch.
+func huber(_ d: Tensor, delta: Double, scale: Double) throws -> Tensor {
+    let a = d.abs()
+    let small = try a.lt(a.scalarLike(delta))
+    let quadratic = try d * d * 0.5
+    let linear = try (a - 0.5 * delta) * delta
+    return try Tensor.where(small, quadratic, linear) * scale
+}

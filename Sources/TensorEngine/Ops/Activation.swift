@@ -1,3 +1,5 @@
+import Foundation
+
 /// Activations: relu, sigmoid, tanh, softmax, logSoftmax — forward and backward side by side.
 
 extension Tensor {
@@ -127,4 +129,59 @@ func zipFloat32<K: FloatKernel2>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor?
         for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { po[i] = K.apply(pa[i], pb[i]) }
     }
     return out
+}
+
+// MARK: - More activations: leaky ReLU, ELU, GELU, Softplus
+
+extension Tensor {
+    /// x > 0 ? x : slope·x. Backward: g · (x > 0 ? 1 : slope) (leaky_relu_backward).
+    /// NOTE: NaN stays NaN, as torch's leaky_relu.
+    public func leakyRelu(negativeSlope slope: Double = 0.01) -> Tensor {
+        let s32 = Float(slope)
+        let out = unary({ $0 > 0 ? $0 : $0 * s32 }, { $0 > 0 ? $0 : $0 * slope })
+        return record(out, "LeakyReluBackward0", [self]) { g in
+            let x = self.detach()
+            return [try g * x.unary({ $0 > 0 ? 1 : s32 }, { $0 > 0 ? 1 : slope })]
+        }
+    }
+
+    /// x > 0 ? x : α·(exp(x) − 1). Backward: g · (x > 0 ? 1 : α·exp(x)).
+    public func elu(alpha: Double = 1) -> Tensor {
+        let a32 = Float(alpha)
+        let out = unary({ $0 > 0 ? $0 : a32 * (Float.exp($0) - 1) }, { $0 > 0 ? $0 : alpha * (Double.exp($0) - 1) })
+        return record(out, "EluBackward0", [self]) { g in
+            let x = self.detach()
+            return [try g * x.unary({ $0 > 0 ? 1 : a32 * Float.exp($0) }, { $0 > 0 ? 1 : alpha * Double.exp($0) })]
+        }
+    }
+
+    /// x·Φ(x) = x/2 · (1 + erf(x/√2)) (the exact GELU, PyTorch's default `approximate="none"`).
+    /// Backward: g · (Φ(x) + x·φ(x)).
+    public func gelu() -> Tensor {
+        let r2 = 1 / 2.0.squareRoot(), r2pi = 1 / (2 * Double.pi).squareRoot()
+        let out = unary({ $0 * 0.5 * (1 + Float(Foundation.erf(Double($0) * r2))) }, { $0 * 0.5 * (1 + Foundation.erf($0 * r2)) })
+        return record(out, "GeluBackward0", [self]) { g in
+            let x = self.detach()
+            func d(_ v: Double) -> Double { 0.5 * (1 + Foundation.erf(v * r2)) + v * r2pi * Double.exp(-0.5 * v * v) }
+            return [try g * x.unary({ Float(d(Double($0))) }, d)]
+        }
+    }
+
+    /// log(1 + exp(β·x)) / β, and x itself where β·x > threshold. Backward: g · sigmoid(β·x)
+    /// there, g elsewhere (softplus_backward: z = exp(βx), g·z/(z + 1)).
+    public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
+        let b32 = Float(beta), t32 = Float(threshold)
+        let out = unary({ $0 * b32 > t32 ? $0 : Float.log1p(Float.exp($0 * b32)) / b32 },
+                        { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta })
+        return record(out, "SoftplusBackward0", [self]) { g in
+            let x = self.detach()
+            return [try g * x.unary({ v in
+                let z = Float.exp(v * b32)
+                return v * b32 > t32 ? 1 : z / (z + 1)
+            }, { v in
+                let z = Double.exp(v * beta)
+                return v * beta > threshold ? 1 : z / (z + 1)
+            })]
+        }
+    }
 }

@@ -6,25 +6,32 @@ import Foundation
 ///     m = m + (1 − β1)·(g − m)          (lerp)
 ///     v = β2·v + (1 − β2)·g²
 ///     p = p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
-public final class Adam: Optimizer {
-    public var lr: Double
+public class Adam: Optimizer {
     public let beta1: Double, beta2: Double, eps: Double, weightDecay: Double
     var m: [Int: Tensor] = [:], v: [Int: Tensor] = [:], steps: [Int: Int] = [:]
 
     public init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
                 eps: Double = 1e-8, weightDecay: Double = 0) throws {
-        guard lr >= 0 else { throw TensorError("Adam: invalid learning rate \(lr)") }
         guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else { throw TensorError("Adam: invalid beta parameters \(betas)") }
         guard eps >= 0, weightDecay >= 0 else { throw TensorError("Adam: invalid epsilon or weight_decay") }
-        self.lr = lr
         beta1 = betas.0
         beta2 = betas.1
         self.eps = eps
         self.weightDecay = weightDecay
-        super.init(parameters)
+        try super.init(parameters, lr: lr)
+    }
+
+    public override var settings: [(String, String)] {
+        [("betas", "(\(format(beta1)), \(format(beta2)))"), ("eps", format(eps)), ("weight_decay", format(weightDecay)),
+         ("amsgrad", "False"), ("capturable", "False"), ("decoupled_weight_decay", self is AdamW ? "True" : "False"),
+         ("differentiable", "False"), ("foreach", "None"), ("fused", "None"), ("maximize", "False")]
     }
 
     public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
+        try adamStep(p, grad: grad, index: index, coupledDecay: weightDecay)
+    }
+
+    func adamStep(_ p: Tensor, grad: Tensor, index: Int, coupledDecay weightDecay: Double) throws {
         var g = grad
         if weightDecay != 0 { g = try g.contiguousCopy().add_(p, alpha: weightDecay) }
         let mt = try m[index] ?? Tensor.zeros(p.shape, dtype: p.dtype)
@@ -38,5 +45,19 @@ public final class Adam: Optimizer {
         let bias1 = 1 - Foundation.pow(beta1, Double(t)), bias2 = 1 - Foundation.pow(beta2, Double(t))
         let denom = try vt.sqrt() / bias2.squareRoot() + eps
         try p.add_(try mt / denom, alpha: -lr / bias1)
+    }
+}
+
+/// AdamW as `torch.optim.AdamW`: the weight decay is applied to the parameter itself
+/// (`p = p·(1 − lr·weightDecay)`) before an Adam step without it.
+public final class AdamW: Adam {
+    public override init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+                         eps: Double = 1e-8, weightDecay: Double = 0.01) throws {
+        try super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay)
+    }
+
+    public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
+        try p.mul_(1 - lr * weightDecay)
+        try adamStep(p, grad: grad, index: index, coupledDecay: 0)
     }
 }
