@@ -100,7 +100,7 @@ public final class Stmt {
         case binding(mutable: Bool, Pattern, TypeAnnotation?, Expr?)
         case assign(Expr, String, Expr)        // target, "=" or "+=" …, value
         case `if`(Expr, [Stmt], [Stmt]?)
-        case `for`(Pattern, Expr, [Stmt])
+        case `for`(Pattern, Expr, [Stmt], mutable: Bool)
         case `while`(Expr, [Stmt])
         case `break`, `continue`
         case `return`(Expr?)

@@ -111,10 +111,14 @@ enum Builtins {
             }
             return .array(items)
         }
-        interp.define("zip") { args in
+        interp.define("zip") { [unowned interp] args in
+            // Any two sequences (arrays, ranges, tensors, loaders …), up to the shorter one.
             let p = try args.bind(["_ a", "_ b"])
-            guard case .array(let a) = p["a"]!, case .array(let b) = p["b"]! else { throw args.error("zip expects two arrays") }
-            return .array(zip(a, b).map { .tuple([$0, $1]) })
+            let nextA = try interp.iterator(p["a"]!, at: args.items[0].range)
+            let nextB = try interp.iterator(p["b"]!, at: args.items[1].range)
+            var pairs: [Value] = []
+            while let a = try nextA(), let b = try nextB() { pairs.append(.tuple([a, b])) }
+            return .array(pairs)
         }
         interp.define("type") { args in .string(try args.bind(["of"])["of"]!.typeName) }
     }
@@ -160,7 +164,13 @@ enum Builtins {
         return out + rest
     }
 
-    static func mutateArray(_ items: inout [Value], _ name: String, _ args: Arguments) throws -> Value {
+    /// The items in an order drawn from the host's seeded generator (a notebook's runs repeat).
+    static func shuffled(_ items: [Value], _ interpreter: Interpreter, _ args: Arguments) throws -> [Value] {
+        guard let order = interpreter.permutation else { throw args.error("shuffling needs the notebook's random generator") }
+        return try order(items.count).map { items[$0] }
+    }
+
+    static func mutateArray(_ items: inout [Value], _ name: String, _ args: Arguments, _ interpreter: Interpreter) throws -> Value {
         switch name {
         case "append":
             if let c = args["contentsOf"] {
@@ -192,6 +202,10 @@ enum Builtins {
         case "sort":
             items = try sorted(items, args)
             return .nil
+        case "shuffle":
+            _ = try args.bind([])
+            items = try shuffled(items, interpreter, args)
+            return .nil
         default:
             throw args.error("arrays have no method '\(name)'")
         }
@@ -219,7 +233,38 @@ enum Builtins {
             case "indices": return .range(lower: 0, upper: items.count, closed: false)
             case "enumerated": return method { _ in .array(items.enumerated().map { .tuple([.int($0.offset), $0.element]) }) }
             case "reversed": return method { _ in .array(items.reversed()) }
-            case "sorted": return method { args in .array(try sorted(items, args)) }
+            case "sorted": return method { [unowned interpreter] args in
+                guard let by = try args.bind(["by="])["by"] else { return .array(try sorted(items, args)) }
+                // `sorted(by: >)`, `sorted { $0.1 < $1.1 }`: the closure says whether a comes first.
+                return .array(try items.sorted { a, b in
+                    let r = try interpreter.call(by, Arguments([.init(label: nil, value: a, range: args.range),
+                                                                .init(label: nil, value: b, range: args.range)], range: args.range, callee: "sorted"))
+                    guard case .bool(let first) = r else { throw args.error("sorted(by:) needs a closure that returns a Bool") }
+                    return first
+                })
+            }
+            case "shuffled": return method { [unowned interpreter] args in
+                _ = try args.bind([])
+                return .array(try shuffled(items, interpreter, args))
+            }
+            case "min", "max": return method { args in
+                _ = try args.bind([])
+                guard var best = items.first else { return .nil }
+                for v in items.dropFirst() {
+                    guard let a = best.asNumber, let b = v.asNumber else {
+                        guard case .string(let x) = best, case .string(let y) = v else { throw args.error("\(name)() needs numbers or strings") }
+                        if name == "min" ? y < x : y > x { best = v }
+                        continue
+                    }
+                    if name == "min" ? b < a : b > a { best = v }
+                }
+                return best
+            }
+            case "firstIndex", "lastIndex": return method { args in
+                let x = try args.bind(["of"])["of"]!
+                let found = name == "firstIndex" ? items.firstIndex { Interpreter.equal($0, x) } : items.lastIndex { Interpreter.equal($0, x) }
+                return found.map(Value.int) ?? .nil
+            }
             case "contains": return method { args in
                 let x = try args.bind(["_ element"])["element"]!
                 return .bool(items.contains { Interpreter.equal($0, x) })
@@ -266,6 +311,8 @@ enum Builtins {
             default: return nil
             }
         case .tuple(let items):
+            // The engine's `(values:, indices:)` results of max, min, sort and topk.
+            if items.count == 2, name == "values" || name == "indices" { return items[name == "values" ? 0 : 1] }
             if let i = Int(name) {
                 guard i < items.count else { throw Diagnostic("tuple has no element \(i)", at: range) }
                 return items[i]
@@ -305,6 +352,25 @@ enum Builtins {
             switch name {
             case "rounded": return method { _ in .double(d.rounded()) }
             case "isNaN": return .bool(d.isNaN)
+            case "isFinite": return .bool(d.isFinite)
+            case "isInfinite": return .bool(d.isInfinite)
+            default: return nil
+            }
+        case .function(let f) where f.name == "Double" || f.name == "Float":
+            // Static members of the number types; Float is Double in cells.
+            switch name {
+            case "pi": return .double(Double.pi)
+            case "infinity": return .double(Double.infinity)
+            case "nan": return .double(Double.nan)
+            case "greatestFiniteMagnitude": return .double(Double.greatestFiniteMagnitude)
+            case "leastNonzeroMagnitude": return .double(Double.leastNonzeroMagnitude)
+            case "ulpOfOne": return .double(Double.ulpOfOne)
+            default: return nil
+            }
+        case .function(let f) where f.name == "Int":
+            switch name {
+            case "max": return .int(Int.max)
+            case "min": return .int(Int.min)
             default: return nil
             }
         default:

@@ -8,6 +8,8 @@ public final class Interpreter {
     public var output: (String) -> Void = { Swift.print($0, terminator: "") }
     /// Called at every loop iteration and function call: throw to stop a runaway cell.
     public var checkpoint: () throws -> Void = {}
+    /// A random order of 0..<n from the host's seeded generator, for `shuffled()` and `shuffle()`.
+    public var permutation: ((Int) throws -> [Int])?
     /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
     public var loopProgress: ((Int, Int) -> Void)?
     var depth = 0
@@ -104,7 +106,7 @@ public final class Interpreter {
                 default: continue
                 }
             }
-        case .for(let pattern, let sequenceExpr, let body):
+        case .for(let pattern, let sequenceExpr, let body, let mutable):
             let sequence = try evaluate(sequenceExpr, scope)
             let next = try iterator(sequence, at: sequenceExpr.range)
             let total = scope === globals ? Interpreter.count(sequence) : nil
@@ -116,7 +118,7 @@ public final class Interpreter {
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
                 done += 1
                 let inner = Scope(parent: scope)
-                try bind(pattern, item, inner, mutable: false, type: nil, at: sequenceExpr.range)
+                try bind(pattern, item, inner, mutable: mutable, type: nil, at: sequenceExpr.range)
                 let flow = try executeBlock(body, inner)
                 switch flow {
                 case .breakLoop: return .normal
@@ -340,7 +342,7 @@ public final class Interpreter {
             switch resolve(name, scope) {
             case .binding(let b): return b.value
             case .member(let inst): return try member(.instance(inst), name, at: e.range)
-            case nil: throw Diagnostic("cannot find '\(name)' in scope", at: e.range)
+            case nil: throw Diagnostic("cannot find '\(name)' in scope" + suggestion(name, among: visibleNames(scope)), at: e.range)
             }
         case .self:
             guard let b = scope.lookup("self") else { throw Diagnostic("'self' is only available inside a class", at: e.range) }
@@ -408,6 +410,17 @@ public final class Interpreter {
 
     static let mutatingArrayMethods: Set<String> = ["append", "removeLast", "removeFirst", "insert", "remove", "removeAll", "sort", "reverse", "shuffle"]
 
+    /// Whether an expression reads as a type: `Int`, `(Tensor, Tensor)`, `[Double]`, `[String: Int]`.
+    static func isTypeExpression(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .identifier(let name): return name.first?.isUppercase == true
+        case .tuple(let items): return items.allSatisfy(isTypeExpression)
+        case .array(let items): return items.count == 1 && isTypeExpression(items[0])
+        case .dictionary(let pairs): return pairs.count == 1 && isTypeExpression(pairs[0].0) && isTypeExpression(pairs[0].1)
+        default: return false
+        }
+    }
+
     func evaluateCall(_ e: Expr, _ calleeExpr: Expr, _ argExprs: [Argument], _ scope: Scope) throws -> Value {
         // Mutating methods on arrays write the new array back to where it came from.
         if case .member(let baseExpr, let name) = calleeExpr.kind, Interpreter.mutatingArrayMethods.contains(name) {
@@ -421,21 +434,22 @@ public final class Interpreter {
                 let args = try arguments(argExprs, scope, range: e.range, callee: name)
                 binding.value = .nil
                 defer { binding.value = .array(items) }
-                return try Builtins.mutateArray(&items, name, args)
+                return try Builtins.mutateArray(&items, name, args, self)
             }
             let base = try evaluate(baseExpr, scope)
             if case .array(var items) = base {
                 let args = try arguments(argExprs, scope, range: e.range, callee: name)
-                let result = try Builtins.mutateArray(&items, name, args)
+                let result = try Builtins.mutateArray(&items, name, args, self)
                 try assign(baseExpr, .array(items), scope)
                 return result
             }
         }
-        // `[Int]()`: an empty array of a type.
-        if case .array(let items) = calleeExpr.kind, items.count == 1, case .identifier = items[0].kind, argExprs.isEmpty {
+        // `[Int]()`, `[(Tensor, Tensor)]()`, `[String: Int]()`: an empty array or dictionary.
+        if case .array(let items) = calleeExpr.kind, items.count == 1, Interpreter.isTypeExpression(items[0]), argExprs.isEmpty {
             return .array([])
         }
-        if case .dictionary(let pairs) = calleeExpr.kind, pairs.count == 1, case .identifier = pairs[0].0.kind, argExprs.isEmpty {
+        if case .dictionary(let pairs) = calleeExpr.kind, pairs.count == 1, Interpreter.isTypeExpression(pairs[0].0),
+           Interpreter.isTypeExpression(pairs[0].1), argExprs.isEmpty {
             return .dictionary([])
         }
         let callee = try evaluate(calleeExpr, scope)
@@ -700,6 +714,61 @@ public final class Interpreter {
 
     // MARK: - Members and subscripts
 
+    /// Every name a bare identifier could mean here.
+    func visibleNames(_ scope: Scope) -> [String] {
+        var names: [String] = []
+        var s: Scope? = scope
+        while let current = s {
+            names += current.bindings.keys
+            if let inst = current.selfInstance { names += inst.fields.map(\.name) + Array(inst.cls.methods.keys) }
+            s = current.parent
+        }
+        return names
+    }
+
+    /// "; did you mean 'relu'?" for the closest known name: the camelCase spelling of a snake_case
+    /// name (`requires_grad` → `requiresGrad`), else one within a small edit distance.
+    func suggestion(_ name: String, among names: [String]) -> String {
+        guard let best = Interpreter.nearest(name, among: names) else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    static func nearest(_ name: String, among names: [String]) -> String? {
+        let camel = name.split(separator: "_", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+        let trailing = name.hasSuffix("_") && !camel.hasSuffix("_") ? camel + "_" : camel
+        if trailing != name, names.contains(trailing) { return trailing }
+        if camel != name, names.contains(camel) { return camel }
+        let lower = name.lowercased()
+        // Ranked by distance ignoring case, then with case, then by name.
+        var best: (name: String, rank: (Int, Int))?
+        let limit = name.count < 3 ? 0 : Swift.max(1, Swift.min(3, name.count / 3))
+        for candidate in Set(names) where !candidate.isEmpty {
+            let d = editDistance(lower, candidate.lowercased())
+            guard d <= limit else { continue }
+            let rank = (d, editDistance(name, candidate))
+            if let b = best, b.rank < rank || (b.rank == rank && b.name < candidate) { continue }
+            best = (candidate, rank)
+        }
+        return best?.name
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        var row = Array(0...y.count)
+        for i in 1...x.count {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let current = row[j]
+                row[j] = Swift.min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[y.count]
+    }
+
     func member(_ base: Value, _ name: String, at range: SourceRange) throws -> Value {
         switch base {
         case .instance(let inst):
@@ -711,7 +780,7 @@ public final class Interpreter {
             throw Diagnostic("value of type '\(inst.cls.name)' has no member '\(name)'", at: range)
         case .object(let o):
             if let v = try wrap(range, { try o.member(name) }) { return v }
-            throw Diagnostic("value of type '\(o.typeName)' has no member '\(name)'", at: range)
+            throw Diagnostic("value of type '\(o.typeName)' has no member '\(name)'" + suggestion(name, among: o.memberNames), at: range)
         default:
             if let v = try Builtins.member(base, name, interpreter: self, at: range) { return v }
             throw Diagnostic("value of type '\(base.typeName)' has no member '\(name)'", at: range)

@@ -131,11 +131,14 @@ public struct Parser {
             return try ifStatement()
         case .keyword("for"):
             advance()
+            // `for var p in …` makes the loop variable mutable; `for let` is allowed too.
+            let mutable = matchKeyword("var")
+            if !mutable { _ = matchKeyword("let") }
             let pattern = try self.pattern()
             guard matchKeyword("in") else { throw error("expected 'in' after for-loop pattern") }
             let sequence = try headExpression()
             let body = try block("to open the loop body")
-            return Stmt(.for(pattern, sequence, body), start + previous.range)
+            return Stmt(.for(pattern, sequence, body, mutable: mutable), start + previous.range)
         case .keyword("while"):
             advance()
             let condition = try headExpression()
@@ -382,7 +385,13 @@ public struct Parser {
     }
 
     mutating func additive() throws -> Expr { try binaryLevel(["+", "-"]) { try $0.multiplicative() } }
-    mutating func multiplicative() throws -> Expr { try binaryLevel(["*", "/", "%"]) { try $0.prefix() } }
+    mutating func multiplicative() throws -> Expr {
+        let e = try binaryLevel(["*", "/", "%"]) { try $0.prefix() }
+        if check("**") {
+            throw error("'**' is not an operator in Swift: write x.pow(2) or pow(x, 2)", at: token.range)
+        }
+        return e
+    }
 
     mutating func prefix() throws -> Expr {
         if check("-") || check("!") || check("+") {
@@ -442,10 +451,25 @@ public struct Parser {
                 label = name
                 advance(); advance()
             }
-            args.append(Argument(label: label, value: try expression()))
+            args.append(Argument(label: label, value: try operatorFunction() ?? expression()))
         } while match(",")
         _ = try expect(closing, "to close the argument list")
         return args
+    }
+
+    /// An operator passed as a function (`reduce(0, +)`, `sorted(by: >)`): the closure
+    /// `{ $0 op $1 }`.
+    mutating func operatorFunction() -> Expr? {
+        guard case .symbol(let op) = token.kind, ["+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!="].contains(op) else { return nil }
+        let next = tokens[Swift.min(current + 1, tokens.count - 1)].kind
+        guard next == .symbol(",") || next == .symbol(")") else { return nil }
+        return operatorClosure(op)
+    }
+
+    mutating func operatorClosure(_ op: String) -> Expr {
+        let range = advance().range
+        let a = Expr(.identifier("$0"), range), b = Expr(.identifier("$1"), range)
+        return Expr(.closure(params: [], body: [Stmt(.expression(Expr(.binary(op, a, b), range)), range)]), range)
     }
 
     mutating func closure() throws -> Expr {

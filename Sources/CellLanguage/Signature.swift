@@ -57,7 +57,8 @@ public struct Signature: CustomStringConvertible {
         for item in args.items {
             guard let label = item.label else { continue }
             guard let i = parameters.firstIndex(where: { $0.name == label }) else {
-                throw args.error("\(name) has no parameter '\(label):'; expected \(self)", at: item)
+                let hint = Interpreter.nearest(label, among: parameters.map(\.name)).map { " (did you mean '\($0):'?)" } ?? ""
+                throw args.error("\(name) has no parameter '\(label):'\(hint); expected \(self)", at: item)
             }
             guard slots[i] == nil else {
                 throw args.error("\(name) got two values for '\(label)'; expected \(self)", at: item)

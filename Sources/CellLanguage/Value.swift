@@ -242,6 +242,8 @@ public protocol HostObject: AnyObject {
     var displayText: String { get }
     /// A property or a method (return a `.function` bound to self).
     func member(_ name: String) throws -> Value?
+    /// The names `member` answers, for "did you mean" suggestions.
+    var memberNames: [String] { get }
     func setMember(_ name: String, _ value: Value) throws -> Bool
     /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
@@ -266,6 +268,7 @@ public protocol HostObject: AnyObject {
 public extension HostObject {
     var displayText: String { "<\(typeName)>" }
     func member(_ name: String) throws -> Value? { nil }
+    var memberNames: [String] { [] }
     func setMember(_ name: String, _ value: Value) throws -> Bool { false }
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
     func prefix(_ op: String) throws -> Value? { nil }

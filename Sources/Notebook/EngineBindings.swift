@@ -191,6 +191,7 @@ final class EngineBindings {
         installNNLibrary()
         // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
         i.define("np", .object(NumpyNamespace(self)))
+        i.permutation = { [unowned self] n in try Tensor.randperm(n, generator: self.torch).integers.map(Int.init) }
     }
 }
 
@@ -211,74 +212,4 @@ final class TypeObject: HostObject {
     var displayText: String { "<type \(typeName)>" }
     func call(_ args: Arguments) throws -> Value { try construct(args) }
     func isType(of value: Value) -> Bool? { check(value) }
-}
-
-/// `np.random` and `np.linspace`: numpy's legacy generator seeded by the notebook.
-final class NumpyNamespace: HostObject {
-    let typeName = "numpy"
-    unowned let bindings: EngineBindings
-    init(_ b: EngineBindings) { bindings = b }
-
-    func member(_ name: String) throws -> Value? {
-        let b = bindings
-        switch name {
-        case "random": return .object(NumpyRandom(b))
-        case "linspace":
-            return .function(Function("linspace") { args in
-                let p = try args.bind(["_ start", "_ stop", "_ num", "dtype="])
-                return b.wrap(try Tensor.linspace(try b.double(p["start"], args, "start"), try b.double(p["stop"], args, "stop"),
-                                                  count: try b.int(p["num"], args, "num"), dtype: try b.dtype(p["dtype"], args) ?? .float64))
-            })
-        default: return nil
-        }
-    }
-}
-
-final class NumpyRandom: HostObject {
-    let typeName = "numpy.random"
-    unowned let bindings: EngineBindings
-    init(_ b: EngineBindings) { bindings = b }
-
-    func member(_ name: String) throws -> Value? {
-        let b = bindings, rs = bindings.numpy
-        func sized(_ name: String, _ extra: [String], _ draw: @escaping ([String: Value], Arguments, Int) throws -> [Double], dtype: DType = .float64) -> Value {
-            .function(Function(name) { args in
-                let p = try args.bind(extra + ["size="])
-                let shape = try p["size"].map { try b.shape([$0], args) }
-                let values = try draw(p, args, shape?.reduce(1, *) ?? 1)
-                if let shape { return b.wrap(try Tensor(values, shape: shape, dtype: dtype)) }
-                return dtype == .int64 ? .int(Int(values[0])) : .double(values[0])
-            })
-        }
-        switch name {
-        case "seed":
-            return .function(Function("seed") { args in
-                let s = try b.int(try args.bind(["_ seed"])["seed"], args, "seed")
-                guard s >= 0, s < 1 << 32 else { throw args.error("np.random.seed: the seed must be in 0..<2^32") }
-                rs.seed(UInt32(s))
-                return .nil
-            })
-        case "uniform":
-            return sized(name, ["_ low=", "_ high="]) { p, a, n in
-                rs.uniform(try p["low"].map { try b.double($0, a, "low") } ?? 0, try p["high"].map { try b.double($0, a, "high") } ?? 1, count: n)
-            }
-        case "rand", "random":
-            return sized(name, []) { _, _, n in rs.rand(count: n) }
-        case "randn", "standardNormal":
-            return sized(name, []) { _, _, n in rs.randn(count: n) }
-        case "normal":
-            return sized(name, ["_ loc=", "_ scale="]) { p, a, n in
-                rs.normal(try p["loc"].map { try b.double($0, a, "loc") } ?? 0, try p["scale"].map { try b.double($0, a, "scale") } ?? 1, count: n)
-            }
-        case "randint":
-            return sized(name, ["_ low", "_ high"], { p, a, n in
-                try rs.randint(try b.int(p["low"], a, "low"), try b.int(p["high"], a, "high"), count: n).map(Double.init)
-            }, dtype: .int64)
-        case "permutation":
-            return .function(Function("permutation") { args in
-                b.wrap(try Tensor(rs.permutation(try b.int(try args.bind(["_ n"])["n"], args, "n"))))
-            })
-        default: return nil
-        }
-    }
 }

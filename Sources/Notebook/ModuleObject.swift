@@ -30,6 +30,11 @@ final class ModuleObject: HostObject {
         try ModuleObject.member(module, name, bindings)
     }
 
+    var memberNames: [String] {
+        ["parameters", "namedParameters", "children", "zeroGrad", "train", "eval", "forward", "training"]
+            + module.ownParameters.map(\.name) + module.namedChildren.map(\.name)
+    }
+
     static func member(_ module: Module, _ name: String, _ b: EngineBindings) throws -> Value? {
         func method(_ body: @escaping (Arguments) throws -> Value) -> Value { .function(Function(name, body)) }
         switch name {

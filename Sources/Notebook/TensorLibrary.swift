@@ -30,6 +30,17 @@ extension Param where T == [Tensor] {
     }
 }
 
+extension Param where T == [Tensor] {
+    /// Tensors given one by one (`meshgrid(x, y)`) or as one array (`meshgrid([x, y])`).
+    static func spread(_ name: String, _ b: EngineBindings) -> Param {
+        Param(name, variadic: true, type: "Tensor") { v in
+            guard case .array(var items) = v else { throw ConversionError.expected("tensors", v) }
+            if items.count == 1, case .array(let xs) = items[0] { items = xs }
+            return try items.map { try b.tensor($0) }
+        }
+    }
+}
+
 extension Param where T == [Int] {
     /// Sizes given as `2, 3`, as `[2, 3]` or as a tuple (`allowInfer`: one may be -1).
     static func shape(_ name: String = "size", allowInfer: Bool = false) -> Param {
@@ -54,6 +65,20 @@ extension Param where T == [Int] {
     static func size(_ name: String = "size") -> Param {
         let spread = shape(name)
         return Param(name, type: "[Int]") { try spread.convert(.array([$0])) }
+    }
+}
+
+extension Param where T == [Int] {
+    /// Dimensions given as `0, 2, 1` or `[0, 2, 1]` (negative counts from the end).
+    static func dims(_ name: String = "dims") -> Param {
+        Param(name, variadic: true, type: "Int") { v in
+            guard case .array(var items) = v else { throw ConversionError.expected("dimensions", v) }
+            if items.count == 1, case .array(let xs) = items[0] { items = xs }
+            return try items.map { x in
+                guard case .int(let i) = x else { throw ConversionError("must be made of Ints, got \(x.displayed)") }
+                return i
+            }
+        }
     }
 }
 
@@ -131,6 +156,15 @@ extension EngineBindings {
         tensorOp("clamp", "limits every element to [min, max]", Param<Double?>.double("min", optional: ()), Param<Double?>.double("max", optional: ())) { x, lo, hi in
             t(x.clamp(min: lo, max: hi))
         }
+        tensorOp("leakyRelu", "x > 0 ? x : negativeSlope·x", Param<Double>.double("negativeSlope", default: 0.01)) { x, s in
+            t(x.leakyRelu(negativeSlope: s))
+        }
+        tensorOp("elu", "x > 0 ? x : alpha·(exp(x) − 1)", Param<Double>.double("alpha", default: 1)) { x, a in t(x.elu(alpha: a)) }
+        tensorOp("gelu", "x·Φ(x), the exact GELU") { x in t(x.gelu()) }
+        tensorOp("softplus", "log(1 + exp(beta·x)) / beta", Param<Double>.double("beta", default: 1), Param<Double>.double("threshold", default: 20)) {
+            x, beta, th in t(x.softplus(beta: beta, threshold: th))
+        }
+        tensorOp("isnan", "true where the element is NaN") { x in t(x.isnan()) }
         tensorOp("softmax", "exp(x) / sum(exp(x)) along dim", dim) { x, d in t(try x.softmax(dim: d)) }
         tensorOp("logSoftmax", "log(softmax(x)) along dim, in one stable pass", dim) { x, d in t(try x.logSoftmax(dim: d)) }
 
@@ -151,6 +185,35 @@ extension EngineBindings {
         tensorOp("argmax", "index of the largest element (flattened), or along dim", dimOpt, .keepDim) { x, d, k in
             t(try x.argmax(dim: d, keepDim: k))
         }
+        tensorOp("argmin", "index of the smallest element (flattened), or along dim", dimOpt, .keepDim) { x, d, k in
+            t(try x.argmin(dim: d, keepDim: k))
+        }
+        let unbiased = Param<Bool>.bool("unbiased", default: true).labeled
+        tensorOp("var", "variance of all elements, or along dim (divided by n − 1 unless unbiased: false)", dimOpt, unbiased, .keepDim) { x, d, u, k in
+            t(try x.variance(dim: d, unbiased: u, keepDim: k))
+        }
+        tensorOp("std", "standard deviation of all elements, or along dim", dimOpt, unbiased, .keepDim) { x, d, u, k in
+            t(try x.std(dim: d, unbiased: u, keepDim: k))
+        }
+        tensorOp("prod", "product of all elements, or along dim", dimOpt, .keepDim) { x, d, k in t(try x.prod(dim: d, keepDim: k)) }
+        tensorOp("cumsum", "running sums along dim", dim) { x, d in t(try x.cumsum(dim: d)) }
+        tensorOp("sort", "(values, indices) sorted along dim (stable)", Param<Int>.int("dim", default: -1),
+                 Param<Bool>.bool("descending", default: false).labeled) { x, d, desc in
+            let r = try x.sort(dim: d, descending: desc)
+            return .tuple([t(r.values), t(r.indices)])
+        }
+        tensorOp("topk", "(values, indices) of the k largest (or smallest) along dim", Param<Int>.int("k"), Param<Int>.int("dim", default: -1),
+                 Param<Bool>.bool("largest", default: true).labeled) { x, k, d, l in
+            let r = try x.topk(k, dim: d, largest: l)
+            return .tuple([t(r.values), t(r.indices)])
+        }
+        tensorOp("bincount", "how often each non-negative integer occurs", Param<Int>.int("minlength", default: 0).labeled) { x, m in
+            t(try x.bincount(minlength: m))
+        }
+        tensorOp("allclose", "whether |x − other| ≤ atol + rtol·|other| everywhere", other, Param<Double>.double("rtol", default: 1e-5),
+                 Param<Double>.double("atol", default: 1e-8), Param<Bool>.bool("equalNan", default: false).labeled) { x, o, r, a, n in
+            .bool(try x.allclose(o, rtol: r, atol: a, equalNaN: n))
+        }
 
         // Shapes and views.
         for (name, isView) in [("reshape", false), ("view", true)] {
@@ -163,12 +226,35 @@ extension EngineBindings {
             t(try x.flatten(startDim: s, endDim: e))
         }
         tensorOp("transpose", "swaps two dimensions (a view)", Param<Int>.int("dim0"), Param<Int>.int("dim1")) { x, a, c in t(try x.transpose(a, c)) }
-        tensorOp("permute", "reorders the dimensions (a view)", Param<[Int]>.shape("dims")) { x, d in t(try x.permute(d)) }
+        tensorOp("permute", "reorders the dimensions (a view)", Param<[Int]>.dims()) { x, d in t(try x.permute(d)) }
         tensorOp("t", "transpose of a matrix", free: true) { x in t(try x.t) }
         tensorOp("squeeze", "removes size-1 dimensions (all, or only dim)", dimOpt) { x, d in t(try x.squeeze(d)) }
         tensorOp("unsqueeze", "inserts a size-1 dimension at dim", dim) { x, d in t(try x.unsqueeze(d)) }
         tensorOp("expand", "a view repeated along size-1 dimensions to the given sizes", Param<[Int]>.shape("size"), free: false) { x, s in
             t(try x.expand(s))
+        }
+        tensorOp("repeat", "the tensor tiled sizes[i] times along each dimension", Param<[Int]>.shape("sizes"), free: false) { x, s in
+            t(try x.repeating(s))
+        }
+        tensorOp("flip", "reversed along the given dimensions", Param<[Int]>.dims()) { x, d in t(try x.flip(d)) }
+        tensorOp("gather", "out[i][j] = x[i][index[i][j]] along dim", dim, Param<Tensor>.tensor("index", b)) { x, d, i in
+            t(try x.gather(dim: d, i))
+        }
+        tensorOp("chunk", "chunks views of (nearly) equal size along dim", Param<Int>.int("chunks"), Param<Int>.int("dim", default: 0)) { x, n, d in
+            .array(try x.chunk(n, dim: d).map(t))
+        }
+        tensorOp("split", "views of splitSize elements (or of each given size) along dim", Param<Value>.any("splitSize", type: "Int or [Int]"),
+                 Param<Int>.int("dim", default: 0)) { x, s, d in
+            switch s {
+            case .int(let n): return .array(try x.split(size: n, dim: d).map(t))
+            case .array(let items):
+                let sizes = try items.map { v -> Int in
+                    guard case .int(let i) = v else { throw TensorError("split: sizes must be Ints, got \(v.typeName)") }
+                    return i
+                }
+                return .array(try x.split(sizes: sizes, dim: d).map(t))
+            default: throw TensorError("split: splitSize must be an Int or an array of Ints, not \(s.typeName)")
+            }
         }
         tensorOp("contiguous", "the same values laid out contiguously", free: false) { x in t(x.contiguous()) }
         tensorOp("clone", "a copy that stays in the graph") { x in t(x.clone()) }
@@ -318,6 +404,15 @@ extension EngineBindings {
             guard s >= 0 else { throw TensorError("manualSeed: the seed must be non-negative") }
             b.torch.manualSeed(UInt64(s))
             return .nil
+        }
+        define("where", "condition ? input : other, element-wise with broadcasting", Param<Tensor>.tensor("condition", b),
+               Param<Tensor>.tensor("input", b), Param<Tensor>.tensor("other", b)) { c, x, y in
+            guard c.dtype == .bool else { throw TensorError("where expected condition to be a boolean tensor, but got a tensor with dtype \(c.dtype)") }
+            return t(try Tensor.where(c, x, y))
+        }
+        define("meshgrid", "coordinate grids from 1-D tensors (indexing \"ij\", or numpy's \"xy\")", Param<[Tensor]>.spread("tensors", b),
+               Param<String>.string("indexing", default: "ij").labeled) { xs, ix in
+            .array(try Tensor.meshgrid(xs, indexing: ix).map(t))
         }
         define("cat", "joins tensors along an existing dimension", Param<[Tensor]>.tensors("tensors", b), Param<Int>.int("dim", default: 0)) { xs, d in
             t(try Tensor.cat(xs, dim: d))

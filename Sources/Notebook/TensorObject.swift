@@ -34,6 +34,10 @@ final class TensorObject: HostObject {
         }
     }
 
+    var memberNames: [String] {
+        ["shape", "dtype", "grad", "data", "requiresGrad", "isLeaf", "gradFn", "T", "count", "rank", "ndim"] + Array(bindings.tensorMethods.keys)
+    }
+
     func setMember(_ name: String, _ value: Value) throws -> Bool {
         switch name {
         case "requiresGrad":
