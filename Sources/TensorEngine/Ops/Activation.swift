@@ -159,7 +159,9 @@ extension Tensor {
     /// Backward: g · (Φ(x) + x·φ(x)).
     public func gelu() -> Tensor {
         let r2 = 1 / 2.0.squareRoot(), r2pi = 1 / (2 * Double.pi).squareRoot()
-        let out = unary({ $0 * 0.5 * (1 + Float(Foundation.erf(Double($0) * r2))) }, { $0 * 0.5 * (1 + Foundation.erf($0 * r2)) })
+        // NOTE: in float32 step by step as ATen's GeluKernel: x · 0.5 · (1 + erf(x · (1/√2))).
+        let a32 = Float(r2)
+        let out = unary({ $0 * 0.5 * (1 + Foundation.erf($0 * a32)) }, { $0 * 0.5 * (1 + Foundation.erf($0 * r2)) })
         return record(out, "GeluBackward0", [self]) { g in
             let x = self.detach()
             func d(_ v: Double) -> Double { 0.5 * (1 + Foundation.erf(v * r2)) + v * r2pi * Double.exp(-0.5 * v * v) }

@@ -219,19 +219,37 @@ extension Tensor {
         try variance(dim: dim, unbiased: unbiased, keepDim: keepDim).sqrt()
     }
 
-    /// The product of all elements, or along `dim`. Backward: g · out / x.
-    /// NOTE: where an element is 0 the gradient is NaN here; PyTorch computes it exactly.
+    /// The product of all elements, or along `dim`. Backward (prod_backward): g · out / x where
+    /// the slice has no zero; where it has, g times the product of the other elements.
     public func prod(dim: Int? = nil, keepDim: Bool = false) throws -> Tensor {
         guard let dim else { return try flatten().prod(dim: 0) }
         let d = try normalizeDim(dim, "prod")
         let outType: DType = dtype == .bool ? .int64 : dtype
-        let out = reduceAlong(d, keepDim: keepDim, dtype: outType, initial: 1) { acc, x in
-            acc = outType == .float32 ? Double(Float(acc) * Float(x)) : acc * x
-        }
-        let kept = try keepDim || rank == 0 ? out : out.unsqueeze(d)
+        let round: (Double) -> Double = outType == .float32 ? { Double(Float($0)) } : { $0 }
+        let out = reduceAlong(d, keepDim: keepDim, dtype: outType, initial: 1) { acc, x in acc = round(acc * x) }
         return record(out, "ProdBackward1", [self]) { g in
-            let gk = try keepDim || self.rank == 0 ? g : g.unsqueeze(d)
-            return [try gk * kept / self.detach()]
+            let x = self.contiguousData()
+            let gk = try (keepDim || self.rank == 0 ? g : g.unsqueeze(d)).broadcast(to: self.shape).contiguousData()
+            let ok = try (keepDim || self.rank == 0 ? out : out.unsqueeze(d)).broadcast(to: self.shape).contiguousData()
+            let gi = Tensor(uninitialized: self.shape, dtype: outType)
+            let (outer, n, inner) = self.split(at: d)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let at = { (k: Int) in (o * n + k) * inner + i }
+                    if (0..<n).allSatisfy({ x.load(at($0)) != 0 }) {
+                        for k in 0..<n { gi.store(at(k), round(round(gk.load(at(k)) * ok.load(at(k))) / x.load(at(k)))) }
+                        continue
+                    }
+                    var prefix = 1.0
+                    var suffixes = [Double](repeating: 1, count: n + 1)
+                    for k in stride(from: n - 1, through: 0, by: -1) { suffixes[k] = round(suffixes[k + 1] * x.load(at(k))) }
+                    for k in 0..<n {
+                        gi.store(at(k), round(gk.load(at(k)) * round(prefix * suffixes[k + 1])))
+                        prefix = round(prefix * x.load(at(k)))
+                    }
+                }
+            }
+            return [gi]
         }
     }
 
