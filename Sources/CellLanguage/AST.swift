@@ -47,9 +47,13 @@ public indirect enum TypeAnnotation: CustomStringConvertible {
     case array(TypeAnnotation)
     case tuple([TypeAnnotation])
     case optional(TypeAnnotation)
+    case dictionary(TypeAnnotation, TypeAnnotation)
+    case function([TypeAnnotation], TypeAnnotation)
 
     public var description: String {
         switch self {
+        case .dictionary(let k, let v): return "[\(k): \(v)]"
+        case .function(let ps, let r): return "(" + ps.map(\.description).joined(separator: ", ") + ") -> \(r)"
         case .named(let n): return n
         case .array(let t): return "[\(t)]"
         case .tuple(let ts): return "(" + ts.map(\.description).joined(separator: ", ") + ")"

@@ -836,6 +836,15 @@ public final class Interpreter {
         case .array(let inner):
             guard case .array(let items) = value else { throw fail() }
             return .array(try items.map { try conform($0, to: inner, scope, at: range) })
+        case .dictionary(let keyType, let valueType):
+            guard case .dictionary(let pairs) = value else { throw fail() }
+            return .dictionary(try pairs.map { (try conform($0.key, to: keyType, scope, at: range), try conform($0.value, to: valueType, scope, at: range)) })
+        case .function:
+            // Checked only as callable: the parameters and result are checked when it runs.
+            switch value {
+            case .function, .class: return value
+            default: throw fail()
+            }
         case .tuple(let inner):
             guard case .tuple(let items) = value, items.count == inner.count else { throw fail() }
             return .tuple(try zip(items, inner).map { try conform($0, to: $1, scope, at: range) })

@@ -204,13 +204,24 @@ public struct Parser {
     mutating func typeAnnotation() throws -> TypeAnnotation {
         var type: TypeAnnotation
         if match("[") {
-            type = .array(try typeAnnotation())
-            _ = try expect("]", "to close the array type")
+            let element = try typeAnnotation()
+            if match(":") {
+                type = .dictionary(element, try typeAnnotation())
+                _ = try expect("]", "to close the dictionary type")
+            } else {
+                type = .array(element)
+                _ = try expect("]", "to close the array type")
+            }
         } else if match("(") {
             var items: [TypeAnnotation] = []
             if !check(")") { repeat { items.append(try typeAnnotation()) } while match(",") }
             _ = try expect(")", "to close the tuple type")
-            type = .tuple(items)
+            // `(A, B) -> R`: a function type.
+            if match("->") {
+                type = .function(items, try typeAnnotation())
+            } else {
+                type = .tuple(items)
+            }
         } else {
             let (name, _) = try identifier("a type name")
             type = .named(name)

@@ -58,6 +58,9 @@ final class ModuleObject: HostObject {
         default:
             if let p = module.ownParameters.first(where: { $0.name == name }) { return p.tensor.map(b.wrap) ?? .nil }
             if let c = module.child(name) { return b.wrap(c) }
+            // Buffers under their PyTorch names, in camelCase (`runningMean` for running_mean).
+            let snake = name.reduce(into: "") { s, ch in s += ch.isUppercase ? "_" + ch.lowercased() : String(ch) }
+            if let t = module.buffer(snake) ?? module.buffer(name) { return b.wrap(t) }
             if let l = module as? Linear {
                 if name == "inFeatures" { return .int(l.inFeatures) }
                 if name == "outFeatures" { return .int(l.outFeatures) }

@@ -21,7 +21,7 @@ public var isGradEnabled: Bool { gradEnabled }
 /// A node of the graph: the operation that produced a tensor, its inputs, and its backward.
 public final class GradFn {
     /// PyTorch's name for the node (`AddmmBackward0`, `MseLossBackward0`, …).
-    public let name: String
+    public internal(set) var name: String
     var inputs: [Tensor]
     /// Maps the output's gradient to one gradient per input (nil where none flows).
     var backward: ((Tensor) throws -> [Tensor?])?

@@ -143,7 +143,9 @@ public final class Embedding: Module {
         guard x.dtype == .int64 else {
             throw TensorError("Embedding: expected an int64 tensor of indices, got \(x.dtype)")
         }
-        return try parameter("weight")!.index([.tensor(x)])
+        let out = try parameter("weight")!.index([.tensor(x)])
+        out.gradFn?.name = "EmbeddingBackward0"
+        return out
     }
 
     public override var extraDescription: String { "\(numEmbeddings), \(embeddingDim)" }
@@ -155,43 +157,71 @@ public final class Embedding: Module {
 /// NOTE: the running statistics are not saved by `saveWeights` (they are buffers, not parameters).
 public final class BatchNorm1d: Module {
     public let numFeatures: Int, eps: Double, momentum: Double
-    public private(set) var runningMean: Tensor, runningVar: Tensor
+    public var runningMean: Tensor { buffer("running_mean")! }
+    public var runningVar: Tensor { buffer("running_var")! }
 
     public init(_ numFeatures: Int, eps: Double = 1e-5, momentum: Double = 0.1) throws {
         guard numFeatures > 0 else { throw TensorError("BatchNorm1d: num_features must be positive") }
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
-        runningMean = try Tensor.zeros([numFeatures])
-        runningVar = try Tensor.ones([numFeatures])
         super.init()
+        registerBuffer("running_mean", try Tensor.zeros([numFeatures]))
+        registerBuffer("running_var", try Tensor.ones([numFeatures]))
         registerParameter("weight", try Tensor.ones([numFeatures]))
         registerParameter("bias", try Tensor.zeros([numFeatures]))
     }
 
-    /// x (N, C) → (N, C).
+    /// x (N, C) → (N, C): y = x·α + β with α = weight/√(var + eps), β = bias − mean·α.
+    /// NOTE: as ATen's batch_norm CPU kernel: batch mean and variance accumulated in double,
+    /// then the folded α and β in float32, y = fma(x, α, β) as its vectorised loop. Backward:
+    /// dx = α/N · (N·g − Σg − x̂·Σ(g·x̂)), dweight = Σ(g·x̂), dbias = Σg.
     public override func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 2, x.shape[1] == numFeatures else {
             throw TensorError("BatchNorm1d: expected input of shape (N, \(numFeatures)), got \(x.shape)")
         }
-        let mean: Tensor, variance: Tensor
+        let n = x.shape[0], c = numFeatures
+        let runningMean = self.runningMean, runningVar = self.runningVar
+        let weight = parameter("weight")!, bias = parameter("bias")!
+        let values = x.contiguousData()
+        var mean = [Double](repeating: 0, count: c), invstd = [Double](repeating: 0, count: c)
         if training {
-            let n = x.shape[0]
-            guard n > 1 else { throw TensorError("BatchNorm1d: expected more than 1 value per channel when training, got input size \(x.shape)") }
-            mean = try x.mean(dim: 0)
-            let centered = try x - mean
-            variance = try (centered * centered).mean(dim: 0)
-            try noGrad {
-                let unbiased = try variance.detach() * (Double(n) / Double(n - 1))
-                try runningMean.mul_(1 - momentum).add_(mean.detach(), alpha: momentum)
-                try runningVar.mul_(1 - momentum).add_(unbiased, alpha: momentum)
+            guard n > 1 else {
+                throw TensorError("BatchNorm1d: expected more than 1 value per channel when training, got input size \(x.shape)")
+            }
+            for j in 0..<c {
+                var sum = 0.0
+                for i in 0..<n { sum += values.load(i * c + j) }
+                mean[j] = sum / Double(n)
+                var squares = 0.0
+                for i in 0..<n { squares += (values.load(i * c + j) - mean[j]) * (values.load(i * c + j) - mean[j]) }
+                invstd[j] = 1 / (squares / Double(n) + eps).squareRoot()
+                let unbiased = squares / Double(n - 1)
+                runningMean.store(j, (1 - momentum) * runningMean.load(j) + momentum * mean[j])
+                runningVar.store(j, (1 - momentum) * runningVar.load(j) + momentum * unbiased)
             }
         } else {
-            mean = runningMean
-            variance = runningVar
+            for j in 0..<c {
+                mean[j] = runningMean.load(j)
+                invstd[j] = 1 / (runningVar.load(j) + eps).squareRoot()
+            }
         }
-        let normalized = try (x - mean) / (variance + eps).sqrt()
-        return try normalized * parameter("weight")! + parameter("bias")!
+        let out = Tensor(uninitialized: x.shape, dtype: .float32)
+        for j in 0..<c {
+            let alpha = Float(invstd[j]) * Float(weight.load(weight.offset + j * weight.strides[0]))
+            let beta = Float(bias.load(bias.offset + j * bias.strides[0])) - Float(mean[j]) * alpha
+            for i in 0..<n { out.store(i * c + j, Double(beta.addingProduct(Float(values.load(i * c + j)), alpha))) }
+        }
+        let training = self.training
+        let meanT = try Tensor(mean, shape: [c], dtype: .float32), invstdT = try Tensor(invstd, shape: [c], dtype: .float32)
+        return x.record(out, "NativeBatchNormBackward0", [x, weight, bias]) { g in
+            let xhat = try (x.detach() - meanT) * invstdT
+            let alpha = try invstdT * weight.detach()
+            let dbias = try g.sum(dim: 0), dweight = try (g * xhat).sum(dim: 0)
+            guard training else { return [try g * alpha, dweight, dbias] }
+            let dx = try (g * Double(n) - dbias - xhat * dweight) * alpha / Double(n)
+            return [dx, dweight, dbias]
+        }
     }
 
     public override var extraDescription: String {

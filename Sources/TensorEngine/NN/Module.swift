@@ -37,6 +37,16 @@ open class Module: CustomStringConvertible {
         }
     }
 
+    /// Tensors that are state but not parameters (BatchNorm's running statistics), by their
+    /// PyTorch names (`running_mean`).
+    public private(set) var buffers: [(name: String, tensor: Tensor)] = []
+
+    public func registerBuffer(_ name: String, _ tensor: Tensor) {
+        if let i = buffers.firstIndex(where: { $0.name == name }) { buffers[i].tensor = tensor } else { buffers.append((name, tensor)) }
+    }
+
+    public func buffer(_ name: String) -> Tensor? { buffers.first { $0.name == name }?.tensor }
+
     /// Adds or replaces a child module.
     public func registerModule(_ name: String, _ module: Module) {
         if let i = namedChildren.firstIndex(where: { $0.name == name }) {
