@@ -4,6 +4,14 @@ import Foundation
 /// numbers). Nothing here knows about tensors.
 enum Builtins {
     static func install(in interp: Interpreter) {
+        let library = interp.library
+        func define<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Value) {
+            interp.define(name, .function(library.function("Language", name, doc, repeat each params, body: body)))
+        }
+        library.record("Language", Signature("print", [.init(name: "items", positional: true, variadic: true, typeName: "Any", defaultText: nil),
+                                                        .init(name: "separator", positional: false, variadic: false, typeName: "String", defaultText: "\" \""),
+                                                        .init(name: "terminator", positional: false, variadic: false, typeName: "String", defaultText: "\"\\n\"")]),
+                       doc: "writes the items to the cell's output")
         interp.define("print") { [unowned interp] args in
             let sep = try args["separator"].map { try string($0, args) } ?? " "
             let term = try args["terminator"].map { try string($0, args) } ?? "\n"
@@ -13,6 +21,8 @@ enum Builtins {
             interp.output(args.positional.map(\.value.printed).joined(separator: sep) + term)
             return .nil
         }
+        library.record("Language", Signature("String", [.init(name: "value", positional: true, variadic: false, typeName: "Any", defaultText: nil)]),
+                       doc: "the value as text; String(format: \"%.4f\", x) formats numbers as printf")
         interp.define("String") { args in
             if let format = args["format"] {
                 return .string(try self.format(try string(format, args), args.positional.map(\.value), args))
@@ -20,32 +30,31 @@ enum Builtins {
             let p = try args.bind(["_ value"])
             return .string(p["value"]!.printed)
         }
-        interp.define("Int") { args in
-            let v = try args.bind(["_ value"])["value"]!
+        define("Int", "a number or Bool as an Int (truncating); a String parsed, nil if it is not one", Param<Value>.any("value")) { v in
             switch v {
             case .int: return v
             case .double(let d):
-                guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw args.error("cannot convert \(d) to Int") }
+                guard d.isFinite, Swift.abs(d) < 9.2e18 else { throw ConversionError("cannot convert \(d) to Int") }
                 return .int(Int(d))
             case .bool(let b): return .int(b ? 1 : 0)
             case .string(let s): return Int(s).map(Value.int) ?? .nil
-            default: throw args.error("cannot convert \(v.typeName) to Int")
+            default: throw ConversionError("cannot convert \(v.typeName) to Int")
             }
         }
         for name in ["Double", "Float"] {
-            interp.define(name) { args in
-                let v = try args.bind(["_ value"])["value"]!
+            define(name, "a number as \(name) (Float is Double in cells); a String parsed, nil if it is not one", Param<Value>.any("value")) { v in
                 switch v {
                 case .int(let i): return .double(Double(i))
                 case .double: return v
                 case .string(let s): return Double(s).map(Value.double) ?? .nil
-                default: throw args.error("cannot convert \(v.typeName) to \(name)")
+                default: throw ConversionError("cannot convert \(v.typeName) to \(name)")
                 }
             }
         }
+        let bindArray = library.declare("Language", "Array", "the elements of a sequence (a range, a tensor, a loader …) as an array",
+                                        Param<Value>.any("sequence"))
         interp.define("Array") { [unowned interp] args in
-            let v = try args.bind(["_ sequence"])["sequence"]!
-            let next = try interp.iterator(v, at: args.range)
+            let next = try interp.iterator(try bindArray(args), at: args.range)
             var items: [Value] = []
             while let x = try next() {
                 items.append(x)
@@ -53,74 +62,71 @@ enum Builtins {
             }
             return .array(items)
         }
-        interp.define("abs") { args in
-            switch try args.bind(["_ x"])["x"]! {
+        define("abs", "the magnitude of a number", Param<Value>.any("x", type: "Int or Double")) { v in
+            switch v {
             case .int(let i): return .int(Swift.abs(i))
             case .double(let d): return .double(Swift.abs(d))
-            case let v: throw args.error("abs expects a number, not \(v.typeName)")
+            default: throw ConversionError("abs expects a number, not \(v.typeName)")
             }
         }
         for (name, pick) in [("min", { (a: Double, b: Double) in a <= b }), ("max", { (a: Double, b: Double) in a >= b })] {
-            interp.define(name) { args in
-                var values = args.positional.map(\.value)
+            define(name, "the \(name == "min" ? "smallest" : "largest") of numbers (or of one array)", Param<[Value]>.values("values")) { given in
+                var values = given
                 if values.count == 1, case .array(let items) = values[0] { values = items }
-                guard var best = values.first else { throw args.error("\(name) needs at least one value") }
+                guard var best = values.first else { throw ConversionError("\(name) needs at least one value") }
                 for v in values.dropFirst() {
-                    guard let a = best.asNumber, let b = v.asNumber else { throw args.error("\(name) expects numbers") }
+                    guard let a = best.asNumber, let b = v.asNumber else { throw ConversionError("\(name) expects numbers") }
                     if !pick(a, b) { best = v }
                 }
                 return best
             }
         }
-        interp.define("round") { args in
-            let p = try args.bind(["_ x", "_ digits="])
-            let x = try number(p["x"]!, args)
-            guard let digitsValue = p["digits"] else { return .double((x).rounded(.toNearestOrEven)) }
-            guard case .int(let digits) = digitsValue, digits >= 0, digits < 17 else {
-                throw args.error("round: digits must be an Int between 0 and 16")
-            }
+        define("round", "to the nearest whole number (ties to even), or to digits decimals", Param<Double>.double("x"),
+               Param<Int?>.int("digits", optional: ())) { x, digits in
+            guard let digits else { return .double(x.rounded(.toNearestOrEven)) }
+            guard digits >= 0, digits < 17 else { throw ConversionError("round: digits must be an Int between 0 and 16") }
             // Correctly rounded like Python's round(x, n): through the exact decimal expansion.
             return .double(Double(String(format: "%.\(digits)f", x))!)
         }
-        let math: [(String, (Double) -> Double)] = [("sqrt", Foundation.sqrt), ("exp", Foundation.exp), ("log", Foundation.log),
-                                                      ("sin", Foundation.sin), ("cos", Foundation.cos), ("tanh", Foundation.tanh),
-                                                      ("floor", Foundation.floor), ("ceil", Foundation.ceil)]
-        for (name, f) in math {
-            interp.define(name) { args in .double(f(try number(try args.bind(["_ x"])["x"]!, args))) }
+        let math: [(String, String, (Double) -> Double)] = [
+            ("sqrt", "square root", Foundation.sqrt), ("exp", "e to the x", Foundation.exp), ("log", "natural logarithm", Foundation.log),
+            ("sin", "sine", Foundation.sin), ("cos", "cosine", Foundation.cos), ("tanh", "hyperbolic tangent", Foundation.tanh),
+            ("floor", "largest whole number not above x", Foundation.floor), ("ceil", "smallest whole number not below x", Foundation.ceil),
+        ]
+        for (name, doc, f) in math {
+            define(name, doc, Param<Double>.double("x")) { .double(f($0)) }
         }
-        interp.define("pow") { args in
-            let p = try args.bind(["_ x", "_ y"])
-            return .double(Foundation.pow(try number(p["x"]!, args), try number(p["y"]!, args)))
-        }
+        define("pow", "x to the power y", Param<Double>.double("x"), Param<Double>.double("y")) { .double(Foundation.pow($0, $1)) }
         interp.define("pi", .double(Double.pi))
-        interp.define("stride") { args in
-            let from = try number(args["from"] ?? .nil, args), by = try number(args["by"] ?? .nil, args)
-            let through = args["through"], to = args["to"]
-            guard by != 0, (through == nil) != (to == nil) else {
-                throw args.error("use stride(from:to:by:) or stride(from:through:by:) with a nonzero step")
+        define("stride", "from, from + by, … up to (to:) or through (through:) an end", Param<Value>.any("from").labeled,
+               Param<Value?>.any("to", optional: ()).labeled, Param<Value?>.any("through", optional: ()).labeled,
+               Param<Value>.any("by").labeled) { fromValue, to, through, byValue in
+            guard let from = fromValue.asNumber, let by = byValue.asNumber, let end = (through ?? to)?.asNumber, by != 0,
+                  (through == nil) != (to == nil) else {
+                throw ConversionError("use stride(from:to:by:) or stride(from:through:by:) with numbers and a nonzero step")
             }
-            let end = try number((through ?? to)!, args)
-            let allInts = [args["from"], args["by"], through ?? to].allSatisfy { if case .int? = $0 { return true } else { return false } }
+            let allInts = [fromValue, byValue, through ?? to ?? .nil].allSatisfy { if case .int = $0 { return true } else { return false } }
             var items: [Value] = []
             var x = from, i = 0.0
             while by > 0 ? (through != nil ? x <= end : x < end) : (through != nil ? x >= end : x > end) {
                 items.append(allInts ? .int(Int(x)) : .double(x))
                 i += 1
                 x = from + i * by
-                if items.count > 10_000_000 { throw args.error("stride produces too many values") }
+                if items.count > 10_000_000 { throw ConversionError("stride produces too many values") }
             }
             return .array(items)
         }
+        let bindZip = library.declare("Language", "zip", "pairs of the elements of two sequences, up to the shorter",
+                                      Param<Value>.any("a"), Param<Value>.any("b"))
         interp.define("zip") { [unowned interp] args in
-            // Any two sequences (arrays, ranges, tensors, loaders …), up to the shorter one.
-            let p = try args.bind(["_ a", "_ b"])
-            let nextA = try interp.iterator(p["a"]!, at: args.items[0].range)
-            let nextB = try interp.iterator(p["b"]!, at: args.items[1].range)
+            let (a, b) = try bindZip(args)
+            let nextA = try interp.iterator(a, at: args.items[0].range)
+            let nextB = try interp.iterator(b, at: args.items[1].range)
             var pairs: [Value] = []
-            while let a = try nextA(), let b = try nextB() { pairs.append(.tuple([a, b])) }
+            while let x = try nextA(), let y = try nextB() { pairs.append(.tuple([x, y])) }
             return .array(pairs)
         }
-        interp.define("type") { args in .string(try args.bind(["of"])["of"]!.typeName) }
+        define("type", "the name of a value's type", Param<Value>.any("of").labeled) { .string($0.typeName) }
     }
 
     static func number(_ v: Value, _ args: Arguments) throws -> Double {

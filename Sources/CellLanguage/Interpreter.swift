@@ -4,6 +4,8 @@ import Foundation
 /// program adds its functions and types there with `define`.
 public final class Interpreter {
     public let globals = Scope()
+    /// Every declared host function, for the reference (`runbook help api`).
+    public let library = HostLibrary()
     /// Where `print` writes.
     public var output: (String) -> Void = { Swift.print($0, terminator: "") }
     /// Called at every loop iteration and function call: throw to stop a runaway cell.

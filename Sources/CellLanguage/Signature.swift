@@ -108,8 +108,10 @@ public struct Param<T> {
     }
 }
 
-/// Why a value does not convert; the binder says which argument.
-public struct ConversionError: Error {
+/// Why a value does not convert; the binder says which argument. Thrown from a function's body,
+/// it is reported at the call.
+public struct ConversionError: Error, CustomStringConvertible {
+    public var description: String { reason }
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     /// "must be an Int, not Double".
@@ -168,6 +170,42 @@ public extension Param where T == String {
         Param(name, type: "String", default: d, defaultText: d.map { "\"\($0)\"" }) { v in
             guard case .string(let s) = v else { throw ConversionError.expected("a String", v) }
             return s
+        }
+    }
+}
+
+public extension Param where T == String? {
+    static func string(_ name: String, optional: Void) -> Param {
+        Param(name, type: "String?", default: .some(nil), defaultText: "nil") { v in
+            guard case .string(let s) = v else { throw ConversionError.expected("a String", v) }
+            return s
+        }
+    }
+}
+
+public extension Param where T == Value? {
+    /// Any value or nothing.
+    static func any(_ name: String, optional: Void, type: String = "Any?") -> Param {
+        Param(name, type: type, default: .some(nil), defaultText: "nil") { $0 }
+    }
+}
+
+public extension Param where T == [Value]? {
+    /// An array of any values, or nothing.
+    static func array(_ name: String) -> Param {
+        Param(name, positional: false, type: "[Any]?", default: .some(nil), defaultText: "nil") { v in
+            guard case .array(let items) = v else { throw ConversionError.expected("an array", v) }
+            return items
+        }
+    }
+}
+
+public extension Param where T == [Value] {
+    /// Every remaining unlabelled argument.
+    static func values(_ name: String) -> Param {
+        Param(name, variadic: true, type: "Any") { v in
+            guard case .array(let items) = v else { throw ConversionError.expected("values", v) }
+            return items
         }
     }
 }

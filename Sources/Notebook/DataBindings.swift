@@ -6,34 +6,36 @@ import TensorEngine
 /// access), loaders over them, the MNIST layers, and saving weights into the report.
 extension EngineBindings {
     func installData(collector: FigureCollector) {
-        let i = interpreter
-        func dataset(_ make: @escaping (Bool) throws -> ImageDataset) -> (Arguments) throws -> Value {
-            { args in
-                let train = try args.bind(["train="])["train"].map { try self.bool($0, args, "train") } ?? true
-                return .object(DatasetObject(try make(train), self))
-            }
+        let i = interpreter, b = self
+        func define<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Value) {
+            i.define(name, .function(library.function("Data", name, doc, repeat each params, body: body)))
         }
         i.define("Dataset", .object(TypeObject("Dataset", self, construct: { args in
             throw args.error("make a data set with MNIST5k(train:) or FashionMNIST(train:)")
         }, isType: { if case .object(let o) = $0 { return o is DatasetObject } else { return false } })))
-        i.define("FashionMNIST", dataset { try Datasets.fashionMNIST(train: $0) })
-        i.define("MNIST5k", dataset { try Datasets.mnist5k(train: $0) })
-        i.define("DataLoader") { args in
-            let p = try args.bind(["_ dataset", "batchSize", "shuffle=", "dropLast=", "flatten="])
-            guard case .object(let d as DatasetObject) = p["dataset"]! else { throw args.error("DataLoader: expects a data set such as MNIST5k()") }
-            func flag(_ k: String) throws -> Bool { try p[k].map { try self.bool($0, args, k) } ?? false }
-            let loader = try DataLoader(d.dataset, batchSize: try self.int(p["batchSize"], args, "batchSize"), shuffle: try flag("shuffle"),
-                                        dropLast: try flag("dropLast"), flatten: try flag("flatten"), generator: self.torch)
-            return .object(LoaderObject(loader, self))
+        let train = Param<Bool>.bool("train", default: true)
+        define("FashionMNIST", "Fashion-MNIST's 60,000 training or 10,000 test images (28×28) and labels", train) {
+            .object(DatasetObject(try Datasets.fashionMNIST(train: $0), b))
         }
-        i.define("saveWeights") { args in
-            let p = try args.bind(["_ module", "_ fileName"])
-            guard case .string(let name) = p["fileName"]!,
-                  name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*\\.safetensors$", options: .regularExpression) != nil else {
-                throw args.error("saveWeights: the file name must be a plain name ending in .safetensors (it is written beside the report)")
+        define("MNIST5k", "5,000 MNIST digits (28×28), split into 4,000 training and 1,000 test images", train) {
+            .object(DatasetObject(try Datasets.mnist5k(train: $0), b))
+        }
+        let dataset = Param<ImageDataset>("dataset", type: "Dataset") { v in
+            guard case .object(let d as DatasetObject) = v else { throw ConversionError.expected("a data set such as MNIST5k()", v) }
+            return d.dataset
+        }
+        let flag = { (name: String) in Param<Bool>.bool(name, default: false).labeled }
+        define("DataLoader", "(images, labels) batches of a data set, shuffled by the torch generator as PyTorch's",
+               dataset, Param<Int>.int("batchSize", default: 1), flag("shuffle"), flag("dropLast"), flag("flatten")) { d, size, sh, drop, flat in
+            .object(LoaderObject(try DataLoader(d, batchSize: size, shuffle: sh, dropLast: drop, flatten: flat, generator: b.torch), b))
+        }
+        define("saveWeights", "writes a module's parameters as safetensors beside the report", Param<Module>.module("module", b),
+               Param<String>.string("fileName")) { module, name in
+            guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*\\.safetensors$", options: .regularExpression) != nil else {
+                throw TensorError("saveWeights: the file name must be a plain name ending in .safetensors (it is written beside the report)")
             }
-            let data = try self.module(p["module"]!, args).safetensors(metadata: ["writer": "Runbook"])
-            guard !collector.files.contains(where: { $0.fileName == name }) else { throw args.error("saveWeights: '\(name)' is already written by this cell") }
+            let data = try module.safetensors(metadata: ["writer": "Runbook"])
+            guard !collector.files.contains(where: { $0.fileName == name }) else { throw TensorError("saveWeights: '\(name)' is already written by this cell") }
             collector.files.append(FigureFile(fileName: name, data: data, alt: "weights", caption: nil, isImage: false))
             return .nil
         }

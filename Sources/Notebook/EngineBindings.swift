@@ -7,7 +7,7 @@ import TensorEngine
 final class EngineBindings {
     unowned let interpreter: Interpreter
     /// Every declared function, method and type, for the reference.
-    let library = HostLibrary()
+    var library: HostLibrary { interpreter.library }
     /// Tensor methods by name, declared in TensorLibrary.swift.
     var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]
     let torch: TorchGenerator
@@ -171,21 +171,23 @@ final class EngineBindings {
         i.define("Module", .object(ModuleClass(self)))
         installTensorLibrary()
 
-        i.define("oneHot") { args in
-            let p = try args.bind(["_ labels", "classes"])
-            let labels = try self.tensor(p["labels"]!, args)
-            let n = try self.int(p["classes"], args, "classes")
-            guard !labels.dtype.isFloatingPoint, labels.rank == 1 else { throw args.error("oneHot: expects a 1-D int64 tensor of labels, got \(labels.dtype) \(labels.shape)") }
+        i.define("oneHot", .function(library.function("Tensor functions", "oneHot", "one-hot rows (N, classes) of int64 labels (N)",
+                                                       Param<Tensor>.tensor("labels", self), Param<Int>.int("classes")) { labels, n in
+            guard !labels.dtype.isFloatingPoint, labels.rank == 1 else {
+                throw TensorError("oneHot: expects a 1-D int64 tensor of labels, got \(labels.dtype) \(labels.shape)")
+            }
             let out = try Tensor.zeros([labels.count, n])
             for (row, l) in labels.integers.enumerated() {
-                guard l >= 0 && l < n else { throw args.error("oneHot: label \(l) is outside 0..<\(n)") }
+                guard l >= 0 && l < n else { throw TensorError("oneHot: label \(l) is outside 0..<\(n)") }
                 try out.select(row).select(Int(l)).fill_(1)
             }
             return self.wrap(out)
-        }
+        }))
+        let bindBody = library.declare("Tensor functions", "noGrad", "runs body without recording gradients (torch.no_grad())",
+                                       Param<Value>.any("body", type: "() -> Any"))
         i.define("noGrad") { args in
-            let f = try args.bind(["_ body"])["body"]!
-            return try noGrad { try self.call(f, [], args) }
+            let body = try bindBody(args)
+            return try noGrad { try self.call(body, [], args) }
         }
 
         installNNLibrary()

@@ -71,194 +71,163 @@ final class Plots {
         return parts.isEmpty ? "Figure" : "Figure: " + parts.joined(separator: " | ")
     }
 
-    // MARK: - Values
+    // MARK: - Cell functions
 
-    func numbers(_ v: Value, _ args: Arguments, _ what: String) throws -> [Double] {
+    func define(in i: Interpreter) {
+        let library = bindings.library
+        func define<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Void) {
+            let bind = library.declare("Plots", name, doc, repeat each params)
+            i.define(name, .function(Function(name) { args in
+                let values = try bind(args)
+                try body(repeat each values)
+                return .nil
+            }))
+        }
+        let label = Param<String?>.string("label", optional: ()).labeled, color = Param<Color?>.color
+        let numbers = { (name: String) in Param<[Double]>.numbers(name) }
+
+        define("figure", "starts a new figure (in pixels; the cell's width/height options by default)",
+               Param<Int?>.int("width", optional: ()).labeled, Param<Int?>.int("height", optional: ()).labeled) { w, h in
+            try self.finish()
+            let c = self.collector.cell?.options
+            let width = w ?? c?.width ?? 640, height = h ?? c?.height ?? 480
+            guard (50...4000).contains(width), (50...4000).contains(height) else { throw TensorError("figure: width and height must be 50…4000 pixels") }
+            let f = Figure(width: width, height: height)
+            self.figure = f
+            self.axes = f.axes[0]
+        }
+        define("subplot", "draws next on panel index (from 1) of a rows × columns grid", Param<Int>.int("rows"), Param<Int>.int("columns"),
+               Param<Int>.int("index")) { r, c, n in
+            guard (1...10).contains(r), (1...10).contains(c), (1...(r * c)).contains(n) else {
+                throw TensorError("subplot: expected rows and columns in 1…10 and an index in 1…rows×columns")
+            }
+            _ = self.current()
+            self.axes = self.figure!.subplot(r, c, n)
+        }
+        define("plot", "a line through y (against x when given); format as matplotlib's (\"o-\", \"r--\", …)",
+               Param<Value>.any("x", type: "Tensor or [Double]"), Param<Value?>.any("y", optional: ()), Param<String?>.string("format", optional: ()),
+               label, color, Param<Double?>.double("linewidth", optional: ()).labeled) { a, bValue, fmt, label, color, lw in
+            var ys = try Plots.numbers(a, "y")
+            var xs = Array(0..<ys.count).map(Double.init)
+            var format = fmt
+            switch bValue {
+            case .string(let f)?: format = f
+            case let other?:
+                xs = ys
+                ys = try Plots.numbers(other, "y")
+            case nil: break
+            }
+            guard xs.count == ys.count else { throw TensorError("plot: x has \(xs.count) values but y has \(ys.count)") }
+            let f = format ?? "-"
+            let fmtColor = f.first { "bgrcmykw".contains($0) }.flatMap { Color(String($0)) }
+            let width = lw.map { $0 * 96 / 72 } ?? 2.0
+            if f.contains("o") || f.contains(".") {
+                self.current().series.append(.scatter(xs: xs, ys: ys, color: color ?? fmtColor, radius: f.contains("o") ? 4 : 2.5, label: label))
+            }
+            if f.contains("-") || !(f.contains("o") || f.contains(".")) {
+                self.current().series.append(.line(xs: xs, ys: ys, color: color ?? fmtColor, width: width, label: label))
+            }
+        }
+        define("scatter", "points at (x, y)", numbers("x"), numbers("y"), label, color, Param<Double?>.double("size", optional: ()).labeled) {
+            xs, ys, label, color, size in
+            guard xs.count == ys.count else { throw TensorError("scatter: x has \(xs.count) values but y has \(ys.count)") }
+            self.current().series.append(.scatter(xs: xs, ys: ys, color: color, radius: size.map { $0 / 2 } ?? 4, label: label))
+        }
+        for (name, doc, set) in [("title", "the panel's title", { (a: Axes, s: String) in a.title = s }),
+                                 ("xlabel", "the x axis label", { $0.xLabel = $1 }), ("ylabel", "the y axis label", { $0.yLabel = $1 })] {
+            define(name, doc, Param<String>.string("text")) { set(self.current(), $0) }
+        }
+        for (name, isX) in [("xscale", true), ("yscale", false)] {
+            define(name, "\"linear\" or \"log\" scale on the \(isX ? "x" : "y") axis", Param<String>.string("scale")) { s in
+                guard let scale = Scale(rawValue: s) else { throw TensorError("\(name): scale must be \"linear\" or \"log\"") }
+                if isX { self.current().xScale = scale } else { self.current().yScale = scale }
+            }
+        }
+        for (name, isX) in [("xlim", true), ("ylim", false)] {
+            define(name, "the \(isX ? "x" : "y") axis range", Param<Double>.double("low"), Param<Double>.double("high")) { lo, hi in
+                guard hi > lo else { throw TensorError("\(name): low must be below high") }
+                if isX { self.current().xLimits = (lo, hi) } else { self.current().yLimits = (lo, hi) }
+            }
+        }
+        define("axis", "\"off\" hides the axes, \"on\" shows them", Param<String>.string("mode")) { s in
+            guard s == "off" || s == "on" else { throw TensorError("axis: expects \"off\" or \"on\"") }
+            self.current().showAxes = s == "on"
+        }
+        define("legend", "shows the labels of the series") { self.current().showLegend = true }
+        define("grid", "shows or hides the grid", Param<Bool>.bool("visible", default: true)) { self.current().grid = $0 }
+        define("imshow", "a 2-D tensor as an image (grey levels)", Param<Tensor>.tensor("image", bindings),
+               Param<String>.string("cmap", default: "gray").labeled, Param<Double?>.double("vmin", optional: ()).labeled,
+               Param<Double?>.double("vmax", optional: ()).labeled) { image, cmap, vmin, vmax in
+            var t = image
+            if t.rank > 2 { t = try t.squeeze() }
+            guard t.rank == 2 else { throw TensorError("imshow: the image must be 2-D (after dropping size-1 dimensions), got shape \(image.shape)") }
+            guard cmap == "gray" || cmap == "gray_r" else { throw TensorError("imshow: cmap must be \"gray\" or \"gray_r\"") }
+            var range: (Double, Double)?
+            if vmin != nil || vmax != nil { range = (vmin ?? t.scalars.min() ?? 0, vmax ?? t.scalars.max() ?? 1) }
+            let ax = self.current()
+            ax.series.append(.image(values: t.scalars, rows: t.shape[0], columns: t.shape[1], reversed: cmap == "gray_r", range: range))
+            ax.grid = false
+        }
+        define("barh", "horizontal bars", numbers("values"), Param<[Value]?>.array("labels"), color) { values, labels, color in
+            if let labels, labels.count != values.count { throw TensorError("barh: labels must be an array of \(values.count) values") }
+            self.current().series.append(.barsH(values: values, labels: labels?.map(\.printed) ?? values.indices.map(String.init), color: color))
+        }
+        define("lossCurve", "losses against the step, on a log scale unless log: false", numbers("losses"),
+               Param<Bool>.bool("log", default: true).labeled, label) { ys, log, label in
+            let ax = self.current()
+            ax.series.append(.line(xs: ys.indices.map(Double.init), ys: ys, color: nil, width: 2, label: label))
+            if log { ax.yScale = .log }
+            ax.xLabel = ax.xLabel ?? "step"
+            ax.yLabel = ax.yLabel ?? "loss"
+        }
+        define("clf", "clears the figure") {
+            let f = self.figure, options = self.collector.cell?.options
+            let fresh = Figure(width: f?.width ?? options?.width ?? 640, height: f?.height ?? options?.height ?? 480)
+            self.figure = fresh
+            self.axes = fresh.axes[0]
+        }
+        define("frame", "adds the figure as a frame of the cell's animated GIF (delay in 1/100 s)",
+               Param<Int?>.int("delay", optional: ()).labeled) { delay in
+            if let delay { self.frameDelay = max(2, delay) }
+            guard let f = self.figure else { throw TensorError("frame: nothing is drawn yet") }
+            guard self.frames.count < 1000 else { throw TensorError("frame: an animation holds at most 1000 frames") }
+            self.frames.append(f.render())
+        }
+        define("show", "ends the figure now (the next call starts a new one)") { try self.finish() }
+    }
+
+    /// Values to plot: a tensor with one non-trivial dimension, an array of numbers or a range.
+    static func numbers(_ v: Value, _ what: String) throws -> [Double] {
         switch v {
         case .object(let o as TensorObject):
             guard o.tensor.rank <= 1 || o.tensor.shape.filter({ $0 != 1 }).count <= 1 else {
-                throw args.error("\(args.callee): '\(what)' must be one-dimensional (or N×1), got a tensor of shape \(o.tensor.shape)")
+                throw ConversionError("must be one-dimensional (or N×1), got a tensor of shape \(o.tensor.shape)")
             }
             return o.tensor.scalars
         case .array(let items):
             return try items.map { x in
-                guard let d = x.asNumber else { throw args.error("\(args.callee): '\(what)' must hold numbers, found \(x.typeName)") }
+                guard let d = x.asNumber else { throw ConversionError("must hold numbers, found \(x.typeName)") }
                 return d
             }
         case .range(let lo?, let hi?, let closed):
             return (lo..<(closed ? hi + 1 : hi)).map(Double.init)
         default:
-            throw args.error("\(args.callee): '\(what)' must be a Tensor or an array of numbers, not \(v.typeName)")
+            throw ConversionError.expected("a Tensor or an array of numbers", v)
         }
     }
+}
 
-    func string(_ v: Value?, _ args: Arguments, _ what: String) throws -> String? {
-        guard let v else { return nil }
-        guard case .string(let s) = v else { throw args.error("\(args.callee): '\(what)' must be a String") }
-        return s
-    }
+extension Param where T == [Double] {
+    static func numbers(_ name: String) -> Param { Param(name, type: "Tensor or [Double]") { try Plots.numbers($0, name) } }
+}
 
-    func color(_ v: Value?, _ args: Arguments) throws -> Color? {
-        guard let s = try string(v, args, "color") else { return nil }
-        guard let c = Color(s) else { throw args.error("\(args.callee): unknown colour '\(s)' (use #rrggbb, C0…C9 or a name like red)") }
-        return c
-    }
-
-    // MARK: - Cell functions
-
-    func define(in i: Interpreter) {
-        let b = bindings
-        i.define("figure") { args in
-            let p = try args.bind(["width=", "height="])
-            try self.finish()
-            let c = self.collector.cell?.options
-            let w = try p["width"].map { try b.int($0, args, "width") } ?? c?.width ?? 640
-            let h = try p["height"].map { try b.int($0, args, "height") } ?? c?.height ?? 480
-            guard (50...4000).contains(w), (50...4000).contains(h) else { throw args.error("figure: width and height must be 50…4000 pixels") }
-            let f = Figure(width: w, height: h)
-            self.figure = f
-            self.axes = f.axes[0]
-            return .nil
-        }
-        i.define("subplot") { args in
-            let p = try args.bind(["_ rows", "_ columns", "_ index"])
-            let r = try b.int(p["rows"], args, "rows"), c = try b.int(p["columns"], args, "columns"), n = try b.int(p["index"], args, "index")
-            guard (1...10).contains(r), (1...10).contains(c), (1...(r * c)).contains(n) else {
-                throw args.error("subplot: expected rows and columns in 1…10 and an index in 1…rows×columns")
+extension Param where T == Color? {
+    static var color: Param {
+        Param("color", positional: false, type: "String?", default: .some(nil), defaultText: "nil") { v in
+            guard case .string(let s) = v, let c = Color(s) else {
+                throw ConversionError("must be #rrggbb, C0…C9 or a name like red, not \(v.displayed)")
             }
-            _ = self.current()
-            self.axes = self.figure!.subplot(r, c, n)
-            return .nil
+            return c
         }
-        i.define("plot") { args in
-            let p = try args.bind(["_ a", "_ b=", "_ format=", "label=", "color=", "linewidth="])
-            var ys = try self.numbers(p["a"]!, args, "y")
-            var xs = Array(0..<ys.count).map(Double.init)
-            var format: String?
-            switch p["b"] {
-            case .string(let f)?: format = f
-            case let other?:
-                xs = ys
-                ys = try self.numbers(other, args, "y")
-                format = try self.string(p["format"], args, "format")
-            case nil: break
-            }
-            guard xs.count == ys.count else { throw args.error("plot: x has \(xs.count) values but y has \(ys.count)") }
-            let f = format ?? "-"
-            let fmtColor = f.first { "bgrcmykw".contains($0) }.flatMap { Color(String($0)) }
-            let color = try self.color(p["color"], args) ?? fmtColor
-            let label = try self.string(p["label"], args, "label")
-            let width = try p["linewidth"].map { try b.double($0, args, "linewidth") * 96 / 72 } ?? 2.0
-            if f.contains("o") || f.contains(".") {
-                self.current().series.append(.scatter(xs: xs, ys: ys, color: color, radius: f.contains("o") ? 4 : 2.5, label: label))
-            }
-            if f.contains("-") || !(f.contains("o") || f.contains(".")) {
-                self.current().series.append(.line(xs: xs, ys: ys, color: color, width: width, label: label))
-            }
-            return .nil
-        }
-        i.define("scatter") { args in
-            let p = try args.bind(["_ x", "_ y", "label=", "color=", "size="])
-            let xs = try self.numbers(p["x"]!, args, "x"), ys = try self.numbers(p["y"]!, args, "y")
-            guard xs.count == ys.count else { throw args.error("scatter: x has \(xs.count) values but y has \(ys.count)") }
-            let radius = try p["size"].map { try b.double($0, args, "size") / 2 } ?? 4
-            self.current().series.append(.scatter(xs: xs, ys: ys, color: try self.color(p["color"], args), radius: radius,
-                                                  label: try self.string(p["label"], args, "label")))
-            return .nil
-        }
-        for (name, set) in [("title", { (a: Axes, s: String) in a.title = s }), ("xlabel", { $0.xLabel = $1 }), ("ylabel", { $0.yLabel = $1 })] {
-            i.define(name) { args in
-                let s = try self.string(try args.bind(["_ text"])["text"], args, "text")!
-                set(self.current(), s)
-                return .nil
-            }
-        }
-        for (name, isX) in [("xscale", true), ("yscale", false)] {
-            i.define(name) { args in
-                let s = try self.string(try args.bind(["_ scale"])["scale"], args, "scale")!
-                guard let scale = Scale(rawValue: s) else { throw args.error("\(name): scale must be \"linear\" or \"log\"") }
-                if isX { self.current().xScale = scale } else { self.current().yScale = scale }
-                return .nil
-            }
-        }
-        for (name, isX) in [("xlim", true), ("ylim", false)] {
-            i.define(name) { args in
-                let p = try args.bind(["_ low", "_ high"])
-                let lim = (try b.double(p["low"], args, "low"), try b.double(p["high"], args, "high"))
-                guard lim.1 > lim.0 else { throw args.error("\(name): low must be below high") }
-                if isX { self.current().xLimits = lim } else { self.current().yLimits = lim }
-                return .nil
-            }
-        }
-        i.define("axis") { args in
-            let s = try self.string(try args.bind(["_ mode"])["mode"], args, "mode")!
-            guard s == "off" || s == "on" else { throw args.error("axis: expects \"off\" or \"on\"") }
-            self.current().showAxes = s == "on"
-            return .nil
-        }
-        i.define("legend") { args in _ = try args.bind([]); self.current().showLegend = true; return .nil }
-        i.define("grid") { args in
-            self.current().grid = try b.bool(try args.bind(["_ visible"])["visible"], args, "visible")
-            return .nil
-        }
-        i.define("imshow") { args in
-            let p = try args.bind(["_ image", "cmap=", "vmin=", "vmax="])
-            guard case .object(let o as TensorObject) = p["image"]! else {
-                throw args.error("imshow: the image must be a 2-D Tensor, not \(p["image"]!.typeName)")
-            }
-            var t = o.tensor
-            if t.rank > 2 { t = try t.squeeze() }
-            guard t.rank == 2 else { throw args.error("imshow: the image must be 2-D (after dropping size-1 dimensions), got shape \(o.tensor.shape)") }
-            let cmap = try self.string(p["cmap"], args, "cmap") ?? "gray"
-            guard cmap == "gray" || cmap == "gray_r" else { throw args.error("imshow: cmap must be \"gray\" or \"gray_r\"") }
-            var range: (Double, Double)?
-            if p["vmin"] != nil || p["vmax"] != nil {
-                range = (try b.double(p["vmin"] ?? .double(t.scalars.min() ?? 0), args, "vmin"), try b.double(p["vmax"] ?? .double(t.scalars.max() ?? 1), args, "vmax"))
-            }
-            let ax = self.current()
-            ax.series.append(.image(values: t.scalars, rows: t.shape[0], columns: t.shape[1], reversed: cmap == "gray_r", range: range))
-            ax.grid = false
-            return .nil
-        }
-        i.define("barh") { args in
-            let p = try args.bind(["_ values", "labels=", "color="])
-            let values = try self.numbers(p["values"]!, args, "values")
-            var labels = values.indices.map(String.init)
-            if let l = p["labels"] {
-                guard case .array(let items) = l, items.count == values.count else {
-                    throw args.error("barh: labels must be an array of \(values.count) values")
-                }
-                labels = items.map(\.printed)
-            }
-            self.current().series.append(.barsH(values: values, labels: labels, color: try self.color(p["color"], args)))
-            return .nil
-        }
-        i.define("lossCurve") { args in
-            let p = try args.bind(["_ losses", "log=", "label="])
-            let ys = try self.numbers(p["losses"]!, args, "losses")
-            let ax = self.current()
-            ax.series.append(.line(xs: ys.indices.map(Double.init), ys: ys, color: nil, width: 2, label: try self.string(p["label"], args, "label")))
-            if try p["log"].map({ try b.bool($0, args, "log") }) ?? true { ax.yScale = .log }
-            ax.xLabel = ax.xLabel ?? "step"
-            ax.yLabel = ax.yLabel ?? "loss"
-            return .nil
-        }
-        i.define("clf") { args in
-            _ = try args.bind([])
-            let f = self.figure
-            let fresh = Figure(width: f?.width ?? self.collector.cell?.options.width ?? 640, height: f?.height ?? self.collector.cell?.options.height ?? 480)
-            self.figure = fresh
-            self.axes = fresh.axes[0]
-            return .nil
-        }
-        i.define("frame") { args in
-            let p = try args.bind(["delay="])
-            if let d = p["delay"] { self.frameDelay = max(2, try b.int(d, args, "delay")) }
-            guard let f = self.figure else { throw args.error("frame: nothing is drawn yet") }
-            guard self.frames.count < 1000 else { throw args.error("frame: an animation holds at most 1000 frames") }
-            self.frames.append(f.render())
-            return .nil
-        }
-        i.define("show") { args in _ = try args.bind([]); try self.finish(); return .nil }
     }
 }
