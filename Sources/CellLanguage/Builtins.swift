@@ -127,6 +127,30 @@ enum Builtins {
             return .array(pairs)
         }
         define("type", "the name of a value's type", Param<Value>.any("of").labeled) { .string($0.typeName) }
+        library.members("Language", "Double", [
+            ("pi", "π (also Float.pi, and pi alone)"), ("infinity", "∞"), ("nan", "not a number"),
+            ("greatestFiniteMagnitude", "the largest finite Double"), ("ulpOfOne", "the gap between 1 and the next Double"),
+        ])
+        library.members("Language", "Int", [("max", "the largest Int"), ("min", "the smallest Int")])
+        library.members("Array methods", "Array", [
+            ("count", "the number of elements"), ("isEmpty", "whether there are none"), ("first", "the first element, or nil"),
+            ("last", "the last element, or nil"), ("indices", "0..<count"), ("enumerated()", "(index, element) pairs"),
+            ("reversed()", "the elements in reverse order"), ("sorted", "sorted(), or sorted(by: >) with a comparison"),
+            ("shuffled()", "the elements in an order drawn from the notebook's seeded generator"),
+            ("contains", "contains(_ element): whether it is there"), ("joined", "joined(separator:): the elements as text"),
+            ("map", "map { … }: each element transformed"), ("filter", "filter { … }: the elements kept"),
+            ("forEach", "forEach { … }: runs the closure on each"), ("reduce", "reduce(0, +): the elements combined"),
+            ("min()", "the smallest element, or nil"), ("max()", "the largest element, or nil"),
+            ("firstIndex", "firstIndex(of:): where an element first is, or nil"), ("lastIndex", "lastIndex(of:): where it last is, or nil"),
+            ("append", "append(_ x) or append(contentsOf:), on a var"), ("insert", "insert(_ x, at:), on a var"),
+            ("remove", "remove(at:), on a var"), ("removeLast()", "removes and returns the last element"),
+            ("removeFirst()", "removes and returns the first element"), ("removeAll()", "removes every element"),
+            ("reverse()", "reverses in place"), ("sort()", "sorts in place"), ("shuffle()", "shuffles in place (seeded)"),
+        ])
+        library.members("Language", "Tuple", [
+            ("values", "the first of the (values, indices) results of max, min, sort and topk"),
+            ("indices", "the second of the (values, indices) results"),
+        ])
     }
 
     static func number(_ v: Value, _ args: Arguments) throws -> Double {

@@ -226,13 +226,30 @@ public final class HostLibrary {
         public let doc: String
         /// For methods: the type they belong to (`Tensor`); nil for free functions and types.
         public let receiver: String?
+        /// A property (`x.shape`), shown without parentheses.
+        public let isProperty: Bool
+
+        /// `Tensor.sum(_ dim: Int? = nil, keepDim: Bool = false)`, `Tensor.shape`.
+        public var title: String {
+            (receiver.map { "\($0)." } ?? "") + (isProperty ? signature.name : signature.description)
+        }
     }
 
     public private(set) var entries: [Entry] = []
     public init() {}
 
-    public func record(_ table: String, _ signature: Signature, doc: String, receiver: String? = nil) {
-        entries.append(Entry(table: table, signature: signature, doc: doc, receiver: receiver))
+    public func record(_ table: String, _ signature: Signature, doc: String, receiver: String? = nil, isProperty: Bool = false) {
+        entries.append(Entry(table: table, signature: signature, doc: doc, receiver: receiver, isProperty: isProperty))
+    }
+
+    /// Documents members that a host type answers by itself (properties, and methods bound by
+    /// hand): `library.members("Module methods", "Module", [("parameters()", "…"), ("training", "…")])`.
+    /// A name ending in `()` is a method without parameters; anything else a property.
+    public func members(_ table: String, _ receiver: String, _ list: [(String, String)]) {
+        for (name, doc) in list {
+            let isMethod = name.hasSuffix("()")
+            record(table, Signature(isMethod ? String(name.dropLast(2)) : name, []), doc: doc, receiver: receiver, isProperty: !isMethod)
+        }
     }
 
     /// Every name (free functions and types by name, methods as `Type.name`).
@@ -248,7 +265,7 @@ public final class HostLibrary {
         for table in tables {
             out += "## \(table)\n\n"
             for e in entries where e.table == table {
-                out += (e.receiver.map { "\($0)." } ?? "") + e.signature.description + "\n    " + e.doc + "\n"
+                out += e.title + "\n    " + e.doc + "\n"
             }
             out += "\n"
         }

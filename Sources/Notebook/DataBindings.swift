@@ -29,6 +29,13 @@ extension EngineBindings {
                dataset, Param<Int>.int("batchSize", default: 1), flag("shuffle"), flag("dropLast"), flag("flatten")) { d, size, sh, drop, flat in
             .object(LoaderObject(try DataLoader(d, batchSize: size, shuffle: sh, dropLast: drop, flatten: flat, generator: b.torch), b))
         }
+        library.members("Data", "Dataset", [
+            ("count", "the number of images"), ("labels", "the labels as an int64 tensor"),
+            ("normalize", "normalize(mean:std:): images are normalised as they are batched"),
+            ("statistics()", "(mean, std) of the pixels"), ("extended()", "the images and their one-pixel shifts"),
+            ("batch", "batch(_ indices, flatten:): (images, labels) of the given images"),
+        ])
+        library.members("Data", "DataLoader", [("count", "batches per epoch"), ("dataset", "the data set it loads")])
         define("saveWeights", "writes a module's parameters as safetensors beside the report", Param<Module>.module("module", b),
                Param<String>.string("fileName")) { module, name in
             guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*\\.safetensors$", options: .regularExpression) != nil else {

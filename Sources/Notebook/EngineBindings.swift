@@ -191,6 +191,24 @@ final class EngineBindings {
         }
 
         installNNLibrary()
+        library.members("Tensor properties", "Tensor", [
+            ("shape", "the sizes, as an array of Ints"), ("dtype", "the element type (torch.float32, …)"),
+            ("grad", "the gradient accumulated by backward(), or nil"), ("data", "the same values outside the graph (assignable)"),
+            ("requiresGrad", "whether operations on it are recorded (assignable)"), ("isLeaf", "whether it was made, not computed"),
+            ("gradFn", "the name of the operation that computed it, or nil"), ("T", "the transpose of a matrix"),
+            ("count", "the number of elements"), ("ndim", "the number of dimensions"),
+        ])
+        library.members("Module methods", "Module", [
+            ("parameters()", "every parameter, in registration order"), ("namedParameters()", "(name, parameter) pairs with dotted paths"),
+            ("children()", "the direct sub-modules"), ("zeroGrad()", "clears every parameter's gradient"),
+            ("train()", "training mode (Dropout active, BatchNorm on batch statistics)"), ("eval()", "evaluation mode"),
+            ("forward()", "the module's computation (call the module itself: net(x))"), ("training", "true in training mode"),
+        ])
+        library.members("Optimizers", "Optimizer", [
+            ("step()", "updates every parameter that has a gradient"), ("zeroGrad()", "clears the parameters' gradients"),
+            ("lr", "the learning rate (assignable)"),
+        ])
+        library.members("Optimizers", "StepLR", [("step()", "counts an epoch"), ("getLastLr()", "the current learning rate, in an array")])
         // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
         i.define("np", .object(NumpyNamespace(self)))
         i.permutation = { [unowned self] n in try Tensor.randperm(n, generator: self.torch).integers.map(Int.init) }

@@ -127,6 +127,7 @@ final class NumpyNamespace: HostObject {
                 return b.wrap(op(try b.tensor(x)))
             }
         }
+        library.members("numpy", "np", [("pi", "π"), ("e", "Euler's number"), ("inf", "∞"), ("nan", "not a number")])
         members.members["pi"] = .double(Double.pi)
         members.members["e"] = .double(M_E)
         members.members["inf"] = .double(Double.infinity)

@@ -148,7 +148,10 @@ struct Run: ParsableCommand {
                 print("report: \(output)/\(name)/index.html")
             }
         }
-        if FileManager.default.fileExists(atPath: root.path) { try OutputFolder.writeIndex(root: root) }
+        if FileManager.default.fileExists(atPath: root.path) {
+            try OutputFolder.writeIndex(root: root)
+            try Data(APIReference.html.utf8).write(to: root.appendingPathComponent("api.html"))
+        }
         if failed { throw ExitCode(2) }
     }
 }
@@ -204,6 +207,10 @@ struct Check: ParsableCommand {
             if committed != regenerated {
                 stale = true
                 session.log("\(output)/index.html is stale or missing (run `runbook --all`)")
+            }
+            if FileManager.default.contents(atPath: root.appendingPathComponent("api.html").path) != Data(APIReference.html.utf8) {
+                stale = true
+                session.log("\(output)/api.html is stale or missing (run `runbook --all`)")
             }
         }
         if failed { throw ExitCode(2) }

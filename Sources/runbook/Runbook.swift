@@ -1,4 +1,5 @@
 import ArgumentParser
+import Notebook
 
 @main
 struct Runbook: ParsableCommand {
@@ -17,7 +18,38 @@ struct Runbook: ParsableCommand {
               runbook Notebooks/x2fit.md --set hidden=50 --set steps=2000
               runbook --all
               runbook check
+              runbook help api          # every function a cell can call, with its signature
             """,
-        subcommands: [Run.self, Check.self, Bench.self],
+        subcommands: [Run.self, Check.self, Bench.self, Help.self],
         defaultSubcommand: Run.self)
+}
+
+struct Help: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the reference of the cell language's functions.",
+        discussion: """
+            `runbook help api` lists every function, method, layer, loss, optimizer, data and plot \
+            call a cell can use, with its signature and one line of documentation, table by table. \
+            Arguments marked `_` may be passed by position (as in PyTorch) or by their label. The \
+            same reference is written to <output>/api.html beside the reports.
+            """)
+
+    @Argument(help: ArgumentHelp("api, or a command (run, check, bench) for its options.", valueName: "topic"))
+    var topic: String
+
+    static let commands: [String: ParsableCommand.Type] = ["run": Run.self, "check": Check.self, "bench": Bench.self]
+
+    func validate() throws {
+        guard topic == "api" || Self.commands[topic] != nil else {
+            throw ValidationError("unknown help topic '\(topic)'; topics: api, run, check, bench")
+        }
+    }
+
+    func run() throws {
+        if let command = Self.commands[topic] {
+            print(Runbook.helpMessage(for: command))
+        } else {
+            print(APIReference.text, terminator: "")
+        }
+    }
 }

@@ -124,6 +124,14 @@ final class CLITests: XCTestCase {
         let help = try runbook("--help")
         XCTAssertEqual(help.status, 0)
         for word in ["run", "check", "bench", "Exit status"] { XCTAssertTrue(help.stdout.contains(word), word) }
+        let api = try runbook("help", "api")
+        XCTAssertEqual(api.status, 0)
+        for line in ["Tensor.sum(_ dim: Int? = nil, keepDim: Bool = false)", "Conv2d(_ inChannels: Int, _ outChannels: Int, _ kernelSize: Int",
+                     "np.random.uniform(_ low: Double = 0, _ high: Double = 1, _ size: [Int]? = nil)"] {
+            XCTAssertTrue(api.stdout.contains(line), line)
+        }
+        XCTAssertTrue(try runbook("help", "run").stdout.contains("--set <name=value>"))
+        XCTAssertEqual(try runbook("help", "nope").status, 64)
         let runHelp = try runbook("run", "--help").stdout
         for option in ["--all", "--set <name=value>", "--output <dir>", "--threads <n>", "--quiet"] {
             XCTAssertTrue(runHelp.contains(option), option)
