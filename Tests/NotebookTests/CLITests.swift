@@ -127,7 +127,7 @@ final class CLITests: XCTestCase {
         let api = try runbook("help", "api")
         XCTAssertEqual(api.status, 0)
         for line in ["Tensor.sum(_ dim: Int? = nil, keepDim: Bool = false)", "Conv2d(_ inChannels: Int, _ outChannels: Int, _ kernelSize: Int",
-                     "np.random.uniform(_ low: Double = 0, _ high: Double = 1, _ size: [Int]? = nil)"] {
+                     "np.random.uniform(_ low: Double = 0.0, _ high: Double = 1.0, _ size: [Int]? = nil)"] {
             XCTAssertTrue(api.stdout.contains(line), line)
         }
         XCTAssertTrue(try runbook("help", "run").stdout.contains("--set <name=value>"))
