@@ -33,6 +33,22 @@ public final class Expr {
     public let kind: Kind
     public let range: SourceRange
     init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+
+    /// Whether evaluating this expression can create a closure (which keeps the scope alive).
+    var mayCapture: Bool {
+        switch kind {
+        case .closure: return true
+        case .int, .double, .bool, .nil, .identifier, .self: return false
+        case .string(let parts): return parts.contains { if case .expr(let e) = $0 { return e.mayCapture } else { return false } }
+        case .array(let xs), .tuple(let xs): return xs.contains { $0.mayCapture }
+        case .dictionary(let pairs): return pairs.contains { $0.0.mayCapture || $0.1.mayCapture }
+        case .forceUnwrap(let e), .prefix(_, let e), .member(let e, _): return e.mayCapture
+        case .binary(_, let a, let b): return a.mayCapture || b.mayCapture
+        case .ternary(let a, let b, let c): return a.mayCapture || b.mayCapture || c.mayCapture
+        case .range(let a, let b, _): return (a?.mayCapture ?? false) || (b?.mayCapture ?? false)
+        case .call(let f, let args), .subscript(let f, let args): return f.mayCapture || args.contains { $0.value.mayCapture }
+        }
+    }
 }
 
 /// A call or subscript argument: `label: value` or just `value`.
@@ -115,4 +131,28 @@ public final class Stmt {
     public let kind: Kind
     public let range: SourceRange
     init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+
+    /// For loops: whether the body holds a closure, function or class that could keep its scope
+    /// alive past one iteration (the interpreter then makes a fresh scope per iteration).
+    lazy var capturesScope: Bool = {
+        switch kind {
+        case .for(_, _, let body, _), .while(_, let body): return body.contains { $0.mayCapture }
+        default: return mayCapture
+        }
+    }()
+
+    /// Whether this statement declares or contains something that captures its scope.
+    var mayCapture: Bool {
+        switch kind {
+        case .function, .class: return true
+        case .expression(let e): return e.mayCapture
+        case .binding(_, _, _, let e): return e?.mayCapture ?? false
+        case .assign(let t, _, let e): return t.mayCapture || e.mayCapture
+        case .if(let c, let a, let b): return c.mayCapture || a.contains { $0.mayCapture } || (b?.contains { $0.mayCapture } ?? false)
+        case .for(_, let e, let body, _): return e.mayCapture || body.contains { $0.mayCapture }
+        case .while(let c, let body): return c.mayCapture || body.contains { $0.mayCapture }
+        case .return(let e): return e?.mayCapture ?? false
+        case .break, .continue: return false
+        }
+    }
 }

@@ -219,11 +219,11 @@ enum Builtins {
             guard case .int(let i) = try args.bind(["at"])["at"]!, i >= 0, i < items.count else { throw args.error("remove: index out of range") }
             return items.remove(at: i)
         case "removeLast", "removeFirst":
-            _ = try args.bind([])
+            try args.none()
             guard !items.isEmpty else { throw args.error("\(name) on an empty array") }
             return name == "removeLast" ? items.removeLast() : items.removeFirst()
         case "removeAll":
-            _ = try args.bind([])
+            try args.none()
             items.removeAll()
             return .nil
         case "reverse":
@@ -233,7 +233,7 @@ enum Builtins {
             items = try sorted(items, args)
             return .nil
         case "shuffle":
-            _ = try args.bind([])
+            try args.none()
             items = try shuffled(items, interpreter, args)
             return .nil
         default:
@@ -274,11 +274,11 @@ enum Builtins {
                 })
             }
             case "shuffled": return method { [unowned interpreter] args in
-                _ = try args.bind([])
+                try args.none()
                 return .array(try shuffled(items, interpreter, args))
             }
             case "min", "max": return method { args in
-                _ = try args.bind([])
+                try args.none()
                 guard var best = items.first else { return .nil }
                 for v in items.dropFirst() {
                     guard let a = best.asNumber, let b = v.asNumber else {

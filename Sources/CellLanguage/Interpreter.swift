@@ -8,8 +8,21 @@ public final class Interpreter {
     public let library = HostLibrary()
     /// Where `print` writes.
     public var output: (String) -> Void = { Swift.print($0, terminator: "") }
-    /// Called at every loop iteration and function call: throw to stop a runaway cell.
+    /// Called every `checkpointInterval` loop iterations and function calls: throw to stop a
+    /// runaway cell.
     public var checkpoint: () throws -> Void = {}
+    /// How many ticks pass between two calls of `checkpoint` (a clock read is dearer than a step).
+    public static let checkpointInterval = 64
+    var ticksLeft = Interpreter.checkpointInterval
+
+    /// One loop iteration or call: every so often, the host's checkpoint.
+    @inline(__always) func tick() throws {
+        ticksLeft &-= 1
+        if ticksLeft <= 0 {
+            ticksLeft = Interpreter.checkpointInterval
+            try checkpoint()
+        }
+    }
     /// A random order of 0..<n from the host's seeded generator, for `shuffled()` and `shuffle()`.
     public var permutation: ((Int) throws -> [Int])?
     /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
@@ -99,9 +112,11 @@ public final class Interpreter {
                 return try executeBlock(otherwise, Scope(parent: scope))
             }
         case .while(let condition, let body):
+            let reused = stmt.capturesScope ? nil : Scope(parent: scope)
             while try truth(condition, scope) {
-                try checkpoint()
-                let flow = try executeBlock(body, Scope(parent: scope))
+                try tick()
+                reused?.bindings.removeAll(keepingCapacity: true)
+                let flow = try executeBlock(body, reused ?? Scope(parent: scope))
                 switch flow {
                 case .breakLoop: return .normal
                 case .returnValue: return flow
@@ -115,11 +130,19 @@ public final class Interpreter {
             let report = total.flatMap { $0 >= 1000 ? loopProgress : nil }
             var done = 0
             defer { if let report, let total { report(total, total) } }
+            // A body that no closure, function or class can capture reuses one scope.
+            let reused = stmt.capturesScope ? nil : Scope(parent: scope)
             while let item = try next() {
-                try checkpoint()
+                try tick()
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
                 done += 1
-                let inner = Scope(parent: scope)
+                let inner: Scope
+                if let reused {
+                    reused.bindings.removeAll(keepingCapacity: true)
+                    inner = reused
+                } else {
+                    inner = Scope(parent: scope)
+                }
                 try bind(pattern, item, inner, mutable: mutable, type: nil, at: sequenceExpr.range)
                 let flow = try executeBlock(body, inner)
                 switch flow {
@@ -454,6 +477,16 @@ public final class Interpreter {
            Interpreter.isTypeExpression(pairs[0].1), argExprs.isEmpty {
             return .dictionary([])
         }
+        // `object.method(…)` on a host object: called directly, without a bound function value.
+        if case .member(let baseExpr, let method) = calleeExpr.kind {
+            let base = try evaluate(baseExpr, scope)
+            let args = try arguments(argExprs, scope, range: e.range, callee: method)
+            if case .object(let o) = base {
+                try tick()
+                if let result = try wrap(calleeExpr.range, { try o.callMethod(method, args) }) { return result }
+            }
+            return try call(try member(base, method, at: calleeExpr.range), args)
+        }
         let callee = try evaluate(calleeExpr, scope)
         var name = "function"
         switch calleeExpr.kind {
@@ -467,7 +500,7 @@ public final class Interpreter {
 
     /// Calls a function, class, instance or host object with arguments.
     public func call(_ callee: Value, _ args: Arguments) throws -> Value {
-        try checkpoint()
+        try tick()
         switch callee {
         case .function(let f):
             return try call(f, args)

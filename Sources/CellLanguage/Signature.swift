@@ -17,6 +17,14 @@ public struct Signature: CustomStringConvertible {
         /// The default as shown in the reference; nil when the argument is required.
         public let defaultText: String?
 
+        public init(name: String, positional: Bool = true, variadic: Bool = false, typeName: String, defaultText: String? = nil) {
+            self.name = name
+            self.positional = positional
+            self.variadic = variadic
+            self.typeName = typeName
+            self.defaultText = defaultText
+        }
+
         public var description: String {
             (positional ? "_ " : "") + name + ": " + typeName + (variadic ? "..." : "")
                 + (defaultText.map { " = " + $0 } ?? "")

@@ -140,6 +140,11 @@ public struct Arguments {
 
     public subscript(label: String) -> Value? { items.first { $0.label == label }?.value }
 
+    /// Checks that a call passes no arguments.
+    public func none() throws {
+        if let first = items.first { throw error("\(callee) takes no arguments", at: first) }
+    }
+
     /// An error pointing at the call (or at one argument).
     public func error(_ message: String, at item: Item? = nil) -> Diagnostic {
         Diagnostic(message, at: item?.range ?? range)
@@ -244,6 +249,9 @@ public protocol HostObject: AnyObject {
     func member(_ name: String) throws -> Value?
     /// The names `member` answers, for "did you mean" suggestions.
     var memberNames: [String] { get }
+    /// `object.name(args)` without making a bound function first; nil when `name` is not a
+    /// method answered this way (the interpreter then calls `member(name)`).
+    func callMethod(_ name: String, _ args: Arguments) throws -> Value?
     func setMember(_ name: String, _ value: Value) throws -> Bool
     /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value?
@@ -269,6 +277,7 @@ public extension HostObject {
     var displayText: String { "<\(typeName)>" }
     func member(_ name: String) throws -> Value? { nil }
     var memberNames: [String] { [] }
+    func callMethod(_ name: String, _ args: Arguments) throws -> Value? { nil }
     func setMember(_ name: String, _ value: Value) throws -> Bool { false }
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
     func prefix(_ op: String) throws -> Value? { nil }

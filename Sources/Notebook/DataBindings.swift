@@ -76,12 +76,12 @@ final class DatasetObject: HostObject {
             })
         case "statistics":
             return .function(Function(name) { args in
-                _ = try args.bind([])
+                try args.none()
                 let s = d.pixelStatistics()
                 return .tuple([.double(s.mean), .double(s.std)])
             })
         case "extended":
-            return .function(Function(name) { args in _ = try args.bind([]); return .object(DatasetObject(try d.extended(), b)) })
+            return .function(Function(name) { args in try args.none(); return .object(DatasetObject(try d.extended(), b)) })
         case "batch":
             return .function(Function(name) { args in
                 let p = try args.bind(["_ indices", "flatten="])

@@ -19,12 +19,14 @@ final class ModuleObject: HostObject {
     /// `net(x)` for a layer, `criterion(output, target)` for a loss.
     static func call(_ module: Module, _ args: Arguments, _ b: EngineBindings) throws -> Value {
         if let loss = module as? Loss {
-            let p = try args.bind(["_ input", "_ target"])
-            return b.wrap(try loss(try b.tensor(p["input"]!, args), try b.tensor(p["target"]!, args)))
+            let slots = try lossCall.bind(args)
+            return b.wrap(try loss(try b.tensor(slots[0]!.value, args), try b.tensor(slots[1]!.value, args)))
         }
-        let x = try b.tensor(try args.bind(["_ input"])["input"]!, args)
-        return b.wrap(try module(x))
+        return b.wrap(try module(try b.tensor(try layerCall.bind(args)[0]!.value, args)))
     }
+
+    static let layerCall = Signature("forward", [.init(name: "input", typeName: "Tensor")])
+    static let lossCall = Signature("loss", [.init(name: "input", typeName: "Tensor"), .init(name: "target", typeName: "Tensor")])
 
     func member(_ name: String) throws -> Value? {
         try ModuleObject.member(module, name, bindings)
@@ -38,21 +40,21 @@ final class ModuleObject: HostObject {
     static func member(_ module: Module, _ name: String, _ b: EngineBindings) throws -> Value? {
         func method(_ body: @escaping (Arguments) throws -> Value) -> Value { .function(Function(name, body)) }
         switch name {
-        case "parameters": return method { args in _ = try args.bind([]); return .array(module.parameters.map(b.wrap)) }
+        case "parameters": return method { args in try args.none(); return .array(module.parameters.map(b.wrap)) }
         case "namedParameters":
             return method { args in
-                _ = try args.bind([])
+                try args.none()
                 return .array(module.namedParameters.map { .tuple([.string($0.name), b.wrap($0.tensor)]) })
             }
-        case "children": return method { args in _ = try args.bind([]); return .array(module.children.map(b.wrap)) }
-        case "zeroGrad": return method { args in _ = try args.bind([]); module.zeroGrad(); return .nil }
+        case "children": return method { args in try args.none(); return .array(module.children.map(b.wrap)) }
+        case "zeroGrad": return method { args in try args.none(); module.zeroGrad(); return .nil }
         case "train":
             return method { args in
                 let p = try args.bind(["_ mode="])
                 module.train(try p["mode"].map { try b.bool($0, args, "mode") } ?? true)
                 return .nil
             }
-        case "eval": return method { args in _ = try args.bind([]); module.eval(); return .nil }
+        case "eval": return method { args in try args.none(); module.eval(); return .nil }
         case "forward": return method { args in try call(module, args, b) }
         case "training": return .bool(module.training)
         default:
@@ -172,8 +174,7 @@ final class ScriptModuleBase: HostObject {
     func member(_ name: String) throws -> Value? { try ModuleObject.member(module, name, bindings) }
 
     func call(_ args: Arguments) throws -> Value {
-        let x = try bindings.tensor(try args.bind(["_ input"])["input"]!, args)
-        return bindings.wrap(try module(x))
+        try ModuleObject.call(module, args, bindings)
     }
 
     func fieldDidChange(_ name: String, _ value: Value) throws {

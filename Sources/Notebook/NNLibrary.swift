@@ -191,10 +191,19 @@ final class OptimizerObject: HostObject {
     var typeName: String { optimizer.typeName }
     var displayText: String { optimizer.description }
 
+    func callMethod(_ name: String, _ args: Arguments) throws -> Value? {
+        switch name {
+        case "step": try args.none(); try optimizer.step()
+        case "zeroGrad": try args.none(); optimizer.zeroGrad()
+        default: return nil
+        }
+        return .nil
+    }
+
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "step": return .function(Function("step") { args in _ = try args.bind([]); try self.optimizer.step(); return .nil })
-        case "zeroGrad": return .function(Function("zeroGrad") { args in _ = try args.bind([]); self.optimizer.zeroGrad(); return .nil })
+        case "step": return .function(Function("step") { args in try args.none(); try self.optimizer.step(); return .nil })
+        case "zeroGrad": return .function(Function("zeroGrad") { args in try args.none(); self.optimizer.zeroGrad(); return .nil })
         case "lr": return .double(optimizer.lr)
         default: return nil
         }
@@ -215,7 +224,7 @@ final class SchedulerObject: HostObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "step": return .function(Function("step") { args in _ = try args.bind([]); self.scheduler.step(); return .nil })
+        case "step": return .function(Function("step") { args in try args.none(); self.scheduler.step(); return .nil })
         case "getLastLr": return .function(Function("getLastLr") { _ in .array([.double(self.scheduler.optimizer.lr)]) })
         default: return nil
         }

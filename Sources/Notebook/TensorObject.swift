@@ -34,6 +34,11 @@ final class TensorObject: HostObject {
         }
     }
 
+    func callMethod(_ name: String, _ args: Arguments) throws -> Value? {
+        guard let method = bindings.tensorMethods[name] else { return nil }
+        return try method(tensor, args)
+    }
+
     var memberNames: [String] {
         ["shape", "dtype", "grad", "data", "requiresGrad", "isLeaf", "gradFn", "T", "count", "rank", "ndim"] + Array(bindings.tensorMethods.keys)
     }

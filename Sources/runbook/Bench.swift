@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Notebook
 import Plotting
 import TensorEngine
 
@@ -14,6 +15,7 @@ struct Bench: ParsableCommand {
 
             Workloads:
               x2-loop                       x² tutorial: Linear(1,10)–ReLU–Linear(10,1), MSE, SGD, 10,000 steps
+              notebook-x2-loop              the same loop written as a notebook cell, run by the interpreter
               mlp-epoch-fashion             784-128-64-10 ReLU MLP, log-softmax + NLL, SGD 0.03, batch 64, one shuffled epoch
               convnet-simple-epoch-fashion  Conv2d(1,20,5)–sigmoid–pool–Linear(2880,100)–Linear(100,10), batch 10, one epoch
               convnet-relu-epoch-fashion    the two-convolution ReLU net, batch 10, lr 0.03, wd 5e-5, one epoch
@@ -44,7 +46,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also run the PyTorch scripts in bench/ and print the ratios.")
     var compare = false
 
-    static let names = ["x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion",
+    static let names = ["x2-loop", "notebook-x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion",
                         "mlp-inference-10k", "gemm-1024", "gemm-mlp", "fma-peak", "mlp-peak-rss", "plot-800x500", "animation-100"]
 
     func validate() throws {
@@ -60,6 +62,13 @@ struct Bench: ParsableCommand {
         var results: [BenchResult] = []
         func want(_ name: String) -> Bool { only == nil || only == name }
         if want("x2-loop") { results.append(try measure("x2-loop", runs: runs) { try x2Loop(steps: 10_000) }) }
+        if want("notebook-x2-loop") {
+            let document = try Reader.read(path: "bench.md", source: x2LoopNotebook)
+            results.append(try measure("notebook-x2-loop", runs: runs) {
+                let result = Runner().run(document, parameters: [])
+                if let failed = result.failedCell { throw ValidationError("notebook-x2-loop failed in cell \(failed.cell.index + 1)") }
+            })
+        }
         let needsFashion = ["mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion", "mlp-inference-10k", "mlp-peak-rss"].contains(where: want)
         if needsFashion {
             let train = try Datasets.fashionMNIST(train: true), test = try Datasets.fashionMNIST(train: false)
@@ -211,6 +220,27 @@ func epoch(_ net: Module, _ data: ImageDataset, batch: Int, lr: Double, loss: Lo
         try optimizer.step()
     }
 }
+
+/// The x² loop of `x2Loop` as a notebook: the same seeds, network and 10,000 steps, run through the
+/// cell language.
+let x2LoopNotebook = """
+    ---
+    seed: 2
+    ---
+    ```swift runbook
+    let x = np.random.uniform(-3, 3, size: [20, 1]).float()
+    let y = x * x
+    let net = Sequential(Linear(1, 10), ReLU(), Linear(10, 1))
+    let criterion = MSELoss()
+    let optimizer = SGD(net.parameters(), lr: 0.001)
+    for _ in 0..<10000 {
+        let loss = criterion(net(x), y)
+        optimizer.zeroGrad()
+        loss.backward()
+        optimizer.step()
+    }
+    ```
+    """
 
 /// The x² tutorial's loop (seeded as the tutorial: torch 2, numpy 2).
 func x2Loop(steps: Int) throws {
