@@ -15,7 +15,7 @@ public final class Expr {
         case forceUnwrap(Expr)
         case tuple([Expr])
         case prefix(String, Expr)
-        case binary(String, Expr, Expr)
+        case binary(BinaryOperator, Expr, Expr)
         case ternary(Expr, Expr, Expr)
         /// `a..<b`, `a...b`, `..<b`, `a...`, and `...` alone (the whole range, in subscripts).
         case range(Expr?, Expr?, closed: Bool)
@@ -34,6 +34,18 @@ public final class Expr {
     public let range: SourceRange
     init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
 
+    /// For `x.name`: whether `name` is an array method that changes the array (looked up once).
+    lazy var namesMutatingArrayMethod: Bool = {
+        if case .member(_, let name) = kind { return Interpreter.mutatingArrayMethods.contains(name) }
+        return false
+    }()
+
+    /// For identifiers: set by the resolver when the name can only mean a global.
+    var global = false
+    /// For global identifiers: the global's binding, once found (globals keep their binding
+    /// object when redefined, so it stays valid from cell to cell).
+    var binding: Scope.Binding?
+
     /// Whether evaluating this expression can create a closure (which keeps the scope alive).
     var mayCapture: Bool {
         switch kind {
@@ -49,6 +61,14 @@ public final class Expr {
         case .call(let f, let args), .subscript(let f, let args): return f.mayCapture || args.contains { $0.value.mayCapture }
         }
     }
+}
+
+/// The binary operators, resolved by the parser (no string comparisons while running).
+public enum BinaryOperator: String {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case equal = "==", notEqual = "!=", identical = "===", notIdentical = "!=="
+    case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case and = "&&", or = "||", nilCoalescing = "??"
 }
 
 /// A call or subscript argument: `label: value` or just `value`.

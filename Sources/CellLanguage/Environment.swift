@@ -2,8 +2,10 @@
 public final class Scope {
     final class Binding {
         var value: Value
-        let mutable: Bool
-        let type: TypeAnnotation?
+        var mutable: Bool
+        var type: TypeAnnotation?
+        /// False once its scope starts a new loop iteration, until it is bound again.
+        var isBound = true
         init(value: Value, mutable: Bool, type: TypeAnnotation?) {
             self.value = value
             self.mutable = mutable
@@ -21,14 +23,32 @@ public final class Scope {
     func lookup(_ name: String) -> Binding? {
         var scope: Scope? = self
         while let s = scope {
-            if let b = s.bindings[name] { return b }
+            if let b = s.bindings[name], b.isBound { return b }
             scope = s.parent
         }
         return nil
     }
 
+    /// Binds `name` here. A name already bound here keeps its binding object, updated (the
+    /// resolver's cached global bindings stay valid when a later cell redefines a global).
     func define(_ name: String, _ value: Value, mutable: Bool, type: TypeAnnotation? = nil) {
-        bindings[name] = Binding(value: value, mutable: mutable, type: type)
+        if let b = bindings[name] {
+            b.value = value
+            b.mutable = mutable
+            b.type = type
+            b.isBound = true
+        } else {
+            bindings[name] = Binding(value: value, mutable: mutable, type: type)
+        }
+    }
+
+    /// Starts a loop iteration in a reused scope: every name here is unbound (the binding objects
+    /// stay, to be bound again without allocating).
+    func unbindAll() {
+        for b in bindings.values {
+            b.isBound = false
+            b.value = .nil
+        }
     }
 
     /// The value bound to `name` here or in an enclosing scope.

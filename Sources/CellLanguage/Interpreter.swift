@@ -51,6 +51,7 @@ public final class Interpreter {
     /// (what a notebook displays), nil otherwise.
     @discardableResult
     public func run(_ program: [Stmt]) throws -> Value? {
+        try Resolver.resolve(program) { [globals] name in globals.bindings[name].map { !$0.mutable } }
         for (i, stmt) in program.enumerated() {
             if i == program.count - 1, case .expression(let e) = stmt.kind {
                 let v = try evaluate(e, globals)
@@ -94,10 +95,12 @@ public final class Interpreter {
             var value = try evaluate(valueExpr, scope)
             if op != "=" {
                 let current = try evaluate(target, scope)
-                let operation = String(op.dropLast())
+                guard let operation = BinaryOperator(rawValue: String(op.dropLast())) else {
+                    throw Diagnostic("unknown operator '\(op)'", at: stmt.range)
+                }
                 // A tensor is updated in place (Python's `__iadd__`): every name holding it sees
                 // the change; a bare name is not rebound, a subscript or property is stored back.
-                if case .object(let o) = current, try wrap(stmt.range, { try o.updateInPlace(operation, value) }) {
+                if case .object(let o) = current, try wrap(stmt.range, { try o.updateInPlace(operation.rawValue, value) }) {
                     if case .identifier = target.kind { return .normal }
                     value = current
                 } else {
@@ -115,7 +118,7 @@ public final class Interpreter {
             let reused = stmt.capturesScope ? nil : Scope(parent: scope)
             while try truth(condition, scope) {
                 try tick()
-                reused?.bindings.removeAll(keepingCapacity: true)
+                reused?.unbindAll()
                 let flow = try executeBlock(body, reused ?? Scope(parent: scope))
                 switch flow {
                 case .breakLoop: return .normal
@@ -138,7 +141,7 @@ public final class Interpreter {
                 done += 1
                 let inner: Scope
                 if let reused {
-                    reused.bindings.removeAll(keepingCapacity: true)
+                    reused.unbindAll()
                     inner = reused
                 } else {
                     inner = Scope(parent: scope)
@@ -337,7 +340,7 @@ public final class Interpreter {
     func resolve(_ name: String, _ scope: Scope) -> Resolution? {
         var s: Scope? = scope
         while let current = s {
-            if let b = current.bindings[name] { return .binding(b) }
+            if let b = current.bindings[name], b.isBound { return .binding(b) }
             if let inst = current.selfInstance, inst.field(name) != nil || inst.cls.method(name) != nil {
                 return .member(inst)
             }
@@ -364,6 +367,13 @@ public final class Interpreter {
             }
             return .string(s)
         case .identifier(let name):
+            if e.global {
+                if let b = e.binding { return b.value }
+                if let b = globals.bindings[name] {
+                    e.binding = b
+                    return b.value
+                }
+            }
             switch resolve(name, scope) {
             case .binding(let b): return b.value
             case .member(let inst): return try member(.instance(inst), name, at: e.range)
@@ -390,11 +400,11 @@ public final class Interpreter {
         case .prefix(let op, let operand):
             let v = try evaluate(operand, scope)
             return try prefix(op, v, at: e.range)
-        case .binary("&&", let l, let r):
+        case .binary(.and, let l, let r):
             return .bool(try truth(l, scope) ? try truth(r, scope) : false)
-        case .binary("||", let l, let r):
+        case .binary(.or, let l, let r):
             return .bool(try truth(l, scope) ? true : try truth(r, scope))
-        case .binary("??", let l, let r):
+        case .binary(.nilCoalescing, let l, let r):
             let v = try evaluate(l, scope)
             if case .nil = v { return try evaluate(r, scope) }
             return v
@@ -448,7 +458,7 @@ public final class Interpreter {
 
     func evaluateCall(_ e: Expr, _ calleeExpr: Expr, _ argExprs: [Argument], _ scope: Scope) throws -> Value {
         // Mutating methods on arrays write the new array back to where it came from.
-        if case .member(let baseExpr, let name) = calleeExpr.kind, Interpreter.mutatingArrayMethods.contains(name) {
+        if case .member(let baseExpr, let name) = calleeExpr.kind, calleeExpr.namesMutatingArrayMethod {
             // A variable's array is taken out of its binding while it changes, so that appending
             // in a loop does not copy the whole array each time.
             if case .identifier(let v) = baseExpr.kind, case .binding(let binding)? = resolve(v, scope),
@@ -657,75 +667,73 @@ public final class Interpreter {
         throw Diagnostic("unary operator '\(op)' cannot be applied to an operand of type \(v.typeName)", at: range)
     }
 
-    func binary(_ op: String, _ l: Value, _ r: Value, at range: SourceRange) throws -> Value {
-        if op == "===" || op == "!==" {
+    func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, at range: SourceRange) throws -> Value {
+        if op == .identical || op == .notIdentical {
             let same: Bool
             switch (l, r) {
             case (.object(let a), .object(let b)): same = a === b
             case (.instance(let a), .instance(let b)): same = a === b
             case (.nil, .nil): same = true
             case (.object, _), (.instance, _), (.nil, _): same = false
-            default: throw Diagnostic("'\(op)' compares class instances (tensors, modules, objects), not \(l.typeName)", at: range)
+            default: throw Diagnostic("'\(op.rawValue)' compares class instances (tensors, modules, objects), not \(l.typeName)", at: range)
             }
-            return .bool(op == "===" ? same : !same)
+            return .bool(op == .identical ? same : !same)
         }
         switch (l, r) {
         case (.int(let a), .int(let b)):
             switch op {
-            case "+": return try overflow(a.addingReportingOverflow(b), op, range)
-            case "-": return try overflow(a.subtractingReportingOverflow(b), op, range)
-            case "*": return try overflow(a.multipliedReportingOverflow(by: b), op, range)
-            case "/", "%":
+            case .add: return try overflow(a.addingReportingOverflow(b), op, range)
+            case .subtract: return try overflow(a.subtractingReportingOverflow(b), op, range)
+            case .multiply: return try overflow(a.multipliedReportingOverflow(by: b), op, range)
+            case .divide, .remainder:
                 guard b != 0 else { throw Diagnostic("division by zero", at: range) }
-                return .int(op == "/" ? a / b : a % b)
+                return .int(op == .divide ? a / b : a % b)
             default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.int, .double), (.double, .int), (.double, .double):
             let a = l.asNumber!, b = r.asNumber!
             switch op {
-            case "+": return .double(a + b)
-            case "-": return .double(a - b)
-            case "*": return .double(a * b)
-            case "/": return .double(a / b)
-            case "%": return .double(a.truncatingRemainder(dividingBy: b))
+            case .add: return .double(a + b)
+            case .subtract: return .double(a - b)
+            case .multiply: return .double(a * b)
+            case .divide: return .double(a / b)
+            case .remainder: return .double(a.truncatingRemainder(dividingBy: b))
             default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.string(let a), .string(let b)):
-            switch op {
-            case "+": return .string(a + b)
-            default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
-            }
-        case (.array(let a), .array(let b)) where op == "+":
+            if op == .add { return .string(a + b) }
+            if let c = Interpreter.compare(op, a, b) { return .bool(c) }
+        case (.array(let a), .array(let b)) where op == .add:
             return .array(a + b)
         case (.object(let o), _):
-            if let v = try wrap(range, { try o.binary(op, r, reversed: false) }) { return v }
+            if let v = try wrap(range, { try o.binary(op.rawValue, r, reversed: false) }) { return v }
         case (_, .object(let o)):
-            if let v = try wrap(range, { try o.binary(op, l, reversed: true) }) { return v }
+            if let v = try wrap(range, { try o.binary(op.rawValue, l, reversed: true) }) { return v }
         default:
             break
         }
-        if op == "==" || op == "!=" {
+        if op == .equal || op == .notEqual {
             let equal = Interpreter.equal(l, r)
-            return .bool(op == "==" ? equal : !equal)
+            return .bool(op == .equal ? equal : !equal)
         }
-        throw Diagnostic("binary operator '\(op)' cannot be applied to operands of type \(l.typeName) and \(r.typeName)", at: range)
+        throw Diagnostic("binary operator '\(op.rawValue)' cannot be applied to operands of type \(l.typeName) and \(r.typeName)", at: range)
     }
 
     /// `a op b` for a comparison operator; nil for any other operator.
-    static func compare<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool? {
+    static func compare<T: Comparable>(_ op: BinaryOperator, _ a: T, _ b: T) -> Bool? {
         switch op {
-        case "==": return a == b
-        case "!=": return a != b
-        case "<": return a < b
-        case "<=": return a <= b
-        case ">": return a > b
-        case ">=": return a >= b
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
         default: return nil
         }
     }
 
-    func overflow(_ r: (partialValue: Int, overflow: Bool), _ op: String, _ range: SourceRange) throws -> Value {
-        if r.overflow { throw Diagnostic("arithmetic overflow in '\(op)'", at: range) }
+    func overflow(_ r: (partialValue: Int, overflow: Bool), _ op: BinaryOperator, _ range: SourceRange) throws -> Value {
+        if r.overflow { throw Diagnostic("arithmetic overflow in '\(op.rawValue)'", at: range) }
         return .int(r.partialValue)
     }
 

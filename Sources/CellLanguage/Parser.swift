@@ -333,7 +333,7 @@ public struct Parser {
         while case .symbol(let op) = token.kind, ops.contains(op), continuesExpression() {
             advance()
             let right = try next(&self)
-            left = Expr(.binary(op, left, right), left.range + right.range)
+            left = Expr(.binary(BinaryOperator(rawValue: op)!, left, right), left.range + right.range)
         }
         return left
     }
@@ -357,7 +357,7 @@ public struct Parser {
             if case .symbol(let op2) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op2) {
                 throw error("adjacent comparison operators are not allowed; use '&&'", at: token.range)
             }
-            return Expr(.binary(op, left, right), left.range + right.range)
+            return Expr(.binary(BinaryOperator(rawValue: op)!, left, right), left.range + right.range)
         }
         return left
     }
@@ -368,7 +368,7 @@ public struct Parser {
         if check("??") && continuesExpression() {
             advance()
             let right = try nilCoalescing()
-            return Expr(.binary("??", left, right), left.range + right.range)
+            return Expr(.binary(.nilCoalescing, left, right), left.range + right.range)
         }
         return left
     }
@@ -480,7 +480,7 @@ public struct Parser {
     mutating func operatorClosure(_ op: String) -> Expr {
         let range = advance().range
         let a = Expr(.identifier("$0"), range), b = Expr(.identifier("$1"), range)
-        return Expr(.closure(params: [], body: [Stmt(.expression(Expr(.binary(op, a, b), range)), range)]), range)
+        return Expr(.closure(params: [], body: [Stmt(.expression(Expr(.binary(BinaryOperator(rawValue: op)!, a, b), range)), range)]), range)
     }
 
     mutating func closure() throws -> Expr {

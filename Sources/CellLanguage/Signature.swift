@@ -288,7 +288,10 @@ public final class HostLibrary {
         for p in repeat each params { specs.append(p.spec) }
         let signature = Signature(name, specs)
         record(table, signature, doc: doc, receiver: receiver)
+        // A call without arguments takes every default: bound once, here.
+        let defaults = try? (repeat (each params).value(nil, Arguments([], range: SourceRange(.init(line: 0, column: 0), .init(line: 0, column: 0)), callee: name)))
         return { args in
+            if args.items.isEmpty, let defaults { return defaults }
             let slots = try signature.bind(args)
             var i = 0
             func next<U>(_ p: Param<U>) throws -> U {

@@ -41,6 +41,8 @@ final class EngineBindings {
 
     /// A tensor from a tensor value, a number, or a (nested) array of numbers or bools.
     func tensor(_ v: Value, dtype: DType? = nil) throws -> Tensor {
+        // The common case first, without a dynamic cast.
+        if case .object(let o) = v, type(of: o) == TensorObject.self { return unsafeDowncast(o, to: TensorObject.self).tensor }
         switch v {
         case .object(let o as TensorObject): return o.tensor
         case .int(let i): return Tensor(scalar: Double(i), dtype: dtype ?? .int64)

@@ -6,22 +6,32 @@ final class ModuleObject: HostObject {
     let module: Module
     unowned let bindings: EngineBindings
 
+    /// The module as a loss (called with input and target), found once.
+    let loss: Loss?
+
     init(_ m: Module, _ b: EngineBindings) {
         module = m
         bindings = b
+        loss = m as? Loss
     }
 
     var typeName: String { module.typeName }
     var displayText: String { module.description }
 
-    func call(_ args: Arguments) throws -> Value { try ModuleObject.call(module, args, bindings) }
+    func call(_ args: Arguments) throws -> Value { try ModuleObject.call(module, args, bindings, loss: loss) }
 
     /// `net(x)` for a layer, `criterion(output, target)` for a loss.
-    static func call(_ module: Module, _ args: Arguments, _ b: EngineBindings) throws -> Value {
-        if let loss = module as? Loss {
+    static func call(_ module: Module, _ args: Arguments, _ b: EngineBindings, loss: Loss?) throws -> Value {
+        // `net(x)` and `criterion(y, t)` as nearly every call is written: no binding needed.
+        let items = args.items
+        if let loss {
+            if items.count == 2, items[0].label == nil, items[1].label == nil {
+                return b.wrap(try loss(try b.tensor(items[0].value, args), try b.tensor(items[1].value, args)))
+            }
             let slots = try lossCall.bind(args)
             return b.wrap(try loss(try b.tensor(slots[0]!.value, args), try b.tensor(slots[1]!.value, args)))
         }
+        if items.count == 1, items[0].label == nil { return b.wrap(try module(try b.tensor(items[0].value, args))) }
         return b.wrap(try module(try b.tensor(try layerCall.bind(args)[0]!.value, args)))
     }
 
@@ -55,7 +65,7 @@ final class ModuleObject: HostObject {
                 return .nil
             }
         case "eval": return method { args in try args.none(); module.eval(); return .nil }
-        case "forward": return method { args in try call(module, args, b) }
+        case "forward": return method { args in try call(module, args, b, loss: module as? Loss) }
         case "training": return .bool(module.training)
         default:
             if let p = module.ownParameters.first(where: { $0.name == name }) { return p.tensor.map(b.wrap) ?? .nil }
@@ -174,7 +184,7 @@ final class ScriptModuleBase: HostObject {
     func member(_ name: String) throws -> Value? { try ModuleObject.member(module, name, bindings) }
 
     func call(_ args: Arguments) throws -> Value {
-        try ModuleObject.call(module, args, bindings)
+        try ModuleObject.call(module, args, bindings, loss: nil)
     }
 
     func fieldDidChange(_ name: String, _ value: Value) throws {

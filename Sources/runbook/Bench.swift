@@ -64,8 +64,9 @@ struct Bench: ParsableCommand {
         if want("x2-loop") { results.append(try measure("x2-loop", runs: runs) { try x2Loop(steps: 10_000) }) }
         if want("notebook-x2-loop") {
             let document = try Reader.read(path: "bench.md", source: x2LoopNotebook)
+            let parameters = try Runner.parameters(document, overrides: [])
             results.append(try measure("notebook-x2-loop", runs: runs) {
-                let result = Runner().run(document, parameters: [])
+                let result = Runner().run(document, parameters: parameters)
                 if let failed = result.failedCell { throw ValidationError("notebook-x2-loop failed in cell \(failed.cell.index + 1)") }
             })
         }
@@ -226,6 +227,8 @@ func epoch(_ net: Module, _ data: ImageDataset, batch: Int, lr: Double, loss: Lo
 let x2LoopNotebook = """
     ---
     seed: 2
+    params:
+      steps: 10000
     ---
     ```swift runbook
     let x = np.random.uniform(-3, 3, size: [20, 1]).float()
@@ -233,7 +236,7 @@ let x2LoopNotebook = """
     let net = Sequential(Linear(1, 10), ReLU(), Linear(10, 1))
     let criterion = MSELoss()
     let optimizer = SGD(net.parameters(), lr: 0.001)
-    for _ in 0..<10000 {
+    for _ in 0..<steps {
         let loss = criterion(net(x), y)
         optimizer.zeroGrad()
         loss.backward()

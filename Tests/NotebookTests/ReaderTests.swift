@@ -115,6 +115,12 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(result.cells.map(\.output), ["", "[5, 1]\n"])
     }
 
+    func testGlobalsRedefinedInALaterCellAreSeenByEarlierFunctions() throws {
+        let (result, _) = try run("```swift runbook\nlet k = 1\nfunc f() -> Int { return k }\nprint(f())\n```\n\n"
+                                  + "```swift runbook\nlet k = 2\nprint(f(), k)\n```\n")
+        XCTAssertEqual(result.cells.map(\.output), ["1\n", "2 2\n"])
+    }
+
     func testFailureStopsLaterCellsAndRendersTheError() throws {
         let source = "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
         let (result, runner) = try run(source)
