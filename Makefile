@@ -6,7 +6,7 @@ MNIST5K := Data/mnist_5k.csv.gz
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 RUNBOOK := .build/release/runbook
 
-.PHONY: setup packages data build run test bench clean
+.PHONY: setup packages data build run test lint bench clean
 
 ## setup: install the Debian packages and fetch the data sets (only what is missing)
 setup: packages data
@@ -39,8 +39,13 @@ run: build
 	$(RUNBOOK) Notebooks/x2fit.md
 	@echo "Open Output/x2fit/index.html in a browser (all reports: Output/index.html)."
 
+## lint: the house style (.swift-format: 120 columns, 4-space indent, no semicolons); cell-language
+## test programs (Tests/*/Cases) are not Swift and are left out
+lint:
+	swift format lint --strict $$(find Sources Tests Package.swift -name '*.swift' -not -path '*/Cases/*' | sort)
+
 ## test: set up, build, run the test suite, check that every committed report is current
-test: setup
+test: setup lint
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
 	$(RUNBOOK) check --quiet

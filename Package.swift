@@ -22,15 +22,22 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian packages (installed by `make setup`).
-        .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        // libgd without pkg-config: its flags carry -DAVIF_DLL, which SwiftPM refuses with a warning;
+        // gd.h is found in /usr/include and the module map links libgd.
+        .systemLibrary(name: "CGD", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CCmark", pkgConfig: "libcmark-gfm",
-                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(
+            name: "CCmark", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // Tensor, autograd, nn, optim and the PyTorch/numpy-compatible generators.
-        .target(name: "TensorEngine", dependencies: ["CZlib", "CPUFeatures", "CParallel", "Kernels512"], swiftSettings: engineFlags),
+        .target(
+            name: "TensorEngine", dependencies: ["CZlib", "CPUFeatures", "CParallel", "Kernels512"],
+            swiftSettings: engineFlags),
         // Matrix-product tiles built for AVX-512, called only on CPUs that have it.
-        .target(name: "Kernels512", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
+        .target(
+            name: "Kernels512",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512", "-enforce-exclusivity=unchecked"])]),
         .target(name: "CPUFeatures"),
         // The engine's thread pool: workers that spin briefly between loops, then sleep.
         .target(name: "CParallel"),
@@ -43,8 +50,9 @@ let package = Package(
 
         // Notebooks: the Markdown reader, the engine's bindings for cells, the runner, the HTML
         // report and the regeneration check.
-        .target(name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"],
-                swiftSettings: unchecked),
+        .target(
+            name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"],
+            swiftSettings: unchecked),
 
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
@@ -54,8 +62,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TensorEngineTests", dependencies: ["TensorEngine"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

@@ -32,7 +32,10 @@ public final class Expr {
 
     public let kind: Kind
     public let range: SourceRange
-    init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+    init(_ kind: Kind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
 
     /// For `x.name`: whether `name` is an array method that changes the array (looked up once).
     lazy var namesMutatingArrayMethod: Bool = {
@@ -51,14 +54,16 @@ public final class Expr {
         switch kind {
         case .closure: return true
         case .int, .double, .bool, .nil, .identifier, .self: return false
-        case .string(let parts): return parts.contains { if case .expr(let e) = $0 { return e.mayCapture } else { return false } }
+        case .string(let parts):
+            return parts.contains { if case .expr(let e) = $0 { return e.mayCapture } else { return false } }
         case .array(let xs), .tuple(let xs): return xs.contains { $0.mayCapture }
         case .dictionary(let pairs): return pairs.contains { $0.0.mayCapture || $0.1.mayCapture }
         case .forceUnwrap(let e), .prefix(_, let e), .member(let e, _): return e.mayCapture
         case .binary(_, let a, let b): return a.mayCapture || b.mayCapture
         case .ternary(let a, let b, let c): return a.mayCapture || b.mayCapture || c.mayCapture
         case .range(let a, let b, _): return (a?.mayCapture ?? false) || (b?.mayCapture ?? false)
-        case .call(let f, let args), .subscript(let f, let args): return f.mayCapture || args.contains { $0.value.mayCapture }
+        case .call(let f, let args), .subscript(let f, let args):
+            return f.mayCapture || args.contains { $0.value.mayCapture }
         }
     }
 }
@@ -106,7 +111,7 @@ public indirect enum Pattern {
 }
 
 public struct Parameter {
-    public var label: String?      // nil for `_`
+    public var label: String?  // nil for `_`
     public var name: String
     public var type: TypeAnnotation?
     public var defaultValue: Expr?
@@ -120,7 +125,11 @@ public final class FunctionDecl {
     public let body: [Stmt]
     public let range: SourceRange
     init(name: String, parameters: [Parameter], returnType: TypeAnnotation?, body: [Stmt], range: SourceRange) {
-        self.name = name; self.parameters = parameters; self.returnType = returnType; self.body = body; self.range = range
+        self.name = name
+        self.parameters = parameters
+        self.returnType = returnType
+        self.body = body
+        self.range = range
     }
 }
 
@@ -130,7 +139,10 @@ public final class ClassDecl {
     public let members: [Stmt]
     public let range: SourceRange
     init(name: String, superclass: (name: String, range: SourceRange)?, members: [Stmt], range: SourceRange) {
-        self.name = name; self.superclass = superclass; self.members = members; self.range = range
+        self.name = name
+        self.superclass = superclass
+        self.members = members
+        self.range = range
     }
 }
 
@@ -138,7 +150,7 @@ public final class Stmt {
     public enum Kind {
         case expression(Expr)
         case binding(mutable: Bool, Pattern, TypeAnnotation?, Expr?)
-        case assign(Expr, String, Expr)        // target, "=" or "+=" …, value
+        case assign(Expr, String, Expr)  // target, "=" or "+=" …, value
         case `if`(Expr, [Stmt], [Stmt]?)
         case `for`(Pattern, Expr, [Stmt], mutable: Bool)
         case `while`(Expr, [Stmt])
@@ -150,7 +162,10 @@ public final class Stmt {
 
     public let kind: Kind
     public let range: SourceRange
-    init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+    init(_ kind: Kind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
 
     /// For loops: whether the body holds a closure, function or class that could keep its scope
     /// alive past one iteration (the interpreter then makes a fresh scope per iteration).
@@ -168,7 +183,8 @@ public final class Stmt {
         case .expression(let e): return e.mayCapture
         case .binding(_, _, _, let e): return e?.mayCapture ?? false
         case .assign(let t, _, let e): return t.mayCapture || e.mayCapture
-        case .if(let c, let a, let b): return c.mayCapture || a.contains { $0.mayCapture } || (b?.contains { $0.mayCapture } ?? false)
+        case .if(let c, let a, let b):
+            return c.mayCapture || a.contains { $0.mayCapture } || (b?.contains { $0.mayCapture } ?? false)
         case .for(_, let e, let body, _): return e.mayCapture || body.contains { $0.mayCapture }
         case .while(let c, let body): return c.mayCapture || body.contains { $0.mayCapture }
         case .return(let e): return e?.mayCapture ?? false

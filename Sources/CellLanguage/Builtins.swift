@@ -5,13 +5,25 @@ import Foundation
 enum Builtins {
     static func install(in interp: Interpreter) {
         let library = interp.library
-        func define<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Value) {
+        func define<each T>(
+            _ name: String, _ doc: String, _ params: repeat Param<each T>,
+            body: @escaping (repeat each T) throws -> Value
+        ) {
             interp.define(name, .function(library.function("Language", name, doc, repeat each params, body: body)))
         }
-        library.record("Language", Signature("print", [.init(name: "items", positional: true, variadic: true, typeName: "Any", defaultText: nil),
-                                                        .init(name: "separator", positional: false, variadic: false, typeName: "String", defaultText: "\" \""),
-                                                        .init(name: "terminator", positional: false, variadic: false, typeName: "String", defaultText: "\"\\n\"")]),
-                       doc: "writes the items to the cell's output")
+        library.record(
+            "Language",
+            Signature(
+                "print",
+                [
+                    .init(name: "items", positional: true, variadic: true, typeName: "Any", defaultText: nil),
+                    .init(
+                        name: "separator", positional: false, variadic: false, typeName: "String", defaultText: "\" \""),
+                    .init(
+                        name: "terminator", positional: false, variadic: false, typeName: "String",
+                        defaultText: "\"\\n\""),
+                ]),
+            doc: "writes the items to the cell's output")
         interp.define("print") { [unowned interp] args in
             let sep = try args["separator"].map { try string($0, args) } ?? " "
             let term = try args["terminator"].map { try string($0, args) } ?? "\n"
@@ -21,8 +33,11 @@ enum Builtins {
             interp.output(args.positional.map(\.value.printed).joined(separator: sep) + term)
             return .nil
         }
-        library.record("Language", Signature("String", [.init(name: "value", positional: true, variadic: false, typeName: "Any", defaultText: nil)]),
-                       doc: "the value as text; String(format: \"%.4f\", x) formats numbers as printf")
+        library.record(
+            "Language",
+            Signature(
+                "String", [.init(name: "value", positional: true, variadic: false, typeName: "Any", defaultText: nil)]),
+            doc: "the value as text; String(format: \"%.4f\", x) formats numbers as printf")
         interp.define("String") { args in
             if let format = args["format"] {
                 return .string(try self.format(try string(format, args), args.positional.map(\.value), args))
@@ -30,7 +45,10 @@ enum Builtins {
             let p = try args.bind(["_ value"])
             return .string(p["value"]!.printed)
         }
-        define("Int", "a number or Bool as an Int (truncating); a String parsed, nil if it is not one", Param<Value>.any("value")) { v in
+        define(
+            "Int", "a number or Bool as an Int (truncating); a String parsed, nil if it is not one",
+            Param<Value>.any("value")
+        ) { v in
             switch v {
             case .int: return v
             case .double(let d):
@@ -42,7 +60,10 @@ enum Builtins {
             }
         }
         for name in ["Double", "Float"] {
-            define(name, "a number as \(name) (Float is Double in cells); a String parsed, nil if it is not one", Param<Value>.any("value")) { v in
+            define(
+                name, "a number as \(name) (Float is Double in cells); a String parsed, nil if it is not one",
+                Param<Value>.any("value")
+            ) { v in
                 switch v {
                 case .int(let i): return .double(Double(i))
                 case .double: return v
@@ -51,8 +72,9 @@ enum Builtins {
                 }
             }
         }
-        let bindArray = library.declare("Language", "Array", "the elements of a sequence (a range, a tensor, a loader …) as an array",
-                                        Param<Value>.any("sequence"))
+        let bindArray = library.declare(
+            "Language", "Array", "the elements of a sequence (a range, a tensor, a loader …) as an array",
+            Param<Value>.any("sequence"))
         interp.define("Array") { [unowned interp] args in
             let next = try interp.iterator(try bindArray(args), at: args.range)
             var items: [Value] = []
@@ -69,43 +91,66 @@ enum Builtins {
             default: throw ConversionError("abs expects a number, not \(v.typeName)")
             }
         }
-        for (name, pick) in [("min", { (a: Double, b: Double) in a <= b }), ("max", { (a: Double, b: Double) in a >= b })] {
-            define(name, "the \(name == "min" ? "smallest" : "largest") of numbers (or of one array)", Param<[Value]>.values("values")) { given in
+        for (name, pick) in [
+            ("min", { (a: Double, b: Double) in a <= b }), ("max", { (a: Double, b: Double) in a >= b }),
+        ] {
+            define(
+                name, "the \(name == "min" ? "smallest" : "largest") of numbers (or of one array)",
+                Param<[Value]>.values("values")
+            ) { given in
                 var values = given
                 if values.count == 1, case .array(let items) = values[0] { values = items }
                 guard var best = values.first else { throw ConversionError("\(name) needs at least one value") }
                 for v in values.dropFirst() {
-                    guard let a = best.asNumber, let b = v.asNumber else { throw ConversionError("\(name) expects numbers") }
+                    guard let a = best.asNumber, let b = v.asNumber else {
+                        throw ConversionError("\(name) expects numbers")
+                    }
                     if !pick(a, b) { best = v }
                 }
                 return best
             }
         }
-        define("round", "to the nearest whole number (ties to even), or to digits decimals", Param<Double>.double("x"),
-               Param<Int?>.int("digits", optional: ())) { x, digits in
+        define(
+            "round", "to the nearest whole number (ties to even), or to digits decimals", Param<Double>.double("x"),
+            Param<Int?>.int("digits", optional: ())
+        ) { x, digits in
             guard let digits else { return .double(x.rounded(.toNearestOrEven)) }
-            guard digits >= 0, digits < 17 else { throw ConversionError("round: digits must be an Int between 0 and 16") }
+            guard digits >= 0, digits < 17 else {
+                throw ConversionError("round: digits must be an Int between 0 and 16")
+            }
             // Correctly rounded like Python's round(x, n): through the exact decimal expansion.
             return .double(Double(String(format: "%.\(digits)f", x))!)
         }
         let math: [(String, String, (Double) -> Double)] = [
-            ("sqrt", "square root", Foundation.sqrt), ("exp", "e to the x", Foundation.exp), ("log", "natural logarithm", Foundation.log),
-            ("sin", "sine", Foundation.sin), ("cos", "cosine", Foundation.cos), ("tanh", "hyperbolic tangent", Foundation.tanh),
-            ("floor", "largest whole number not above x", Foundation.floor), ("ceil", "smallest whole number not below x", Foundation.ceil),
+            ("sqrt", "square root", Foundation.sqrt), ("exp", "e to the x", Foundation.exp),
+            ("log", "natural logarithm", Foundation.log),
+            ("sin", "sine", Foundation.sin), ("cos", "cosine", Foundation.cos),
+            ("tanh", "hyperbolic tangent", Foundation.tanh),
+            ("floor", "largest whole number not above x", Foundation.floor),
+            ("ceil", "smallest whole number not below x", Foundation.ceil),
         ]
         for (name, doc, f) in math {
             define(name, doc, Param<Double>.double("x")) { .double(f($0)) }
         }
-        define("pow", "x to the power y", Param<Double>.double("x"), Param<Double>.double("y")) { .double(Foundation.pow($0, $1)) }
+        define("pow", "x to the power y", Param<Double>.double("x"), Param<Double>.double("y")) {
+            .double(Foundation.pow($0, $1))
+        }
         interp.define("pi", .double(Double.pi))
-        define("stride", "from, from + by, … up to (to:) or through (through:) an end", Param<Value>.any("from").labeled,
-               Param<Value?>.any("to", optional: ()).labeled, Param<Value?>.any("through", optional: ()).labeled,
-               Param<Value>.any("by").labeled) { fromValue, to, through, byValue in
-            guard let from = fromValue.asNumber, let by = byValue.asNumber, let end = (through ?? to)?.asNumber, by != 0,
-                  (through == nil) != (to == nil) else {
-                throw ConversionError("use stride(from:to:by:) or stride(from:through:by:) with numbers and a nonzero step")
+        define(
+            "stride", "from, from + by, … up to (to:) or through (through:) an end", Param<Value>.any("from").labeled,
+            Param<Value?>.any("to", optional: ()).labeled, Param<Value?>.any("through", optional: ()).labeled,
+            Param<Value>.any("by").labeled
+        ) { fromValue, to, through, byValue in
+            guard let from = fromValue.asNumber, let by = byValue.asNumber, let end = (through ?? to)?.asNumber,
+                by != 0,
+                (through == nil) != (to == nil)
+            else {
+                throw ConversionError(
+                    "use stride(from:to:by:) or stride(from:through:by:) with numbers and a nonzero step")
             }
-            let allInts = [fromValue, byValue, through ?? to ?? .nil].allSatisfy { if case .int = $0 { return true } else { return false } }
+            let allInts = [fromValue, byValue, through ?? to ?? .nil].allSatisfy {
+                if case .int = $0 { return true } else { return false }
+            }
             var items: [Value] = []
             var x = from, i = 0.0
             while by > 0 ? (through != nil ? x <= end : x < end) : (through != nil ? x >= end : x > end) {
@@ -116,8 +161,9 @@ enum Builtins {
             }
             return .array(items)
         }
-        let bindZip = library.declare("Language", "zip", "pairs of the elements of two sequences, up to the shorter",
-                                      Param<Value>.any("a"), Param<Value>.any("b"))
+        let bindZip = library.declare(
+            "Language", "zip", "pairs of the elements of two sequences, up to the shorter",
+            Param<Value>.any("a"), Param<Value>.any("b"))
         interp.define("zip") { [unowned interp] args in
             let (a, b) = try bindZip(args)
             let nextA = try interp.iterator(a, at: args.items[0].range)
@@ -127,30 +173,44 @@ enum Builtins {
             return .array(pairs)
         }
         define("type", "the name of a value's type", Param<Value>.any("of").labeled) { .string($0.typeName) }
-        library.members("Language", "Double", [
-            ("pi", "π (also Float.pi, and pi alone)"), ("infinity", "∞"), ("nan", "not a number"),
-            ("greatestFiniteMagnitude", "the largest finite Double"), ("ulpOfOne", "the gap between 1 and the next Double"),
-        ])
+        library.members(
+            "Language", "Double",
+            [
+                ("pi", "π (also Float.pi, and pi alone)"), ("infinity", "∞"), ("nan", "not a number"),
+                ("greatestFiniteMagnitude", "the largest finite Double"),
+                ("ulpOfOne", "the gap between 1 and the next Double"),
+            ])
         library.members("Language", "Int", [("max", "the largest Int"), ("min", "the smallest Int")])
-        library.members("Array methods", "Array", [
-            ("count", "the number of elements"), ("isEmpty", "whether there are none"), ("first", "the first element, or nil"),
-            ("last", "the last element, or nil"), ("indices", "0..<count"), ("enumerated()", "(index, element) pairs"),
-            ("reversed()", "the elements in reverse order"), ("sorted", "sorted(), or sorted(by: >) with a comparison"),
-            ("shuffled()", "the elements in an order drawn from the notebook's seeded generator"),
-            ("contains", "contains(_ element): whether it is there"), ("joined", "joined(separator:): the elements as text"),
-            ("map", "map { … }: each element transformed"), ("filter", "filter { … }: the elements kept"),
-            ("forEach", "forEach { … }: runs the closure on each"), ("reduce", "reduce(0, +): the elements combined"),
-            ("min()", "the smallest element, or nil"), ("max()", "the largest element, or nil"),
-            ("firstIndex", "firstIndex(of:): where an element first is, or nil"), ("lastIndex", "lastIndex(of:): where it last is, or nil"),
-            ("append", "append(_ x) or append(contentsOf:), on a var"), ("insert", "insert(_ x, at:), on a var"),
-            ("remove", "remove(at:), on a var"), ("removeLast()", "removes and returns the last element"),
-            ("removeFirst()", "removes and returns the first element"), ("removeAll()", "removes every element"),
-            ("reverse()", "reverses in place"), ("sort()", "sorts in place"), ("shuffle()", "shuffles in place (seeded)"),
-        ])
-        library.members("Language", "Tuple", [
-            ("values", "the first of the (values, indices) results of max, min, sort and topk"),
-            ("indices", "the second of the (values, indices) results"),
-        ])
+        library.members(
+            "Array methods", "Array",
+            [
+                ("count", "the number of elements"), ("isEmpty", "whether there are none"),
+                ("first", "the first element, or nil"),
+                ("last", "the last element, or nil"), ("indices", "0..<count"),
+                ("enumerated()", "(index, element) pairs"),
+                ("reversed()", "the elements in reverse order"),
+                ("sorted", "sorted(), or sorted(by: >) with a comparison"),
+                ("shuffled()", "the elements in an order drawn from the notebook's seeded generator"),
+                ("contains", "contains(_ element): whether it is there"),
+                ("joined", "joined(separator:): the elements as text"),
+                ("map", "map { … }: each element transformed"), ("filter", "filter { … }: the elements kept"),
+                ("forEach", "forEach { … }: runs the closure on each"),
+                ("reduce", "reduce(0, +): the elements combined"),
+                ("min()", "the smallest element, or nil"), ("max()", "the largest element, or nil"),
+                ("firstIndex", "firstIndex(of:): where an element first is, or nil"),
+                ("lastIndex", "lastIndex(of:): where it last is, or nil"),
+                ("append", "append(_ x) or append(contentsOf:), on a var"), ("insert", "insert(_ x, at:), on a var"),
+                ("remove", "remove(at:), on a var"), ("removeLast()", "removes and returns the last element"),
+                ("removeFirst()", "removes and returns the first element"), ("removeAll()", "removes every element"),
+                ("reverse()", "reverses in place"), ("sort()", "sorts in place"),
+                ("shuffle()", "shuffles in place (seeded)"),
+            ])
+        library.members(
+            "Language", "Tuple",
+            [
+                ("values", "the first of the (values, indices) results of max, min, sort and topk"),
+                ("indices", "the second of the (values, indices) results"),
+            ])
     }
 
     static func number(_ v: Value, _ args: Arguments) throws -> Double {
@@ -171,7 +231,11 @@ enum Builtins {
         while let percent = rest.firstIndex(of: "%") {
             out += rest[..<percent]
             rest = rest[rest.index(after: percent)...]
-            if rest.first == "%" { out += "%"; rest = rest.dropFirst(); continue }
+            if rest.first == "%" {
+                out += "%"
+                rest = rest.dropFirst()
+                continue
+            }
             guard let end = rest.firstIndex(where: { "dfegsxi".contains($0) }) else {
                 throw args.error("invalid format string '\(format)'")
             }
@@ -190,17 +254,23 @@ enum Builtins {
                 out += String(format: spec, d)
             }
         }
-        guard index == values.count else { throw args.error("format string '\(format)' has more arguments than conversions") }
+        guard index == values.count else {
+            throw args.error("format string '\(format)' has more arguments than conversions")
+        }
         return out + rest
     }
 
     /// The items in an order drawn from the host's seeded generator (a notebook's runs repeat).
     static func shuffled(_ items: [Value], _ interpreter: Interpreter, _ args: Arguments) throws -> [Value] {
-        guard let order = interpreter.permutation else { throw args.error("shuffling needs the notebook's random generator") }
+        guard let order = interpreter.permutation else {
+            throw args.error("shuffling needs the notebook's random generator")
+        }
         return try order(items.count).map { items[$0] }
     }
 
-    static func mutateArray(_ items: inout [Value], _ name: String, _ args: Arguments, _ interpreter: Interpreter) throws -> Value {
+    static func mutateArray(
+        _ items: inout [Value], _ name: String, _ args: Arguments, _ interpreter: Interpreter
+    ) throws -> Value {
         switch name {
         case "append":
             if let c = args["contentsOf"] {
@@ -212,11 +282,15 @@ enum Builtins {
             return .nil
         case "insert":
             let p = try args.bind(["_ element", "at"])
-            guard case .int(let i) = p["at"]!, i >= 0, i <= items.count else { throw args.error("insert: index out of range") }
+            guard case .int(let i) = p["at"]!, i >= 0, i <= items.count else {
+                throw args.error("insert: index out of range")
+            }
             items.insert(p["element"]!, at: i)
             return .nil
         case "remove":
-            guard case .int(let i) = try args.bind(["at"])["at"]!, i >= 0, i < items.count else { throw args.error("remove: index out of range") }
+            guard case .int(let i) = try args.bind(["at"])["at"]!, i >= 0, i < items.count else {
+                throw args.error("remove: index out of range")
+            }
             return items.remove(at: i)
         case "removeLast", "removeFirst":
             try args.none()
@@ -251,7 +325,8 @@ enum Builtins {
         return strings.sorted().map(Value.string)
     }
 
-    static func member(_ base: Value, _ name: String, interpreter: Interpreter, at range: SourceRange) throws -> Value? {
+    static func member(_ base: Value, _ name: String, interpreter: Interpreter, at range: SourceRange) throws -> Value?
+    {
         func method(_ body: @escaping (Arguments) throws -> Value) -> Value { .function(Function(name, body)) }
         switch base {
         case .array(let items):
@@ -261,58 +336,82 @@ enum Builtins {
             case "first": return items.first ?? .nil
             case "last": return items.last ?? .nil
             case "indices": return .range(lower: 0, upper: items.count, closed: false)
-            case "enumerated": return method { _ in .array(items.enumerated().map { .tuple([.int($0.offset), $0.element]) }) }
+            case "enumerated":
+                return method { _ in .array(items.enumerated().map { .tuple([.int($0.offset), $0.element]) }) }
             case "reversed": return method { _ in .array(items.reversed()) }
-            case "sorted": return method { [unowned interpreter] args in
-                guard let by = try args.bind(["by="])["by"] else { return .array(try sorted(items, args)) }
-                // `sorted(by: >)`, `sorted { $0.1 < $1.1 }`: the closure says whether a comes first.
-                return .array(try items.sorted { a, b in
-                    let r = try interpreter.call(by, Arguments([.init(label: nil, value: a, range: args.range),
-                                                                .init(label: nil, value: b, range: args.range)], range: args.range, callee: "sorted"))
-                    guard case .bool(let first) = r else { throw args.error("sorted(by:) needs a closure that returns a Bool") }
-                    return first
-                })
-            }
-            case "shuffled": return method { [unowned interpreter] args in
-                try args.none()
-                return .array(try shuffled(items, interpreter, args))
-            }
-            case "min", "max": return method { args in
-                try args.none()
-                guard var best = items.first else { return .nil }
-                for v in items.dropFirst() {
-                    guard let a = best.asNumber, let b = v.asNumber else {
-                        guard case .string(let x) = best, case .string(let y) = v else { throw args.error("\(name)() needs numbers or strings") }
-                        if name == "min" ? y < x : y > x { best = v }
-                        continue
-                    }
-                    if name == "min" ? b < a : b > a { best = v }
+            case "sorted":
+                return method { [unowned interpreter] args in
+                    guard let by = try args.bind(["by="])["by"] else { return .array(try sorted(items, args)) }
+                    // `sorted(by: >)`, `sorted { $0.1 < $1.1 }`: the closure says whether a comes first.
+                    return .array(
+                        try items.sorted { a, b in
+                            let r = try interpreter.call(
+                                by,
+                                Arguments(
+                                    [
+                                        .init(label: nil, value: a, range: args.range),
+                                        .init(label: nil, value: b, range: args.range),
+                                    ], range: args.range, callee: "sorted"))
+                            guard case .bool(let first) = r else {
+                                throw args.error("sorted(by:) needs a closure that returns a Bool")
+                            }
+                            return first
+                        })
                 }
-                return best
-            }
-            case "firstIndex", "lastIndex": return method { args in
-                let x = try args.bind(["of"])["of"]!
-                let found = name == "firstIndex" ? items.firstIndex { Interpreter.equal($0, x) } : items.lastIndex { Interpreter.equal($0, x) }
-                return found.map(Value.int) ?? .nil
-            }
-            case "contains": return method { args in
-                let x = try args.bind(["_ element"])["element"]!
-                return .bool(items.contains { Interpreter.equal($0, x) })
-            }
-            case "joined": return method { args in
-                let sep = try args.bind(["separator="])["separator"].map { try string($0, args) } ?? ""
-                return .string(items.map(\.printed).joined(separator: sep))
-            }
+            case "shuffled":
+                return method { [unowned interpreter] args in
+                    try args.none()
+                    return .array(try shuffled(items, interpreter, args))
+                }
+            case "min", "max":
+                return method { args in
+                    try args.none()
+                    guard var best = items.first else { return .nil }
+                    for v in items.dropFirst() {
+                        guard let a = best.asNumber, let b = v.asNumber else {
+                            guard case .string(let x) = best, case .string(let y) = v else {
+                                throw args.error("\(name)() needs numbers or strings")
+                            }
+                            if name == "min" ? y < x : y > x { best = v }
+                            continue
+                        }
+                        if name == "min" ? b < a : b > a { best = v }
+                    }
+                    return best
+                }
+            case "firstIndex", "lastIndex":
+                return method { args in
+                    let x = try args.bind(["of"])["of"]!
+                    let found =
+                        name == "firstIndex"
+                        ? items.firstIndex { Interpreter.equal($0, x) } : items.lastIndex { Interpreter.equal($0, x) }
+                    return found.map(Value.int) ?? .nil
+                }
+            case "contains":
+                return method { args in
+                    let x = try args.bind(["_ element"])["element"]!
+                    return .bool(items.contains { Interpreter.equal($0, x) })
+                }
+            case "joined":
+                return method { args in
+                    let sep = try args.bind(["separator="])["separator"].map { try string($0, args) } ?? ""
+                    return .string(items.map(\.printed).joined(separator: sep))
+                }
             case "map", "filter", "forEach":
                 return method { [unowned interpreter] args in
                     let f = try args.bind(["_ transform"])["transform"]!
                     var out: [Value] = []
                     for item in items {
-                        let r = try interpreter.call(f, Arguments([.init(label: nil, value: item, range: args.range)], range: args.range, callee: name))
+                        let r = try interpreter.call(
+                            f,
+                            Arguments(
+                                [.init(label: nil, value: item, range: args.range)], range: args.range, callee: name))
                         switch name {
                         case "map": out.append(r)
                         case "filter":
-                            guard case .bool(let keep) = r else { throw args.error("filter's closure must return a Bool") }
+                            guard case .bool(let keep) = r else {
+                                throw args.error("filter's closure must return a Bool")
+                            }
                             if keep { out.append(item) }
                         default: break
                         }
@@ -324,9 +423,14 @@ enum Builtins {
                     let p = try args.bind(["_ initial", "_ combine"])
                     var acc = p["initial"]!
                     for item in items {
-                        acc = try interpreter.call(p["combine"]!, Arguments([.init(label: nil, value: acc, range: args.range),
-                                                                             .init(label: nil, value: item, range: args.range)],
-                                                                            range: args.range, callee: name))
+                        acc = try interpreter.call(
+                            p["combine"]!,
+                            Arguments(
+                                [
+                                    .init(label: nil, value: acc, range: args.range),
+                                    .init(label: nil, value: item, range: args.range),
+                                ],
+                                range: args.range, callee: name))
                     }
                     return acc
                 }
@@ -355,8 +459,10 @@ enum Builtins {
             case "isEmpty": return .bool(s.isEmpty)
             case "uppercased": return method { _ in .string(s.uppercased()) }
             case "lowercased": return method { _ in .string(s.lowercased()) }
-            case "hasPrefix": return method { args in .bool(s.hasPrefix(try string(try args.bind(["_ prefix"])["prefix"]!, args))) }
-            case "hasSuffix": return method { args in .bool(s.hasSuffix(try string(try args.bind(["_ suffix"])["suffix"]!, args))) }
+            case "hasPrefix":
+                return method { args in .bool(s.hasPrefix(try string(try args.bind(["_ prefix"])["prefix"]!, args))) }
+            case "hasSuffix":
+                return method { args in .bool(s.hasSuffix(try string(try args.bind(["_ suffix"])["suffix"]!, args))) }
             default: return nil
             }
         case .range(let lo, let hi, let closed):
@@ -372,10 +478,13 @@ enum Builtins {
             }
         case .int(let i):
             switch name {
-            case "isMultiple": return method { args in
-                guard case .int(let d) = try args.bind(["of"])["of"]!, d != 0 else { throw args.error("isMultiple(of:) expects a nonzero Int") }
-                return .bool(i % d == 0)
-            }
+            case "isMultiple":
+                return method { args in
+                    guard case .int(let d) = try args.bind(["of"])["of"]!, d != 0 else {
+                        throw args.error("isMultiple(of:) expects a nonzero Int")
+                    }
+                    return .bool(i % d == 0)
+                }
             default: return nil
             }
         case .double(let d):

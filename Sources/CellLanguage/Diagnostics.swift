@@ -2,7 +2,10 @@
 public struct SourceLocation: Hashable, Sendable, Comparable {
     public var line: Int
     public var column: Int
-    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
@@ -12,7 +15,10 @@ public struct SourceLocation: Hashable, Sendable, Comparable {
 public struct SourceRange: Hashable, Sendable {
     public var start: SourceLocation
     public var end: SourceLocation
-    public init(_ start: SourceLocation, _ end: SourceLocation) { self.start = start; self.end = end }
+    public init(_ start: SourceLocation, _ end: SourceLocation) {
+        self.start = start
+        self.end = end
+    }
     public static func + (a: SourceRange, b: SourceRange) -> SourceRange { SourceRange(a.start, b.end) }
 }
 
@@ -44,7 +50,9 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         let startColumn = Swift.max(1, range.start.column)
         var width = range.end.line == range.start.line ? range.end.column - startColumn : line.count + 1 - startColumn
         width = Swift.max(1, Swift.min(width, Swift.max(1, line.count + 1 - startColumn)))
-        out += "\n" + line + "\n" + String(repeating: " ", count: startColumn - 1) + "^" + String(repeating: "~", count: width - 1)
+        out +=
+            "\n" + line + "\n" + String(repeating: " ", count: startColumn - 1) + "^"
+            + String(repeating: "~", count: width - 1)
         return out
     }
 }

@@ -87,8 +87,11 @@ public final class Interpreter {
             _ = try evaluate(e, scope)
         case .binding(let mutable, let pattern, let type, let valueExpr):
             var value: Value = .nil
-            if let valueExpr { value = try evaluate(valueExpr, scope) }
-            else if !mutable { throw Diagnostic("'let' needs a value", at: stmt.range) }
+            if let valueExpr {
+                value = try evaluate(valueExpr, scope)
+            } else if !mutable {
+                throw Diagnostic("'let' needs a value", at: stmt.range)
+            }
             if let type { value = try conform(value, to: type, scope, at: valueExpr?.range ?? stmt.range) }
             try bind(pattern, value, scope, mutable: mutable, type: type, at: valueExpr?.range ?? stmt.range)
         case .assign(let target, let op, let valueExpr):
@@ -100,7 +103,9 @@ public final class Interpreter {
                 }
                 // A tensor is updated in place (Python's `__iadd__`): every name holding it sees
                 // the change; a bare name is not rebound, a subscript or property is stored back.
-                if case .object(let o) = current, try wrap(stmt.range, { try o.updateInPlace(operation.rawValue, value) }) {
+                if case .object(let o) = current,
+                    try wrap(stmt.range, { try o.updateInPlace(operation.rawValue, value) })
+                {
                     if case .identifier = target.kind { return .normal }
                     value = current
                 } else {
@@ -171,7 +176,9 @@ public final class Interpreter {
                 default: throw Diagnostic("'\(name)' is not a class and cannot be inherited from", at: range)
                 }
             }
-            scope.define(decl.name, .class(ClassValue(name: decl.name, decl: decl, superclass: superclass, scope: scope)), mutable: false)
+            scope.define(
+                decl.name, .class(ClassValue(name: decl.name, decl: decl, superclass: superclass, scope: scope)),
+                mutable: false)
         }
         return .normal
     }
@@ -231,7 +238,9 @@ public final class Interpreter {
         throw Diagnostic("cannot iterate over a value of type \(sequence.typeName)", at: range)
     }
 
-    func bind(_ pattern: Pattern, _ value: Value, _ scope: Scope, mutable: Bool, type: TypeAnnotation?, at range: SourceRange) throws {
+    func bind(
+        _ pattern: Pattern, _ value: Value, _ scope: Scope, mutable: Bool, type: TypeAnnotation?, at range: SourceRange
+    ) throws {
         switch pattern {
         case .wildcard: return
         case .name(let name, _):
@@ -240,7 +249,9 @@ public final class Interpreter {
             let items: [Value]
             switch value {
             case .tuple(let xs), .array(let xs): items = xs
-            default: throw Diagnostic("cannot destructure a value of type \(value.typeName) into \(patterns.count) names", at: range)
+            default:
+                throw Diagnostic(
+                    "cannot destructure a value of type \(value.typeName) into \(patterns.count) names", at: range)
             }
             guard items.count == patterns.count else {
                 throw Diagnostic("cannot destructure \(items.count) values into \(patterns.count) names", at: range)
@@ -306,7 +317,8 @@ public final class Interpreter {
             }
         case .tuple(let targets):
             guard case .tuple(let items) = value, items.count == targets.count else {
-                throw Diagnostic("cannot assign \(value.typeName) to a tuple of \(targets.count) targets", at: target.range)
+                throw Diagnostic(
+                    "cannot assign \(value.typeName) to a tuple of \(targets.count) targets", at: target.range)
             }
             for (t, v) in zip(targets, items) { try assign(t, v, scope) }
         default:
@@ -377,10 +389,14 @@ public final class Interpreter {
             switch resolve(name, scope) {
             case .binding(let b): return b.value
             case .member(let inst): return try member(.instance(inst), name, at: e.range)
-            case nil: throw Diagnostic("cannot find '\(name)' in scope" + suggestion(name, among: visibleNames(scope)), at: e.range)
+            case nil:
+                throw Diagnostic(
+                    "cannot find '\(name)' in scope" + suggestion(name, among: visibleNames(scope)), at: e.range)
             }
         case .self:
-            guard let b = scope.lookup("self") else { throw Diagnostic("'self' is only available inside a class", at: e.range) }
+            guard let b = scope.lookup("self") else {
+                throw Diagnostic("'self' is only available inside a class", at: e.range)
+            }
             return b.value
         case .array(let items):
             return .array(try items.map { try evaluate($0, scope) })
@@ -388,7 +404,11 @@ public final class Interpreter {
             var out: [(key: Value, value: Value)] = []
             for (k, v) in pairs {
                 let key = try evaluate(k, scope), value = try evaluate(v, scope)
-                if let i = out.firstIndex(where: { Interpreter.equal($0.key, key) }) { out[i].value = value } else { out.append((key, value)) }
+                if let i = out.firstIndex(where: { Interpreter.equal($0.key, key) }) {
+                    out[i].value = value
+                } else {
+                    out.append((key, value))
+                }
             }
             return .dictionary(out)
         case .forceUnwrap(let inner):
@@ -416,7 +436,9 @@ public final class Interpreter {
             func bound(_ x: Expr?) throws -> Int? {
                 guard let x else { return nil }
                 let v = try evaluate(x, scope)
-                guard case .int(let i) = v else { throw Diagnostic("range bounds must be Int, not \(v.typeName)", at: x.range) }
+                guard case .int(let i) = v else {
+                    throw Diagnostic("range bounds must be Int, not \(v.typeName)", at: x.range)
+                }
                 return i
             }
             let l = try bound(lo), h = try bound(hi)
@@ -439,11 +461,14 @@ public final class Interpreter {
     }
 
     func arguments(_ exprs: [Argument], _ scope: Scope, range: SourceRange, callee: String) throws -> Arguments {
-        Arguments(try exprs.map { .init(label: $0.label, value: try evaluate($0.value, scope), range: $0.value.range) },
-                  range: range, callee: callee)
+        Arguments(
+            try exprs.map { .init(label: $0.label, value: try evaluate($0.value, scope), range: $0.value.range) },
+            range: range, callee: callee)
     }
 
-    static let mutatingArrayMethods: Set<String> = ["append", "removeLast", "removeFirst", "insert", "remove", "removeAll", "sort", "reverse", "shuffle"]
+    static let mutatingArrayMethods: Set<String> = [
+        "append", "removeLast", "removeFirst", "insert", "remove", "removeAll", "sort", "reverse", "shuffle",
+    ]
 
     /// Whether an expression reads as a type: `Int`, `(Tensor, Tensor)`, `[Double]`, `[String: Int]`.
     static func isTypeExpression(_ e: Expr) -> Bool {
@@ -451,7 +476,8 @@ public final class Interpreter {
         case .identifier(let name): return name.first?.isUppercase == true
         case .tuple(let items): return items.allSatisfy(isTypeExpression)
         case .array(let items): return items.count == 1 && isTypeExpression(items[0])
-        case .dictionary(let pairs): return pairs.count == 1 && isTypeExpression(pairs[0].0) && isTypeExpression(pairs[0].1)
+        case .dictionary(let pairs):
+            return pairs.count == 1 && isTypeExpression(pairs[0].0) && isTypeExpression(pairs[0].1)
         default: return false
         }
     }
@@ -462,9 +488,11 @@ public final class Interpreter {
             // A variable's array is taken out of its binding while it changes, so that appending
             // in a loop does not copy the whole array each time.
             if case .identifier(let v) = baseExpr.kind, case .binding(let binding)? = resolve(v, scope),
-               case .array(var items) = binding.value {
+                case .array(var items) = binding.value
+            {
                 guard binding.mutable else {
-                    throw Diagnostic("cannot use mutating member '\(name)' on '\(v)': it is a 'let' constant", at: calleeExpr.range)
+                    throw Diagnostic(
+                        "cannot use mutating member '\(name)' on '\(v)': it is a 'let' constant", at: calleeExpr.range)
                 }
                 let args = try arguments(argExprs, scope, range: e.range, callee: name)
                 binding.value = .nil
@@ -480,11 +508,14 @@ public final class Interpreter {
             }
         }
         // `[Int]()`, `[(Tensor, Tensor)]()`, `[String: Int]()`: an empty array or dictionary.
-        if case .array(let items) = calleeExpr.kind, items.count == 1, Interpreter.isTypeExpression(items[0]), argExprs.isEmpty {
+        if case .array(let items) = calleeExpr.kind, items.count == 1, Interpreter.isTypeExpression(items[0]),
+            argExprs.isEmpty
+        {
             return .array([])
         }
         if case .dictionary(let pairs) = calleeExpr.kind, pairs.count == 1, Interpreter.isTypeExpression(pairs[0].0),
-           Interpreter.isTypeExpression(pairs[0].1), argExprs.isEmpty {
+            Interpreter.isTypeExpression(pairs[0].1), argExprs.isEmpty
+        {
             return .dictionary([])
         }
         // `object.method(…)` on a host object: called directly, without a bound function value.
@@ -542,7 +573,8 @@ public final class Interpreter {
                 for (i, v) in values.enumerated() { scope.define("$\(i)", v, mutable: false) }
             } else {
                 guard params.count == values.count else {
-                    throw args.error("closure expects \(params.count) argument\(params.count == 1 ? "" : "s"), got \(values.count)")
+                    throw args.error(
+                        "closure expects \(params.count) argument\(params.count == 1 ? "" : "s"), got \(values.count)")
                 }
                 for (p, v) in zip(params, values) { scope.define(p, v, mutable: false) }
             }
@@ -555,15 +587,18 @@ public final class Interpreter {
 
     /// Calls a method of an instance by name (how host bases call back into cell code).
     public func callMethod(_ inst: Instance, _ name: String, _ args: Arguments) throws -> Value {
-        guard let m = inst.cls.method(name) else { throw args.error("value of type '\(inst.cls.name)' has no method '\(name)'") }
+        guard let m = inst.cls.method(name) else {
+            throw args.error("value of type '\(inst.cls.name)' has no method '\(name)'")
+        }
         return try callUser(m, args, closure: inst.cls.scope, boundSelf: inst)
     }
-
 
     func callUser(_ decl: FunctionDecl, _ args: Arguments, closure: Scope, boundSelf: Instance?) throws -> Value {
         depth += 1
         defer { depth -= 1 }
-        guard depth < Interpreter.maxDepth else { throw args.error("maximum call depth exceeded in '\(decl.name)' (runaway recursion?)") }
+        guard depth < Interpreter.maxDepth else {
+            throw args.error("maximum call depth exceeded in '\(decl.name)' (runaway recursion?)")
+        }
         let scope = Scope(parent: closure)
         if let boundSelf {
             scope.define("self", .instance(boundSelf), mutable: false)
@@ -582,19 +617,27 @@ public final class Interpreter {
                 let what = p.label.map { "'\($0):'" } ?? "'\(p.name)'"
                 if index < items.count {
                     let got = items[index].label.map { "'\($0):'" } ?? "an unlabelled argument"
-                    throw args.error("\(decl.name) expects the argument for parameter \(what) here, got \(got)", at: items[index])
+                    throw args.error(
+                        "\(decl.name) expects the argument for parameter \(what) here, got \(got)", at: items[index])
                 }
                 throw args.error("missing argument for parameter \(what) in call to \(decl.name)")
             }
-            if let t = p.type { value = try conform(value, to: t, scope, at: index > 0 ? items[index - 1].range : args.range) }
+            if let t = p.type {
+                value = try conform(value, to: t, scope, at: index > 0 ? items[index - 1].range : args.range)
+            }
             scope.define(p.name, value, mutable: false)
         }
         if index < items.count {
-            throw args.error("extra argument\(items[index].label.map { " '\($0):'" } ?? "") in call to \(decl.name)", at: items[index])
+            throw args.error(
+                "extra argument\(items[index].label.map { " '\($0):'" } ?? "") in call to \(decl.name)",
+                at: items[index])
         }
         var result: Value = .nil
         var resultRange = decl.range
-        if case .returnValue(let v, let r) = try executeBlock(decl.body, scope) { result = v; resultRange = r }
+        if case .returnValue(let v, let r) = try executeBlock(decl.body, scope) {
+            result = v
+            resultRange = r
+        }
         if let rt = decl.returnType { result = try conform(result, to: rt, scope, at: resultRange) }
         return result
     }
@@ -675,7 +718,10 @@ public final class Interpreter {
             case (.instance(let a), .instance(let b)): same = a === b
             case (.nil, .nil): same = true
             case (.object, _), (.instance, _), (.nil, _): same = false
-            default: throw Diagnostic("'\(op.rawValue)' compares class instances (tensors, modules, objects), not \(l.typeName)", at: range)
+            default:
+                throw Diagnostic(
+                    "'\(op.rawValue)' compares class instances (tensors, modules, objects), not \(l.typeName)",
+                    at: range)
             }
             return .bool(op == .identical ? same : !same)
         }
@@ -716,7 +762,9 @@ public final class Interpreter {
             let equal = Interpreter.equal(l, r)
             return .bool(op == .equal ? equal : !equal)
         }
-        throw Diagnostic("binary operator '\(op.rawValue)' cannot be applied to operands of type \(l.typeName) and \(r.typeName)", at: range)
+        throw Diagnostic(
+            "binary operator '\(op.rawValue)' cannot be applied to operands of type \(l.typeName) and \(r.typeName)",
+            at: range)
     }
 
     /// `a op b` for a comparison operator; nil for any other operator.
@@ -732,7 +780,8 @@ public final class Interpreter {
         }
     }
 
-    func overflow(_ r: (partialValue: Int, overflow: Bool), _ op: BinaryOperator, _ range: SourceRange) throws -> Value {
+    func overflow(_ r: (partialValue: Int, overflow: Bool), _ op: BinaryOperator, _ range: SourceRange) throws -> Value
+    {
         if r.overflow { throw Diagnostic("arithmetic overflow in '\(op.rawValue)'", at: range) }
         return .int(r.partialValue)
     }
@@ -748,7 +797,8 @@ public final class Interpreter {
         case (.array(let x), .array(let y)), (.tuple(let x), .tuple(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
         case (.dictionary(let x), .dictionary(let y)):
-            return x.count == y.count && x.allSatisfy { p in y.contains { equal($0.key, p.key) && equal($0.value, p.value) } }
+            return x.count == y.count
+                && x.allSatisfy { p in y.contains { equal($0.key, p.key) && equal($0.value, p.value) } }
         case (.instance(let x), .instance(let y)): return x === y
         case (.object(let x), .object(let y)): return x === y
         default: return false
@@ -778,7 +828,8 @@ public final class Interpreter {
 
     static func nearest(_ name: String, among names: [String]) -> String? {
         let camel = name.split(separator: "_", omittingEmptySubsequences: false).enumerated()
-            .map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            .map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
+            .joined()
         let trailing = name.hasSuffix("_") && !camel.hasSuffix("_") ? camel + "_" : camel
         if trailing != name, names.contains(trailing) { return trailing }
         if camel != name, names.contains(camel) { return camel }
@@ -823,7 +874,9 @@ public final class Interpreter {
             throw Diagnostic("value of type '\(inst.cls.name)' has no member '\(name)'", at: range)
         case .object(let o):
             if let v = try wrap(range, { try o.member(name) }) { return v }
-            throw Diagnostic("value of type '\(o.typeName)' has no member '\(name)'" + suggestion(name, among: o.memberNames), at: range)
+            throw Diagnostic(
+                "value of type '\(o.typeName)' has no member '\(name)'" + suggestion(name, among: o.memberNames),
+                at: range)
         default:
             if let v = try Builtins.member(base, name, interpreter: self, at: range) { return v }
             throw Diagnostic("value of type '\(base.typeName)' has no member '\(name)'", at: range)
@@ -834,7 +887,9 @@ public final class Interpreter {
         guard args.count == 1, case .int(let i) = args.items[0].value else {
             throw args.error("an array index must be a single Int")
         }
-        guard i >= 0 && i < count else { throw args.error("index \(i) is out of range for an array of \(count) elements") }
+        guard i >= 0 && i < count else {
+            throw args.error("index \(i) is out of range for an array of \(count) elements")
+        }
         return i
     }
 
@@ -881,7 +936,13 @@ public final class Interpreter {
             return .array(try items.map { try conform($0, to: inner, scope, at: range) })
         case .dictionary(let keyType, let valueType):
             guard case .dictionary(let pairs) = value else { throw fail() }
-            return .dictionary(try pairs.map { (try conform($0.key, to: keyType, scope, at: range), try conform($0.value, to: valueType, scope, at: range)) })
+            return .dictionary(
+                try pairs.map {
+                    (
+                        try conform($0.key, to: keyType, scope, at: range),
+                        try conform($0.value, to: valueType, scope, at: range)
+                    )
+                })
         case .function:
             // Checked only as callable: the parameters and result are checked when it runs.
             switch value {
@@ -900,7 +961,9 @@ public final class Interpreter {
             case ("Int", _), ("Bool", _), ("String", _), ("Double", _), ("Float", _), ("Function", _): throw fail()
             default: break
             }
-            guard let t = scope.lookup(name)?.value else { throw Diagnostic("cannot find type '\(name)' in scope", at: range) }
+            guard let t = scope.lookup(name)?.value else {
+                throw Diagnostic("cannot find type '\(name)' in scope", at: range)
+            }
             switch t {
             case .class(let cls):
                 if case .instance(let inst) = value {
@@ -913,7 +976,9 @@ public final class Interpreter {
                 throw fail()
             case .object(let o):
                 if let ok = o.isType(of: value) { if ok { return value } else { throw fail() } }
-                if case .instance(let inst) = value, let base = inst.base, o.isType(of: .object(base)) == true { return value }
+                if case .instance(let inst) = value, let base = inst.base, o.isType(of: .object(base)) == true {
+                    return value
+                }
                 throw Diagnostic("'\(name)' is not a type", at: range)
             default:
                 throw Diagnostic("'\(name)' is not a type", at: range)

@@ -9,9 +9,11 @@ public struct Lexer {
     var sawSpace = true
     var diagnostics: [Diagnostic] = []
 
-    static let symbols = ["===", "!==", "**", "..<", "...", "??", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "->",
-                          "+", "-", "*", "/", "%", "=", "<", ">", "!", "(", ")", "[", "]", "{", "}", ",", ":",
-                          ".", ";", "?", "_", "$"]
+    static let symbols = [
+        "===", "!==", "**", "..<", "...", "??", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "->",
+        "+", "-", "*", "/", "%", "=", "<", ">", "!", "(", ")", "[", "]", "{", "}", ",", ":",
+        ".", ";", "?", "_", "$",
+    ]
 
     public init(_ source: String, firstLine: Int = 1, firstColumn: Int = 1) {
         chars = Array(source)
@@ -28,7 +30,12 @@ public struct Lexer {
     mutating func advance() -> Character {
         let c = chars[index]
         index += 1
-        if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        if c == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         return c
     }
 
@@ -41,7 +48,8 @@ public struct Lexer {
             guard let c = peek() else {
                 // End of cell: reported at the end of the last token, where something is missing.
                 let end = tokens.last?.range.end ?? start
-                tokens.append(Token(kind: .eof, range: SourceRange(end, end), atLineStart: sawNewline, spaceBefore: true))
+                tokens.append(
+                    Token(kind: .eof, range: SourceRange(end, end), atLineStart: sawNewline, spaceBefore: true))
                 return tokens
             }
             var kind: Token.Kind
@@ -66,7 +74,8 @@ public struct Lexer {
                 diagnostics.append(Diagnostic("unexpected character '\(c)'", at: SourceRange(start, location)))
                 continue
             }
-            tokens.append(Token(kind: kind, range: SourceRange(start, location), atLineStart: sawNewline, spaceBefore: sawSpace))
+            tokens.append(
+                Token(kind: kind, range: SourceRange(start, location), atLineStart: sawNewline, spaceBefore: sawSpace))
             sawNewline = false
             sawSpace = false
         }
@@ -83,28 +92,42 @@ public struct Lexer {
 
     mutating func skipTrivia() {
         while let c = peek() {
-            if c == "\n" { sawNewline = true; sawSpace = true; _ = advance() }
-            else if c.isWhitespace { sawSpace = true; _ = advance() }
-            else if c == "/" && peek(1) == "/" {
+            if c == "\n" {
+                sawNewline = true
+                sawSpace = true
+                _ = advance()
+            } else if c.isWhitespace {
+                sawSpace = true
+                _ = advance()
+            } else if c == "/" && peek(1) == "/" {
                 while let d = peek(), d != "\n" { _ = advance() }
             } else if c == "/" && peek(1) == "*" {
                 let start = location
-                _ = advance(); _ = advance()
+                _ = advance()
+                _ = advance()
                 var depth = 1
                 while depth > 0 {
                     guard peek() != nil else {
                         diagnostics.append(Diagnostic("unterminated '/*' comment", at: SourceRange(start, location)))
                         return
                     }
-                    if matches("*/") { _ = advance(); _ = advance(); depth -= 1 }
-                    else if matches("/*") { _ = advance(); _ = advance(); depth += 1 }
-                    else {
+                    if matches("*/") {
+                        _ = advance()
+                        _ = advance()
+                        depth -= 1
+                    } else if matches("/*") {
+                        _ = advance()
+                        _ = advance()
+                        depth += 1
+                    } else {
                         if peek() == "\n" { sawNewline = true }
                         _ = advance()
                     }
                 }
                 sawSpace = true
-            } else { return }
+            } else {
+                return
+            }
         }
     }
 
@@ -112,7 +135,12 @@ public struct Lexer {
         let start = location
         var s = ""
         var isDouble = false
-        func digits() { while let d = peek(), d.isNumber || d == "_" { let c = advance(); if c != "_" { s.append(c) } } }
+        func digits() {
+            while let d = peek(), d.isNumber || d == "_" {
+                let c = advance()
+                if c != "_" { s.append(c) }
+            }
+        }
         digits()
         if peek() == ".", let d = peek(1), d.isNumber {
             isDouble = true
@@ -135,7 +163,7 @@ public struct Lexer {
     }
 
     mutating func string(_ start: SourceLocation) -> Token.Kind {
-        _ = advance()   // opening quote
+        _ = advance()  // opening quote
         var segments: [Token.StringSegment] = []
         var text = ""
         while true {
@@ -145,7 +173,10 @@ public struct Lexer {
             }
             _ = advance()
             if c == "\"" { break }
-            guard c == "\\" else { text.append(c); continue }
+            guard c == "\\" else {
+                text.append(c)
+                continue
+            }
             guard let e = peek() else { continue }
             let escapeStart = location
             _ = advance()
@@ -156,13 +187,19 @@ public struct Lexer {
             case "\\": text.append("\\")
             case "0": text.append("\0")
             case "(":
-                if !text.isEmpty { segments.append(.text(text)); text = "" }
+                if !text.isEmpty {
+                    segments.append(.text(text))
+                    text = ""
+                }
                 let codeStart = location
                 var depth = 1, code = ""
                 while let d = peek(), d != "\n" {
                     if d == "(" { depth += 1 }
-                    if d == ")" { depth -= 1; if depth == 0 { break } }
-                    if d == "\"" {   // a nested string literal
+                    if d == ")" {
+                        depth -= 1
+                        if depth == 0 { break }
+                    }
+                    if d == "\"" {  // a nested string literal
                         code.append(advance())
                         while let q = peek(), q != "\"", q != "\n" { code.append(advance()) }
                         if peek() == "\"" { code.append(advance()) }
@@ -170,12 +207,18 @@ public struct Lexer {
                     }
                     code.append(advance())
                 }
-                if peek() == ")" { _ = advance() } else {
-                    diagnostics.append(Diagnostic("unterminated interpolation in string literal", at: SourceRange(codeStart, location)))
+                if peek() == ")" {
+                    _ = advance()
+                } else {
+                    diagnostics.append(
+                        Diagnostic("unterminated interpolation in string literal", at: SourceRange(codeStart, location))
+                    )
                 }
                 segments.append(.code(code, codeStart))
             default:
-                diagnostics.append(Diagnostic("invalid escape sequence '\\\(e)' in string literal", at: SourceRange(escapeStart, location)))
+                diagnostics.append(
+                    Diagnostic(
+                        "invalid escape sequence '\\\(e)' in string literal", at: SourceRange(escapeStart, location)))
             }
         }
         if !text.isEmpty || segments.isEmpty { segments.append(.text(text)) }

@@ -42,12 +42,18 @@ public struct Parser {
     }
 
     mutating func match(_ symbol: String) -> Bool {
-        if check(symbol) { advance(); return true }
+        if check(symbol) {
+            advance()
+            return true
+        }
         return false
     }
 
     mutating func matchKeyword(_ k: String) -> Bool {
-        if checkKeyword(k) { advance(); return true }
+        if checkKeyword(k) {
+            advance()
+            return true
+        }
         return false
     }
 
@@ -75,7 +81,7 @@ public struct Parser {
 
     public mutating func parseProgram() -> [Stmt] {
         var program = statements()
-        while check("}") {   // a brace with nothing to close
+        while check("}") {  // a brace with nothing to close
             _ = error("unexpected '}'", at: token.range)
             advance()
             program += statements()
@@ -226,7 +232,10 @@ public struct Parser {
             let (name, _) = try identifier("a type name")
             type = .named(name)
         }
-        while check("?") && !token.spaceBefore { advance(); type = .optional(type) }
+        while check("?") && !token.spaceBefore {
+            advance()
+            type = .optional(type)
+        }
         return type
     }
 
@@ -257,15 +266,18 @@ public struct Parser {
                 if match(":") { type = try typeAnnotation() }
                 var defaultValue: Expr?
                 if match("=") { defaultValue = try expression() }
-                parameters.append(Parameter(label: label, name: pname, type: type, defaultValue: defaultValue,
-                                            range: pstart + previous.range))
+                parameters.append(
+                    Parameter(
+                        label: label, name: pname, type: type, defaultValue: defaultValue,
+                        range: pstart + previous.range))
             } while match(",")
         }
         _ = try expect(")", "to close the parameter list")
         var returnType: TypeAnnotation?
         if match("->") { returnType = try typeAnnotation() }
         let body = try block("to open the function body")
-        return FunctionDecl(name: name, parameters: parameters, returnType: returnType, body: body, range: start + previous.range)
+        return FunctionDecl(
+            name: name, parameters: parameters, returnType: returnType, body: body, range: start + previous.range)
     }
 
     mutating func classDeclaration() throws -> Stmt {
@@ -297,8 +309,9 @@ public struct Parser {
             }
         }
         _ = try expect("}", "to close the class body")
-        return Stmt(.class(ClassDecl(name: name, superclass: superclass, members: members, range: start + previous.range)),
-                    start + previous.range)
+        return Stmt(
+            .class(ClassDecl(name: name, superclass: superclass, members: members, range: start + previous.range)),
+            start + previous.range)
     }
 
     mutating func ifStatement() throws -> Stmt {
@@ -351,7 +364,9 @@ public struct Parser {
 
     mutating func comparison() throws -> Expr {
         let left = try nilCoalescing()
-        if case .symbol(let op) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op), continuesExpression() {
+        if case .symbol(let op) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op),
+            continuesExpression()
+        {
             advance()
             let right = try nilCoalescing()
             if case .symbol(let op2) = token.kind, ["==", "!=", "===", "!==", "<", "<=", ">", ">="].contains(op2) {
@@ -428,8 +443,12 @@ public struct Parser {
                 advance()
                 let name: String
                 switch token.kind {
-                case .identifier(let n), .keyword(let n): name = n; advance()
-                case .int(let i): name = String(i); advance()   // tuple element: t.0
+                case .identifier(let n), .keyword(let n):
+                    name = n
+                    advance()
+                case .int(let i):
+                    name = String(i)
+                    advance()  // tuple element: t.0
                 default: throw error("expected a member name after '.'")
                 }
                 expr = Expr(.member(expr, name), expr.range + previous.range)
@@ -460,7 +479,8 @@ public struct Parser {
             var label: String?
             if case .identifier(let name) = token.kind, tokens[current + 1].kind == .symbol(":") {
                 label = name
-                advance(); advance()
+                advance()
+                advance()
             }
             args.append(Argument(label: label, value: try operatorFunction() ?? expression()))
         } while match(",")
@@ -471,7 +491,8 @@ public struct Parser {
     /// An operator passed as a function (`reduce(0, +)`, `sorted(by: >)`): the closure
     /// `{ $0 op $1 }`.
     mutating func operatorFunction() -> Expr? {
-        guard case .symbol(let op) = token.kind, ["+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!="].contains(op) else { return nil }
+        guard case .symbol(let op) = token.kind, ["+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!="].contains(op)
+        else { return nil }
         let next = tokens[Swift.min(current + 1, tokens.count - 1)].kind
         guard next == .symbol(",") || next == .symbol(")") else { return nil }
         return operatorClosure(op)
@@ -480,7 +501,10 @@ public struct Parser {
     mutating func operatorClosure(_ op: String) -> Expr {
         let range = advance().range
         let a = Expr(.identifier("$0"), range), b = Expr(.identifier("$1"), range)
-        return Expr(.closure(params: [], body: [Stmt(.expression(Expr(.binary(BinaryOperator(rawValue: op)!, a, b), range)), range)]), range)
+        return Expr(
+            .closure(
+                params: [], body: [Stmt(.expression(Expr(.binary(BinaryOperator(rawValue: op)!, a, b), range)), range)]),
+            range)
     }
 
     mutating func closure() throws -> Expr {
@@ -490,10 +514,18 @@ public struct Parser {
         let saved = current
         var names: [String] = []
         if match("(") {
-            while case .identifier(let n) = token.kind { names.append(n); advance(); if !match(",") { break } }
+            while case .identifier(let n) = token.kind {
+                names.append(n)
+                advance()
+                if !match(",") { break }
+            }
             _ = match(")")
         } else {
-            while case .identifier(let n) = token.kind { names.append(n); advance(); if !match(",") { break } }
+            while case .identifier(let n) = token.kind {
+                names.append(n)
+                advance()
+                if !match(",") { break }
+            }
         }
         if !names.isEmpty && matchKeyword("in") { params = names } else { current = saved }
         var body: [Stmt] = []
@@ -509,14 +541,30 @@ public struct Parser {
     mutating func primary() throws -> Expr {
         let t = token
         switch t.kind {
-        case .int(let v): advance(); return Expr(.int(v), t.range)
-        case .double(let v): advance(); return Expr(.double(v), t.range)
-        case .keyword("true"): advance(); return Expr(.bool(true), t.range)
-        case .keyword("false"): advance(); return Expr(.bool(false), t.range)
-        case .keyword("nil"): advance(); return Expr(.nil, t.range)
-        case .keyword("self"): advance(); return Expr(.self, t.range)
-        case .keyword("init"): advance(); return Expr(.identifier("init"), t.range)
-        case .identifier(let name): advance(); return Expr(.identifier(name), t.range)
+        case .int(let v):
+            advance()
+            return Expr(.int(v), t.range)
+        case .double(let v):
+            advance()
+            return Expr(.double(v), t.range)
+        case .keyword("true"):
+            advance()
+            return Expr(.bool(true), t.range)
+        case .keyword("false"):
+            advance()
+            return Expr(.bool(false), t.range)
+        case .keyword("nil"):
+            advance()
+            return Expr(.nil, t.range)
+        case .keyword("self"):
+            advance()
+            return Expr(.self, t.range)
+        case .keyword("init"):
+            advance()
+            return Expr(.identifier("init"), t.range)
+        case .identifier(let name):
+            advance()
+            return Expr(.identifier(name), t.range)
         case .string(let segments):
             advance()
             var parts: [Expr.StringPart] = []
@@ -531,8 +579,13 @@ public struct Parser {
                     if let e = try? sub.expression(), sub.atEnd {
                         parts.append(.expr(e))
                     } else {
-                        diagnostics += sub.diagnostics.isEmpty
-                            ? [Diagnostic("expected an expression in string interpolation", at: SourceRange(location, location))]
+                        diagnostics +=
+                            sub.diagnostics.isEmpty
+                            ? [
+                                Diagnostic(
+                                    "expected an expression in string interpolation",
+                                    at: SourceRange(location, location))
+                            ]
                             : sub.diagnostics
                     }
                 }
@@ -557,7 +610,7 @@ public struct Parser {
             var pairs: [(Expr, Expr)] = []
             if !check("]") {
                 repeat {
-                    if check("]") { break }   // trailing comma
+                    if check("]") { break }  // trailing comma
                     let item = try expression()
                     if match(":") {
                         guard items.isEmpty else { throw error("expected ',' or ']' in array literal") }

@@ -77,7 +77,8 @@ struct Resolver {
         case .assign(let target, let op, let value):
             expression(value)
             if op == "=", case .identifier(let name) = target.kind, classes == 0, isConstant(name) {
-                diagnostics.append(Diagnostic("cannot assign to value: '\(name)' is a 'let' constant", at: target.range))
+                diagnostics.append(
+                    Diagnostic("cannot assign to value: '\(name)' is a 'let' constant", at: target.range))
             }
             expression(target)
         case .if(let c, let then, let otherwise):
@@ -101,7 +102,9 @@ struct Resolver {
                 diagnostics.append(Diagnostic("'break' and 'continue' are only allowed inside a loop", at: s.range))
             }
         case .return(let e):
-            if functions == 0 { diagnostics.append(Diagnostic("'return' is only allowed inside a function", at: s.range)) }
+            if functions == 0 {
+                diagnostics.append(Diagnostic("'return' is only allowed inside a function", at: s.range))
+            }
             e.map { expression($0) }
         case .function(let f): function(f)
         case .class(let c):
@@ -150,11 +153,22 @@ struct Resolver {
         case .string(let parts):
             for case .expr(let x) in parts { expression(x) }
         case .array(let xs), .tuple(let xs): xs.forEach { expression($0) }
-        case .dictionary(let pairs): pairs.forEach { expression($0.0); expression($0.1) }
+        case .dictionary(let pairs):
+            pairs.forEach {
+                expression($0.0)
+                expression($0.1)
+            }
         case .forceUnwrap(let x), .prefix(_, let x), .member(let x, _): expression(x)
-        case .binary(_, let a, let b): expression(a); expression(b)
-        case .ternary(let a, let b, let c): expression(a); expression(b); expression(c)
-        case .range(let a, let b, _): a.map { expression($0) }; b.map { expression($0) }
+        case .binary(_, let a, let b):
+            expression(a)
+            expression(b)
+        case .ternary(let a, let b, let c):
+            expression(a)
+            expression(b)
+            expression(c)
+        case .range(let a, let b, _):
+            a.map { expression($0) }
+            b.map { expression($0) }
         case .call(let f, let args), .subscript(let f, let args):
             expression(f)
             args.forEach { expression($0.value) }

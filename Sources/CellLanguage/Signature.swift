@@ -17,7 +17,9 @@ public struct Signature: CustomStringConvertible {
         /// The default as shown in the reference; nil when the argument is required.
         public let defaultText: String?
 
-        public init(name: String, positional: Bool = true, variadic: Bool = false, typeName: String, defaultText: String? = nil) {
+        public init(
+            name: String, positional: Bool = true, variadic: Bool = false, typeName: String, defaultText: String? = nil
+        ) {
             self.name = name
             self.positional = positional
             self.variadic = variadic
@@ -65,7 +67,8 @@ public struct Signature: CustomStringConvertible {
         for item in args.items {
             guard let label = item.label else { continue }
             guard let i = parameters.firstIndex(where: { $0.name == label }) else {
-                let hint = Interpreter.nearest(label, among: parameters.map(\.name)).map { " (did you mean '\($0):'?)" } ?? ""
+                let hint =
+                    Interpreter.nearest(label, among: parameters.map(\.name)).map { " (did you mean '\($0):'?)" } ?? ""
                 throw args.error("\(name) has no parameter '\(label):'\(hint); expected \(self)", at: item)
             }
             guard slots[i] == nil else {
@@ -87,18 +90,22 @@ public struct Param<T> {
     public let fallback: T?
 
     /// `convert` throws a `ConversionError` with the reason (the binder adds where).
-    public init(_ name: String, positional: Bool = true, variadic: Bool = false, type: String, default fallback: T? = nil,
-                defaultText: String? = nil, _ convert: @escaping (Value) throws -> T) {
-        spec = Signature.Parameter(name: name, positional: positional, variadic: variadic, typeName: type,
-                                   defaultText: fallback == nil ? nil : (defaultText ?? fallback.map { "\($0)" }))
+    public init(
+        _ name: String, positional: Bool = true, variadic: Bool = false, type: String, default fallback: T? = nil,
+        defaultText: String? = nil, _ convert: @escaping (Value) throws -> T
+    ) {
+        spec = Signature.Parameter(
+            name: name, positional: positional, variadic: variadic, typeName: type,
+            defaultText: fallback == nil ? nil : (defaultText ?? fallback.map { "\($0)" }))
         self.convert = convert
         self.fallback = fallback
     }
 
     /// The same parameter given only by its label (`lr:`), never by position.
     public var labeled: Param<T> {
-        Param(spec.name, positional: false, variadic: spec.variadic, type: spec.typeName, default: fallback,
-              defaultText: spec.defaultText, convert)
+        Param(
+            spec.name, positional: false, variadic: spec.variadic, type: spec.typeName, default: fallback,
+            defaultText: spec.defaultText, convert)
     }
 
     /// The argument in `item` (or the default) as a `T`, with the caret under the argument.
@@ -246,7 +253,9 @@ public final class HostLibrary {
     public private(set) var entries: [Entry] = []
     public init() {}
 
-    public func record(_ table: String, _ signature: Signature, doc: String, receiver: String? = nil, isProperty: Bool = false) {
+    public func record(
+        _ table: String, _ signature: Signature, doc: String, receiver: String? = nil, isProperty: Bool = false
+    ) {
         entries.append(Entry(table: table, signature: signature, doc: doc, receiver: receiver, isProperty: isProperty))
     }
 
@@ -256,7 +265,9 @@ public final class HostLibrary {
     public func members(_ table: String, _ receiver: String, _ list: [(String, String)]) {
         for (name, doc) in list {
             let isMethod = name.hasSuffix("()")
-            record(table, Signature(isMethod ? String(name.dropLast(2)) : name, []), doc: doc, receiver: receiver, isProperty: !isMethod)
+            record(
+                table, Signature(isMethod ? String(name.dropLast(2)) : name, []), doc: doc, receiver: receiver,
+                isProperty: !isMethod)
         }
     }
 
@@ -282,14 +293,19 @@ public final class HostLibrary {
 
     /// Declares a host function or method of typed parameters and returns what converts a call's
     /// arguments to them: `let bind = library.declare("Tensors", "zeros", "…", shape, dtype)`.
-    public func declare<each T>(_ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
-                                receiver: String? = nil) -> (Arguments) throws -> (repeat each T) {
+    public func declare<each T>(
+        _ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
+        receiver: String? = nil
+    ) -> (Arguments) throws -> (repeat each T) {
         var specs: [Signature.Parameter] = []
         for p in repeat each params { specs.append(p.spec) }
         let signature = Signature(name, specs)
         record(table, signature, doc: doc, receiver: receiver)
         // A call without arguments takes every default: bound once, here.
-        let defaults = try? (repeat (each params).value(nil, Arguments([], range: SourceRange(.init(line: 0, column: 0), .init(line: 0, column: 0)), callee: name)))
+        let defaults = try?
+            (repeat (each params).value(
+                nil,
+                Arguments([], range: SourceRange(.init(line: 0, column: 0), .init(line: 0, column: 0)), callee: name)))
         return { args in
             if args.items.isEmpty, let defaults { return defaults }
             let slots = try signature.bind(args)
@@ -304,8 +320,10 @@ public final class HostLibrary {
 
     /// Like `declare`, with a first parameter handed over apart (the input of a tensor function
     /// whose method form has it as `self`).
-    public func declare<First, each T>(_ table: String, _ name: String, _ doc: String, first: Param<First>,
-                                       _ params: repeat Param<each T>) -> (Arguments) throws -> (First, (repeat each T)) {
+    public func declare<First, each T>(
+        _ table: String, _ name: String, _ doc: String, first: Param<First>,
+        _ params: repeat Param<each T>
+    ) -> (Arguments) throws -> (First, (repeat each T)) {
         var specs: [Signature.Parameter] = [first.spec]
         for p in repeat each params { specs.append(p.spec) }
         let signature = Signature(name, specs)
@@ -322,8 +340,10 @@ public final class HostLibrary {
     }
 
     /// A host function of typed parameters, declared and implemented in one place.
-    public func function<each T>(_ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
-                                 body: @escaping (repeat each T) throws -> Value) -> Function {
+    public func function<each T>(
+        _ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
+        body: @escaping (repeat each T) throws -> Value
+    ) -> Function {
         let bind = declare(table, name, doc, repeat each params)
         return Function(name) { args in
             let values = try bind(args)

@@ -6,7 +6,7 @@ public struct Token: Sendable {
         case int(Int)
         case double(Double)
         case string([StringSegment])
-        case symbol(String)        // operators and punctuation
+        case symbol(String)  // operators and punctuation
         case eof
     }
 

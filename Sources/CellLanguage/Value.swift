@@ -51,10 +51,13 @@ public enum Value {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .double(let d): return Value.format(d)
-        case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .string(let s):
+            return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
         case .array(let items): return "[" + items.map(\.displayed).joined(separator: ", ") + "]"
         case .dictionary(let pairs):
-            return pairs.isEmpty ? "[:]" : "[" + pairs.map { $0.key.displayed + ": " + $0.value.displayed }.joined(separator: ", ") + "]"
+            return pairs.isEmpty
+                ? "[:]" : "[" + pairs.map { $0.key.displayed + ": " + $0.value.displayed }.joined(separator: ", ") + "]"
         case .tuple(let items): return "(" + items.map(\.displayed).joined(separator: ", ") + ")"
         case .range(let lo, let hi, let closed):
             return (lo.map(String.init) ?? "") + (closed ? "..." : "..<") + (hi.map(String.init) ?? "")
@@ -186,12 +189,13 @@ public struct Arguments {
             let key = spec.hasPrefix("_ ") ? String(spec.dropFirst(2)) : spec
             if optional, case .nil? = result[key] { result[key] = nil }
         }
-        let names = Set(signature.map { s -> String in
-            var s = s
-            if s.hasSuffix("=") { s.removeLast() }
-            if s.hasSuffix("...") { s.removeLast(3) }
-            return s.hasPrefix("_ ") ? String(s.dropFirst(2)) : s
-        })
+        let names = Set(
+            signature.map { s -> String in
+                var s = s
+                if s.hasSuffix("=") { s.removeLast() }
+                if s.hasSuffix("...") { s.removeLast(3) }
+                return s.hasPrefix("_ ") ? String(s.dropFirst(2)) : s
+            })
         for item in items where item.label != nil && !names.contains(item.label!) {
             throw error("\(callee) has no parameter '\(item.label!):'", at: item)
         }

@@ -5,19 +5,25 @@
 
 protocol Step16 { static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> }
 enum Fused16: Step16 {
-    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { c.addingProduct(a, b) }
+    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        c.addingProduct(a, b)
+    }
 }
 enum Unfused16: Step16 {
-    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { c + a * b }
+    @inline(__always) static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        c + a * b
+    }
 }
 
 /// Rows lo..<hi of C[m×n] = A[m×k]·B[k×n] (+ bias). A and B through (row stride, column
 /// stride) — B's column stride 1, or its row stride 1 (a transposed matrix); C contiguous rows.
-public func sgemmRows512(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
-                         _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                         _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-                         _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-                         fused: Bool) {
+public func sgemmRows512(
+    _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+    fused: Bool
+) {
     if fused {
         tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused16.self)
     } else {
@@ -25,14 +31,18 @@ public func sgemmRows512(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k
     }
 }
 
-func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
-                      _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                      _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-                      _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-                      _: M.Type) {
+func tiles<M: Step16>(
+    _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+    _: M.Type
+) {
     typealias V = SIMD16<Float>
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
     let packFull = hi - lo >= 16
     let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(k * 32, 32))
     defer { panel.deallocate() }
@@ -49,17 +59,25 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
         var bias0 = V(), bias1 = V()
         if let bias {
             tail.update(from: bias + j, count: width)
-            bias0 = load(tail); bias1 = load(tail + 16)
+            bias0 = load(tail)
+            bias1 = load(tail + 16)
         }
         @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
             let r = c + row * n + j
             if width == 32 {
-                store(v0, r); store(v1, r + 16)
+                store(v0, r)
+                store(v1, r + 16)
             } else {
                 var q = 0
-                if width >= 16 { store(v0, r); q = 16 }
+                if width >= 16 {
+                    store(v0, r)
+                    q = 16
+                }
                 let rest = q == 0 ? v0 : v1
-                while q < width { r[q] = rest[q & 15]; q += 1 }
+                while q < width {
+                    r[q] = rest[q & 15]
+                    q += 1
+                }
             }
         }
         var i = lo
@@ -71,17 +89,30 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
                 let b0 = load(bp), b1 = load(bp + 16)
                 let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
                 let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
-                c00 = M.step(c00, x0, b0); c01 = M.step(c01, x0, b1)
-                c10 = M.step(c10, x1, b0); c11 = M.step(c11, x1, b1)
-                c20 = M.step(c20, x2, b0); c21 = M.step(c21, x2, b1)
-                c30 = M.step(c30, x3, b0); c31 = M.step(c31, x3, b1)
+                c00 = M.step(c00, x0, b0)
+                c01 = M.step(c01, x0, b1)
+                c10 = M.step(c10, x1, b0)
+                c11 = M.step(c11, x1, b1)
+                c20 = M.step(c20, x2, b0)
+                c21 = M.step(c21, x2, b1)
+                c30 = M.step(c30, x3, b0)
+                c31 = M.step(c31, x3, b1)
                 bp += stride
             }
             if bias != nil {
-                c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
-                c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
+                c00 = c00 + bias0
+                c01 = c01 + bias1
+                c10 = c10 + bias0
+                c11 = c11 + bias1
+                c20 = c20 + bias0
+                c21 = c21 + bias1
+                c30 = c30 + bias0
+                c31 = c31 + bias1
             }
-            put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
+            put(c00, c01, i)
+            put(c10, c11, i + 1)
+            put(c20, c21, i + 2)
+            put(c30, c31, i + 3)
             i += 4
         }
         while i < hi {
@@ -90,10 +121,14 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
             var bp = start
             for p in 0..<k {
                 let x = V(repeating: ar[p * aCol])
-                c0 = M.step(c0, x, load(bp)); c1 = M.step(c1, x, load(bp + 16))
+                c0 = M.step(c0, x, load(bp))
+                c1 = M.step(c1, x, load(bp + 16))
                 bp += stride
             }
-            if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
+            if bias != nil {
+                c0 = c0 + bias0
+                c1 = c1 + bias1
+            }
             put(c0, c1, i)
             i += 1
         }
@@ -104,8 +139,10 @@ func tiles<M: Step16>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: I
 /// Copies columns j..<j+width of B (all k rows) into a zero-padded panel of `lanes` columns.
 /// Inlinable, so the AVX2 tiles get a copy compiled for their own CPU level.
 @inlinable @inline(__always)
-public func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-                      _ j: Int, _ width: Int, _ k: Int) {
+public func packPanel(
+    _ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ j: Int, _ width: Int, _ k: Int
+) {
     if width < lanes { panel.update(repeating: 0, count: k * lanes) }
     if bCol == 1 {
         if width == lanes {
@@ -115,7 +152,10 @@ public func packPanel(_ panel: UnsafeMutablePointer<Float>, _ lanes: Int, _ b: U
             for p in 0..<k {
                 let src = b + p * bRow + j, dst = panel + p * lanes
                 var jj = 0
-                while jj < width { dst[jj] = src[jj]; jj &+= 1 }
+                while jj < width {
+                    dst[jj] = src[jj]
+                    jj &+= 1
+                }
             }
         }
         return
@@ -142,10 +182,18 @@ public func fmaProbe512(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
     let x = UnsafeRawPointer(seed).loadUnaligned(as: V.self), y = UnsafeRawPointer(seed + 16).loadUnaligned(as: V.self)
     var a = (x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7, x + 8, x + 9, x + 10, x + 11)
     for _ in 0..<rounds {
-        a.0 = a.0.addingProduct(y, x); a.1 = a.1.addingProduct(y, x); a.2 = a.2.addingProduct(y, x)
-        a.3 = a.3.addingProduct(y, x); a.4 = a.4.addingProduct(y, x); a.5 = a.5.addingProduct(y, x)
-        a.6 = a.6.addingProduct(y, x); a.7 = a.7.addingProduct(y, x); a.8 = a.8.addingProduct(y, x)
-        a.9 = a.9.addingProduct(y, x); a.10 = a.10.addingProduct(y, x); a.11 = a.11.addingProduct(y, x)
+        a.0 = a.0.addingProduct(y, x)
+        a.1 = a.1.addingProduct(y, x)
+        a.2 = a.2.addingProduct(y, x)
+        a.3 = a.3.addingProduct(y, x)
+        a.4 = a.4.addingProduct(y, x)
+        a.5 = a.5.addingProduct(y, x)
+        a.6 = a.6.addingProduct(y, x)
+        a.7 = a.7.addingProduct(y, x)
+        a.8 = a.8.addingProduct(y, x)
+        a.9 = a.9.addingProduct(y, x)
+        a.10 = a.10.addingProduct(y, x)
+        a.11 = a.11.addingProduct(y, x)
     }
     return (a.0 + a.1 + a.2 + a.3 + a.4 + a.5 + a.6 + a.7 + a.8 + a.9 + a.10 + a.11)[0]
 }

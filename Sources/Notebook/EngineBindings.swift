@@ -42,7 +42,9 @@ final class EngineBindings {
     /// A tensor from a tensor value, a number, or a (nested) array of numbers or bools.
     func tensor(_ v: Value, dtype: DType? = nil) throws -> Tensor {
         // The common case first, without a dynamic cast.
-        if case .object(let o) = v, type(of: o) == TensorObject.self { return unsafeDowncast(o, to: TensorObject.self).tensor }
+        if case .object(let o) = v, type(of: o) == TensorObject.self {
+            return unsafeDowncast(o, to: TensorObject.self).tensor
+        }
         switch v {
         case .object(let o as TensorObject): return o.tensor
         case .int(let i): return Tensor(scalar: Double(i), dtype: dtype ?? .int64)
@@ -56,22 +58,31 @@ final class EngineBindings {
             func walk(_ x: Value, _ depth: Int) throws {
                 switch x {
                 case .array(let items):
-                    if depth == shape.count { shape.append(items.count) }
-                    else if shape[depth] != items.count {
-                        throw ConversionError("tensor: rows have different lengths (\(shape[depth]) and \(items.count)) at depth \(depth)")
+                    if depth == shape.count {
+                        shape.append(items.count)
+                    } else if shape[depth] != items.count {
+                        throw ConversionError(
+                            "tensor: rows have different lengths (\(shape[depth]) and \(items.count)) at depth \(depth)"
+                        )
                     }
                     for item in items { try walk(item, depth + 1) }
                 case .int(let i):
-                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
+                    guard depth == shape.count else {
+                        throw ConversionError("tensor: mixed nesting depths in the array")
+                    }
                     allBools = false
                     flat.append(Double(i))
                 case .double(let d):
-                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
+                    guard depth == shape.count else {
+                        throw ConversionError("tensor: mixed nesting depths in the array")
+                    }
                     allInts = false
                     allBools = false
                     flat.append(d)
                 case .bool(let b):
-                    guard depth == shape.count else { throw ConversionError("tensor: mixed nesting depths in the array") }
+                    guard depth == shape.count else {
+                        throw ConversionError("tensor: mixed nesting depths in the array")
+                    }
                     flat.append(b ? 1 : 0)
                 case .object(let o as TensorObject) where o.tensor.count == 1:
                     allInts = allInts && !o.tensor.dtype.isFloatingPoint
@@ -104,7 +115,9 @@ final class EngineBindings {
     }
 
     func int(_ v: Value?, _ args: Arguments, _ what: String) throws -> Int {
-        guard case .int(let i)? = v else { throw args.error("\(args.callee): '\(what)' must be an Int, not \(v?.typeName ?? "missing")") }
+        guard case .int(let i)? = v else {
+            throw args.error("\(args.callee): '\(what)' must be an Int, not \(v?.typeName ?? "missing")")
+        }
         return i
     }
 
@@ -118,7 +131,9 @@ final class EngineBindings {
     }
 
     func bool(_ v: Value?, _ args: Arguments, _ what: String) throws -> Bool {
-        guard case .bool(let b)? = v else { throw args.error("\(args.callee): '\(what)' must be a Bool, not \(v?.typeName ?? "missing")") }
+        guard case .bool(let b)? = v else {
+            throw args.error("\(args.callee): '\(what)' must be a Bool, not \(v?.typeName ?? "missing")")
+        }
         return b
     }
 
@@ -132,7 +147,9 @@ final class EngineBindings {
             }
         }
         return try items.map { v in
-            guard case .int(let i) = v, i >= 0 else { throw args.error("\(args.callee): a shape is made of non-negative Ints, got \(v.displayed)") }
+            guard case .int(let i) = v, i >= 0 else {
+                throw args.error("\(args.callee): a shape is made of non-negative Ints, got \(v.displayed)")
+            }
             return i
         }
     }
@@ -159,7 +176,10 @@ final class EngineBindings {
     }
 
     func call(_ f: Value, _ values: [Value], _ args: Arguments) throws -> Value {
-        try interpreter.call(f, Arguments(values.map { .init(label: nil, value: $0, range: args.range) }, range: args.range, callee: "closure"))
+        try interpreter.call(
+            f,
+            Arguments(
+                values.map { .init(label: nil, value: $0, range: args.range) }, range: args.range, callee: "closure"))
     }
 
     // MARK: - Globals
@@ -167,50 +187,79 @@ final class EngineBindings {
     func install() {
         let i = interpreter
         // Types (also usable in annotations).
-        i.define("Tensor", .object(TypeObject("Tensor", self) { args in
-            try self.wrap(self.tensor(try args.bind(["_ data", "dtype="])["data"]!, args, dtype: try self.dtype(args["dtype"], args)))
-        } isType: { if case .object(let o) = $0 { return o is TensorObject } else { return false } }))
+        i.define(
+            "Tensor",
+            .object(
+                TypeObject("Tensor", self) { args in
+                    try self.wrap(
+                        self.tensor(
+                            try args.bind(["_ data", "dtype="])["data"]!, args,
+                            dtype: try self.dtype(args["dtype"], args)))
+                } isType: {
+                    if case .object(let o) = $0 { return o is TensorObject } else { return false }
+                }))
         i.define("Module", .object(ModuleClass(self)))
         installTensorLibrary()
 
-        i.define("oneHot", .function(library.function("Tensor functions", "oneHot", "one-hot rows (N, classes) of int64 labels (N)",
-                                                       Param<Tensor>.tensor("labels", self), Param<Int>.int("classes")) { labels, n in
-            guard !labels.dtype.isFloatingPoint, labels.rank == 1 else {
-                throw TensorError("oneHot: expects a 1-D int64 tensor of labels, got \(labels.dtype) \(labels.shape)")
-            }
-            let out = try Tensor.zeros([labels.count, n])
-            for (row, l) in labels.integers.enumerated() {
-                guard l >= 0 && l < n else { throw TensorError("oneHot: label \(l) is outside 0..<\(n)") }
-                try out.select(row).select(Int(l)).fill_(1)
-            }
-            return self.wrap(out)
-        }))
-        let bindBody = library.declare("Tensor functions", "noGrad", "runs body without recording gradients (torch.no_grad())",
-                                       Param<Value>.any("body", type: "() -> Any"))
+        i.define(
+            "oneHot",
+            .function(
+                library.function(
+                    "Tensor functions", "oneHot", "one-hot rows (N, classes) of int64 labels (N)",
+                    Param<Tensor>.tensor("labels", self), Param<Int>.int("classes")
+                ) { labels, n in
+                    guard !labels.dtype.isFloatingPoint, labels.rank == 1 else {
+                        throw TensorError(
+                            "oneHot: expects a 1-D int64 tensor of labels, got \(labels.dtype) \(labels.shape)")
+                    }
+                    let out = try Tensor.zeros([labels.count, n])
+                    for (row, l) in labels.integers.enumerated() {
+                        guard l >= 0 && l < n else { throw TensorError("oneHot: label \(l) is outside 0..<\(n)") }
+                        try out.select(row).select(Int(l)).fill_(1)
+                    }
+                    return self.wrap(out)
+                }))
+        let bindBody = library.declare(
+            "Tensor functions", "noGrad", "runs body without recording gradients (torch.no_grad())",
+            Param<Value>.any("body", type: "() -> Any"))
         i.define("noGrad") { args in
             let body = try bindBody(args)
             return try noGrad { try self.call(body, [], args) }
         }
 
         installNNLibrary()
-        library.members("Tensor properties", "Tensor", [
-            ("shape", "the sizes, as an array of Ints"), ("dtype", "the element type (torch.float32, …)"),
-            ("grad", "the gradient accumulated by backward(), or nil"), ("data", "the same values outside the graph (assignable)"),
-            ("requiresGrad", "whether operations on it are recorded (assignable)"), ("isLeaf", "whether it was made, not computed"),
-            ("gradFn", "the name of the operation that computed it, or nil"), ("T", "the transpose of a matrix"),
-            ("count", "the number of elements"), ("ndim", "the number of dimensions"),
-        ])
-        library.members("Module methods", "Module", [
-            ("parameters()", "every parameter, in registration order"), ("namedParameters()", "(name, parameter) pairs with dotted paths"),
-            ("children()", "the direct sub-modules"), ("zeroGrad()", "clears every parameter's gradient"),
-            ("train()", "training mode (Dropout active, BatchNorm on batch statistics)"), ("eval()", "evaluation mode"),
-            ("forward()", "the module's computation (call the module itself: net(x))"), ("training", "true in training mode"),
-        ])
-        library.members("Optimizers", "Optimizer", [
-            ("step()", "updates every parameter that has a gradient"), ("zeroGrad()", "clears the parameters' gradients"),
-            ("lr", "the learning rate (assignable)"),
-        ])
-        library.members("Optimizers", "StepLR", [("step()", "counts an epoch"), ("getLastLr()", "the current learning rate, in an array")])
+        library.members(
+            "Tensor properties", "Tensor",
+            [
+                ("shape", "the sizes, as an array of Ints"), ("dtype", "the element type (torch.float32, …)"),
+                ("grad", "the gradient accumulated by backward(), or nil"),
+                ("data", "the same values outside the graph (assignable)"),
+                ("requiresGrad", "whether operations on it are recorded (assignable)"),
+                ("isLeaf", "whether it was made, not computed"),
+                ("gradFn", "the name of the operation that computed it, or nil"), ("T", "the transpose of a matrix"),
+                ("count", "the number of elements"), ("ndim", "the number of dimensions"),
+            ])
+        library.members(
+            "Module methods", "Module",
+            [
+                ("parameters()", "every parameter, in registration order"),
+                ("namedParameters()", "(name, parameter) pairs with dotted paths"),
+                ("children()", "the direct sub-modules"), ("zeroGrad()", "clears every parameter's gradient"),
+                ("train()", "training mode (Dropout active, BatchNorm on batch statistics)"),
+                ("eval()", "evaluation mode"),
+                ("forward()", "the module's computation (call the module itself: net(x))"),
+                ("training", "true in training mode"),
+            ])
+        library.members(
+            "Optimizers", "Optimizer",
+            [
+                ("step()", "updates every parameter that has a gradient"),
+                ("zeroGrad()", "clears the parameters' gradients"),
+                ("lr", "the learning rate (assignable)"),
+            ])
+        library.members(
+            "Optimizers", "StepLR",
+            [("step()", "counts an epoch"), ("getLastLr()", "the current learning rate, in an array")])
         // numpy's legacy generator, as `np.random.…`, and `np.linspace`.
         i.define("np", .object(NumpyNamespace(self)))
         i.permutation = { [unowned self] n in try Tensor.randperm(n, generator: self.torch).integers.map(Int.init) }
@@ -224,7 +273,10 @@ final class TypeObject: HostObject {
     let construct: (Arguments) throws -> Value
     let check: (Value) -> Bool
 
-    init(_ name: String, _ bindings: EngineBindings, construct: @escaping (Arguments) throws -> Value, isType: @escaping (Value) -> Bool) {
+    init(
+        _ name: String, _ bindings: EngineBindings, construct: @escaping (Arguments) throws -> Value,
+        isType: @escaping (Value) -> Bool
+    ) {
         typeName = name
         self.bindings = bindings
         self.construct = construct

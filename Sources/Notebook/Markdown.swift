@@ -39,8 +39,10 @@ func escapeHTML(_ s: String) -> String {
 
 /// Swift-like syntax highlighting of cell source into HTML spans.
 enum Highlighter {
-    static let keywords: Set<String> = ["let", "var", "func", "if", "else", "for", "in", "while", "break", "continue",
-                                        "return", "true", "false", "nil", "class", "struct", "init", "self", "super"]
+    static let keywords: Set<String> = [
+        "let", "var", "func", "if", "else", "for", "in", "while", "break", "continue",
+        "return", "true", "false", "nil", "class", "struct", "init", "self", "super",
+    ]
 
     static func html(_ source: String) -> String {
         let chars = Array(source)
@@ -52,31 +54,45 @@ enum Highlighter {
             if c == "/" && i + 1 < chars.count && chars[i + 1] == "/" {
                 var j = i
                 while j < chars.count && chars[j] != "\n" { j += 1 }
-                span("c", String(chars[i..<j])); i = j
+                span("c", String(chars[i..<j]))
+                i = j
             } else if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" {
                 var j = i + 2
                 while j + 1 < chars.count && !(chars[j] == "*" && chars[j + 1] == "/") { j += 1 }
                 j = min(j + 2, chars.count)
-                span("c", String(chars[i..<j])); i = j
+                span("c", String(chars[i..<j]))
+                i = j
             } else if c == "\"" {
                 var j = i + 1
-                while j < chars.count && chars[j] != "\"" && chars[j] != "\n" { if chars[j] == "\\" { j += 1 }; j += 1 }
+                while j < chars.count && chars[j] != "\"" && chars[j] != "\n" {
+                    if chars[j] == "\\" { j += 1 }
+                    j += 1
+                }
                 j = min(j + 1, chars.count)
-                span("s", String(chars[i..<j])); i = j
+                span("s", String(chars[i..<j]))
+                i = j
             } else if c.isNumber {
                 var j = i
-                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "_" || chars[j] == "e") { j += 1 }
-                span("n", String(chars[i..<j])); i = j
+                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "_" || chars[j] == "e") {
+                    j += 1
+                }
+                span("n", String(chars[i..<j]))
+                i = j
             } else if c.isLetter || c == "_" {
                 var j = i
                 while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_") { j += 1 }
                 let word = String(chars[i..<j])
-                if keywords.contains(word) { span("k", word) }
-                else if word.first!.isUppercase { span("t", word) }
-                else { out += escapeHTML(word) }
+                if keywords.contains(word) {
+                    span("k", word)
+                } else if word.first!.isUppercase {
+                    span("t", word)
+                } else {
+                    out += escapeHTML(word)
+                }
                 i = j
             } else {
-                out += escapeHTML(String(c)); i += 1
+                out += escapeHTML(String(c))
+                i += 1
             }
         }
         return out

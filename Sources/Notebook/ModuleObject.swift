@@ -36,7 +36,8 @@ final class ModuleObject: HostObject {
     }
 
     static let layerCall = Signature("forward", [.init(name: "input", typeName: "Tensor")])
-    static let lossCall = Signature("loss", [.init(name: "input", typeName: "Tensor"), .init(name: "target", typeName: "Tensor")])
+    static let lossCall = Signature(
+        "loss", [.init(name: "input", typeName: "Tensor"), .init(name: "target", typeName: "Tensor")])
 
     func member(_ name: String) throws -> Value? {
         try ModuleObject.member(module, name, bindings)
@@ -50,21 +51,39 @@ final class ModuleObject: HostObject {
     static func member(_ module: Module, _ name: String, _ b: EngineBindings) throws -> Value? {
         func method(_ body: @escaping (Arguments) throws -> Value) -> Value { .function(Function(name, body)) }
         switch name {
-        case "parameters": return method { args in try args.none(); return .array(module.parameters.map(b.wrap)) }
+        case "parameters":
+            return method { args in
+                try args.none()
+                return .array(module.parameters.map(b.wrap))
+            }
         case "namedParameters":
             return method { args in
                 try args.none()
                 return .array(module.namedParameters.map { .tuple([.string($0.name), b.wrap($0.tensor)]) })
             }
-        case "children": return method { args in try args.none(); return .array(module.children.map(b.wrap)) }
-        case "zeroGrad": return method { args in try args.none(); module.zeroGrad(); return .nil }
+        case "children":
+            return method { args in
+                try args.none()
+                return .array(module.children.map(b.wrap))
+            }
+        case "zeroGrad":
+            return method { args in
+                try args.none()
+                module.zeroGrad()
+                return .nil
+            }
         case "train":
             return method { args in
                 let p = try args.bind(["_ mode="])
                 module.train(try p["mode"].map { try b.bool($0, args, "mode") } ?? true)
                 return .nil
             }
-        case "eval": return method { args in try args.none(); module.eval(); return .nil }
+        case "eval":
+            return method { args in
+                try args.none()
+                module.eval()
+                return .nil
+            }
         case "forward": return method { args in try call(module, args, b, loss: module as? Loss) }
         case "training": return .bool(module.training)
         default:
@@ -88,7 +107,10 @@ final class ModuleObject: HostObject {
     /// Replacing a parameter (`layer.weight = Parameter(…)`) keeps it registered under its name.
     static func setMember(_ module: Module, _ name: String, _ value: Value, _ b: EngineBindings) throws -> Bool {
         guard module.ownParameters.contains(where: { $0.name == name }) else { return false }
-        if case .nil = value { module.registerParameter(name, nil); return true }
+        if case .nil = value {
+            module.registerParameter(name, nil)
+            return true
+        }
         guard case .object(let o as TensorObject) = value else { return false }
         let old = module.parameter(name)
         if let old, old.shape != o.tensor.shape {
@@ -164,8 +186,11 @@ final class ScriptModule: Module {
     override func forward(_ x: Tensor) throws -> Tensor {
         guard let instance else { throw TensorError("\(name): the module no longer exists") }
         let range = SourceRange(SourceLocation(line: 0, column: 0), SourceLocation(line: 0, column: 0))
-        let result = try interpreter.callMethod(instance, "forward", Arguments([.init(label: nil, value: bindings.wrap(x), range: range)],
-                                                                              range: range, callee: "forward"))
+        let result = try interpreter.callMethod(
+            instance, "forward",
+            Arguments(
+                [.init(label: nil, value: bindings.wrap(x), range: range)],
+                range: range, callee: "forward"))
         guard case .object(let o as TensorObject) = result else {
             throw TensorError("\(name).forward must return a Tensor, not \(result.typeName)")
         }
@@ -176,7 +201,10 @@ final class ScriptModule: Module {
 final class ScriptModuleBase: HostObject {
     let module: ScriptModule
     unowned let bindings: EngineBindings
-    init(_ m: ScriptModule, _ b: EngineBindings) { module = m; bindings = b }
+    init(_ m: ScriptModule, _ b: EngineBindings) {
+        module = m
+        bindings = b
+    }
 
     var typeName: String { module.typeName }
     var displayText: String { module.description }

@@ -41,25 +41,38 @@ extension Param where T == Reduction {
 extension EngineBindings {
     func installNNLibrary() {
         let b = self
-        func define<each T>(_ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
-                            body: @escaping (repeat each T) throws -> Value) {
+        func define<each T>(
+            _ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
+            body: @escaping (repeat each T) throws -> Value
+        ) {
             interpreter.define(name, .function(library.function(table, name, doc, repeat each params, body: body)))
         }
-        func layer<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Module) {
+        func layer<each T>(
+            _ name: String, _ doc: String, _ params: repeat Param<each T>,
+            body: @escaping (repeat each T) throws -> Module
+        ) {
             let bind = library.declare("Layers", name, doc, repeat each params)
-            interpreter.define(name, .function(Function(name) { args in
-                let values = try bind(args)
-                return b.wrap(try body(repeat each values))
-            }))
+            interpreter.define(
+                name,
+                .function(
+                    Function(name) { args in
+                        let values = try bind(args)
+                        return b.wrap(try body(repeat each values))
+                    }))
         }
-        func optimizer<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>,
-                               body: @escaping ([Tensor], repeat each T) throws -> Optimizer) {
+        func optimizer<each T>(
+            _ name: String, _ doc: String, _ params: repeat Param<each T>,
+            body: @escaping ([Tensor], repeat each T) throws -> Optimizer
+        ) {
             let parameters = Param<[Tensor]>.tensors("params", b)
             let bind = library.declare("Optimizers", name, doc, first: parameters, repeat each params)
-            interpreter.define(name, .function(Function(name) { args in
-                let (ps, values) = try bind(args)
-                return .object(OptimizerObject(try body(ps, repeat each values)))
-            }))
+            interpreter.define(
+                name,
+                .function(
+                    Function(name) { args in
+                        let (ps, values) = try bind(args)
+                        return .object(OptimizerObject(try body(ps, repeat each values)))
+                    }))
         }
         func int(_ name: String, default d: Int? = nil) -> Param<Int> { .int(name, default: d) }
         func double(_ name: String, default d: Double? = nil) -> Param<Double> { .double(name, default: d) }
@@ -67,31 +80,43 @@ extension EngineBindings {
         func lr(_ d: Double?) -> Param<Double> { double("lr", default: d) }
 
         // Layers.
-        define("Layers", "Parameter", "a tensor registered as a parameter when set on a module (requires grad)",
-               Param<Tensor>.tensor("data", b)) { x in
+        define(
+            "Layers", "Parameter", "a tensor registered as a parameter when set on a module (requires grad)",
+            Param<Tensor>.tensor("data", b)
+        ) { x in
             let t = x.detach()
             try t.requiringGrad()
             t.isParameter = true
             return b.wrap(t)
         }
-        layer("Linear", "y = x·Wᵀ + b, initialised as PyTorch", int("inFeatures"), int("outFeatures"),
-              bool("bias", default: true)) { i, o, bias in try Linear(i, o, bias: bias, generator: b.torch) }
-        layer("Conv2d", "2-D convolution over (N, C, H, W), initialised as PyTorch", int("inChannels"),
-              int("outChannels"), int("kernelSize"), int("stride", default: 1), int("padding", default: 0),
-              bool("bias", default: true).labeled) { i, o, k, s, p, bias in
+        layer(
+            "Linear", "y = x·Wᵀ + b, initialised as PyTorch", int("inFeatures"), int("outFeatures"),
+            bool("bias", default: true)
+        ) { i, o, bias in try Linear(i, o, bias: bias, generator: b.torch) }
+        layer(
+            "Conv2d", "2-D convolution over (N, C, H, W), initialised as PyTorch", int("inChannels"),
+            int("outChannels"), int("kernelSize"), int("stride", default: 1), int("padding", default: 0),
+            bool("bias", default: true).labeled
+        ) { i, o, k, s, p, bias in
             try Conv2d(i, o, kernelSize: k, stride: s, padding: p, bias: bias, generator: b.torch)
         }
-        layer("MaxPool2d", "maximum over kernelSize×kernelSize windows", int("kernelSize"),
-              Param<Int?>.int("stride", optional: ())) { k, s in MaxPool2d(k, stride: s) }
-        layer("Dropout", "zeroes elements with probability p in training, scales the rest by 1/(1 − p)",
-              double("p", default: 0.5)) { p in try Dropout(p, generator: b.torch) }
+        layer(
+            "MaxPool2d", "maximum over kernelSize×kernelSize windows", int("kernelSize"),
+            Param<Int?>.int("stride", optional: ())
+        ) { k, s in MaxPool2d(k, stride: s) }
+        layer(
+            "Dropout", "zeroes elements with probability p in training, scales the rest by 1/(1 − p)",
+            double("p", default: 0.5)
+        ) { p in try Dropout(p, generator: b.torch) }
         layer("Sequential", "layers applied one after another", Param<[Module]>.modules("layers", b)) { Sequential($0) }
         layer("ReLU", "max(x, 0)") { ReLU() }
         layer("Sigmoid", "1 / (1 + exp(-x))") { Sigmoid() }
         layer("Tanh", "hyperbolic tangent") { Tanh() }
         layer("GELU", "x·Φ(x), the exact GELU") { GELU() }
         layer("Identity", "passes its input through") { Identity() }
-        layer("LeakyReLU", "x > 0 ? x : negativeSlope·x", double("negativeSlope", default: 0.01)) { LeakyReLU(negativeSlope: $0) }
+        layer("LeakyReLU", "x > 0 ? x : negativeSlope·x", double("negativeSlope", default: 0.01)) {
+            LeakyReLU(negativeSlope: $0)
+        }
         layer("ELU", "x > 0 ? x : alpha·(exp(x) − 1)", double("alpha", default: 1)) { ELU(alpha: $0) }
         layer("Softplus", "log(1 + exp(beta·x)) / beta", double("beta", default: 1), double("threshold", default: 20)) {
             Softplus(beta: $0, threshold: $1)
@@ -101,59 +126,92 @@ extension EngineBindings {
         layer("Flatten", "merges dimensions startDim…endDim", int("startDim", default: 1), int("endDim", default: -1)) {
             Flatten(startDim: $0, endDim: $1)
         }
-        layer("Embedding", "rows of a (numEmbeddings, embeddingDim) table, looked up by int64 indices",
-              int("numEmbeddings"), int("embeddingDim")) { n, d in try Embedding(n, d, generator: b.torch) }
-        layer("BatchNorm1d", "normalises each feature of (N, C) over the batch", int("numFeatures"),
-              double("eps", default: 1e-5), double("momentum", default: 0.1)) { n, e, m in try BatchNorm1d(n, eps: e, momentum: m) }
+        layer(
+            "Embedding", "rows of a (numEmbeddings, embeddingDim) table, looked up by int64 indices",
+            int("numEmbeddings"), int("embeddingDim")
+        ) { n, d in try Embedding(n, d, generator: b.torch) }
+        layer(
+            "BatchNorm1d", "normalises each feature of (N, C) over the batch", int("numFeatures"),
+            double("eps", default: 1e-5), double("momentum", default: 0.1)
+        ) { n, e, m in try BatchNorm1d(n, eps: e, momentum: m) }
 
         // Losses.
         let losses: [(String, String, (Reduction) -> Module)] = [
             ("MSELoss", "mean squared error", { MSELoss(reduction: $0) }),
             ("L1Loss", "mean absolute error", { L1Loss(reduction: $0) }),
-            ("CrossEntropyLoss", "log-softmax then NLL, on raw scores (N, C) and class indices (N)", { CrossEntropyLoss(reduction: $0) }),
+            (
+                "CrossEntropyLoss", "log-softmax then NLL, on raw scores (N, C) and class indices (N)",
+                { CrossEntropyLoss(reduction: $0) }
+            ),
             ("NLLLoss", "negative log-likelihood of log-probabilities at class indices", { NLLLoss(reduction: $0) }),
             ("BCELoss", "binary cross-entropy of probabilities", { BCELoss(reduction: $0) }),
-            ("BCEWithLogitsLoss", "binary cross-entropy on raw scores (sigmoid inside, stable)", { BCEWithLogitsLoss(reduction: $0) }),
+            (
+                "BCEWithLogitsLoss", "binary cross-entropy on raw scores (sigmoid inside, stable)",
+                { BCEWithLogitsLoss(reduction: $0) }
+            ),
         ]
         for (name, doc, make) in losses {
             define("Losses", name, doc, Param<Reduction>.reduction) { b.wrap(make($0)) }
         }
-        define("Losses", "HuberLoss", "½d² below delta, linear above", Param<Reduction>.reduction, double("delta", default: 1).labeled) {
+        define(
+            "Losses", "HuberLoss", "½d² below delta, linear above", Param<Reduction>.reduction,
+            double("delta", default: 1).labeled
+        ) {
             b.wrap(HuberLoss(reduction: $0, delta: $1))
         }
-        define("Losses", "SmoothL1Loss", "Huber's loss divided by beta", Param<Reduction>.reduction, double("beta", default: 1).labeled) {
+        define(
+            "Losses", "SmoothL1Loss", "Huber's loss divided by beta", Param<Reduction>.reduction,
+            double("beta", default: 1).labeled
+        ) {
             b.wrap(SmoothL1Loss(reduction: $0, beta: $1))
         }
 
         // Optimizers and schedulers.
-        optimizer("SGD", "stochastic gradient descent, as torch.optim.SGD", lr(nil), double("momentum", default: 0),
-                  double("dampening", default: 0), double("weightDecay", default: 0), bool("nesterov", default: false)) { ps, l, m, d, w, n in
+        optimizer(
+            "SGD", "stochastic gradient descent, as torch.optim.SGD", lr(nil), double("momentum", default: 0),
+            double("dampening", default: 0), double("weightDecay", default: 0), bool("nesterov", default: false)
+        ) { ps, l, m, d, w, n in
             try SGD(ps, lr: l, momentum: m, dampening: d, weightDecay: w, nesterov: n)
         }
-        optimizer("Adam", "Adam, as torch.optim.Adam", lr(1e-3), betas, double("eps", default: 1e-8),
-                  double("weightDecay", default: 0)) { ps, l, betas, e, w in
+        optimizer(
+            "Adam", "Adam, as torch.optim.Adam", lr(1e-3), betas, double("eps", default: 1e-8),
+            double("weightDecay", default: 0)
+        ) { ps, l, betas, e, w in
             try Adam(ps, lr: l, betas: (betas.0, betas.1), eps: e, weightDecay: w)
         }
-        optimizer("AdamW", "Adam with decoupled weight decay, as torch.optim.AdamW", lr(1e-3), betas,
-                  double("eps", default: 1e-8), double("weightDecay", default: 0.01)) { ps, l, betas, e, w in
+        optimizer(
+            "AdamW", "Adam with decoupled weight decay, as torch.optim.AdamW", lr(1e-3), betas,
+            double("eps", default: 1e-8), double("weightDecay", default: 0.01)
+        ) { ps, l, betas, e, w in
             try AdamW(ps, lr: l, betas: (betas.0, betas.1), eps: e, weightDecay: w)
         }
-        optimizer("RMSprop", "RMSprop, as torch.optim.RMSprop", lr(0.01), double("alpha", default: 0.99), double("eps", default: 1e-8),
-                  double("weightDecay", default: 0)) { ps, l, a, e, w in
+        optimizer(
+            "RMSprop", "RMSprop, as torch.optim.RMSprop", lr(0.01), double("alpha", default: 0.99),
+            double("eps", default: 1e-8),
+            double("weightDecay", default: 0)
+        ) { ps, l, a, e, w in
             try RMSprop(ps, lr: l, alpha: a, eps: e, weightDecay: w)
         }
-        optimizer("Adagrad", "Adagrad, as torch.optim.Adagrad", lr(0.01), double("lrDecay", default: 0), double("weightDecay", default: 0),
-                  double("initialAccumulatorValue", default: 0), double("eps", default: 1e-10)) { ps, l, d, w, i, e in
+        optimizer(
+            "Adagrad", "Adagrad, as torch.optim.Adagrad", lr(0.01), double("lrDecay", default: 0),
+            double("weightDecay", default: 0),
+            double("initialAccumulatorValue", default: 0), double("eps", default: 1e-10)
+        ) { ps, l, d, w, i, e in
             try Adagrad(ps, lr: l, lrDecay: d, weightDecay: w, initialAccumulatorValue: i, eps: e)
         }
-        define("Optimizers", "StepLR", "multiplies the optimizer's lr by gamma every stepSize calls of step()",
-               Param<Value>.any("optimizer", type: "Optimizer"), int("stepSize"), double("gamma", default: 0.1)) { o, s, g in
-            guard case .object(let opt as OptimizerObject) = o else { throw TensorError("StepLR: expects an optimizer, not \(o.typeName)") }
+        define(
+            "Optimizers", "StepLR", "multiplies the optimizer's lr by gamma every stepSize calls of step()",
+            Param<Value>.any("optimizer", type: "Optimizer"), int("stepSize"), double("gamma", default: 0.1)
+        ) { o, s, g in
+            guard case .object(let opt as OptimizerObject) = o else {
+                throw TensorError("StepLR: expects an optimizer, not \(o.typeName)")
+            }
             return .object(SchedulerObject(try StepLR(opt.optimizer, stepSize: s, gamma: g)))
         }
 
         // Initialisers, in place.
-        let gain = double("gain", default: 1).labeled, a = double("a", default: 0).labeled, tensor = Param<Tensor>.tensor("tensor", b)
+        let gain = double("gain", default: 1).labeled, a = double("a", default: 0).labeled,
+            tensor = Param<Tensor>.tensor("tensor", b)
         define("Initialisers", "kaimingUniform_", "He-uniform initialisation in place", tensor, a) { t, a in
             try Init.kaimingUniform_(t, a: a, generator: b.torch)
             return b.wrap(t)
@@ -174,8 +232,10 @@ extension EngineBindings {
 }
 
 /// Adam's (β1, β2), given as a tuple or an array.
-private let betas = Param<(Double, Double)>("betas", positional: false, type: "(Double, Double)", default: (0.9, 0.999),
-                                            defaultText: "(0.9, 0.999)") { v in
+private let betas = Param<(Double, Double)>(
+    "betas", positional: false, type: "(Double, Double)", default: (0.9, 0.999),
+    defaultText: "(0.9, 0.999)"
+) { v in
     switch v {
     case .tuple(let xs), .array(let xs):
         if xs.count == 2, let b1 = xs[0].asNumber, let b2 = xs[1].asNumber { return (b1, b2) }
@@ -193,8 +253,12 @@ final class OptimizerObject: HostObject {
 
     func callMethod(_ name: String, _ args: Arguments) throws -> Value? {
         switch name {
-        case "step": try args.none(); try optimizer.step()
-        case "zeroGrad": try args.none(); optimizer.zeroGrad()
+        case "step":
+            try args.none()
+            try optimizer.step()
+        case "zeroGrad":
+            try args.none()
+            optimizer.zeroGrad()
         default: return nil
         }
         return .nil
@@ -202,8 +266,20 @@ final class OptimizerObject: HostObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "step": return .function(Function("step") { args in try args.none(); try self.optimizer.step(); return .nil })
-        case "zeroGrad": return .function(Function("zeroGrad") { args in try args.none(); self.optimizer.zeroGrad(); return .nil })
+        case "step":
+            return .function(
+                Function("step") { args in
+                    try args.none()
+                    try self.optimizer.step()
+                    return .nil
+                })
+        case "zeroGrad":
+            return .function(
+                Function("zeroGrad") { args in
+                    try args.none()
+                    self.optimizer.zeroGrad()
+                    return .nil
+                })
         case "lr": return .double(optimizer.lr)
         default: return nil
         }
@@ -224,8 +300,15 @@ final class SchedulerObject: HostObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "step": return .function(Function("step") { args in try args.none(); self.scheduler.step(); return .nil })
-        case "getLastLr": return .function(Function("getLastLr") { _ in .array([.double(self.scheduler.optimizer.lr)]) })
+        case "step":
+            return .function(
+                Function("step") { args in
+                    try args.none()
+                    self.scheduler.step()
+                    return .nil
+                })
+        case "getLastLr":
+            return .function(Function("getLastLr") { _ in .array([.double(self.scheduler.optimizer.lr)]) })
         default: return nil
         }
     }

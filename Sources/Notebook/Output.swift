@@ -34,11 +34,20 @@ public enum OutputFolder {
     public static func indexHTML(root: URL) -> String {
         let fm = FileManager.default
         let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { name in
-            !name.hasPrefix(".") && !name.hasSuffix(".failed") && fm.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("index.html").path)
+            !name.hasPrefix(".") && !name.hasSuffix(".failed")
+                && fm.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("index.html").path)
         }.sorted()
         let entries = names.map { name -> (String, String, Bool) in
-            let html = (try? String(contentsOf: root.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8)) ?? ""
-            let title = html.range(of: "<title>").flatMap { t in html.range(of: "</title>", range: t.upperBound..<html.endIndex).map { String(html[t.upperBound..<$0.lowerBound]) } } ?? name
+            let html =
+                (try? String(
+                    contentsOf: root.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8))
+                ?? ""
+            let title =
+                html.range(of: "<title>").flatMap { t in
+                    html.range(of: "</title>", range: t.upperBound..<html.endIndex).map {
+                        String(html[t.upperBound..<$0.lowerBound])
+                    }
+                } ?? name
             return (name, unescape(title), !html.contains("content=\"failed\""))
         }
         return Report.indexHTML(entries)
@@ -62,8 +71,10 @@ public enum OutputFolder {
 
     /// How the committed files differ from the regenerated ones, in words a reviewer can act on:
     /// missing and extra files, a unified diff for text, the changed-pixel count for images.
-    public static func differences(committed: [String: Data], regenerated: [String: Data], label: String,
-                                   imageDifference: (Data, Data) -> String? = { _, _ in nil }) -> [String] {
+    public static func differences(
+        committed: [String: Data], regenerated: [String: Data], label: String,
+        imageDifference: (Data, Data) -> String? = { _, _ in nil }
+    ) -> [String] {
         var out: [String] = []
         for name in Set(committed.keys).union(regenerated.keys).sorted() {
             let path = "\(label)/\(name)"
@@ -88,7 +99,8 @@ public enum OutputFolder {
     /// The cell whose output holds the first differing line: the `## cell N (label)` header of
     /// outputs.txt or the `<section class="cell" id="…">` of index.html above it.
     static func cellAtFirstDifference(_ a: String, _ b: String) -> String? {
-        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false),
+            y = b.split(separator: "\n", omittingEmptySubsequences: false)
         var first = 0
         while first < x.count && first < y.count && x[first] == y[first] { first += 1 }
         for line in x[..<min(first + 1, x.count)].reversed() {
@@ -103,11 +115,14 @@ public enum OutputFolder {
     /// A unified diff of two texts (3 lines of context), by longest common subsequence after
     /// trimming the common head and tail.
     public static func unifiedDiff(_ a: String, _ b: String, from: String, to: String, context: Int = 3) -> String {
-        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false),
+            y = b.split(separator: "\n", omittingEmptySubsequences: false)
         var head = 0
         while head < x.count && head < y.count && x[head] == y[head] { head += 1 }
         var tail = 0
-        while tail < x.count - head && tail < y.count - head && x[x.count - 1 - tail] == y[y.count - 1 - tail] { tail += 1 }
+        while tail < x.count - head && tail < y.count - head && x[x.count - 1 - tail] == y[y.count - 1 - tail] {
+            tail += 1
+        }
         let xs = Array(x[head..<(x.count - tail)]), ys = Array(y[head..<(y.count - tail)])
         // ops: (kind, lineInA, lineInB) over the middle part.
         var ops: [(Character, Int, Int)] = []
@@ -120,9 +135,17 @@ public enum OutputFolder {
             }
             var i = 0, j = 0
             while i < xs.count || j < ys.count {
-                if i < xs.count && j < ys.count && xs[i] == ys[j] { ops.append((" ", i, j)); i += 1; j += 1 }
-                else if i < xs.count && (j == ys.count || lcs[i + 1][j] >= lcs[i][j + 1]) { ops.append(("-", i, j)); i += 1 }
-                else { ops.append(("+", i, j)); j += 1 }
+                if i < xs.count && j < ys.count && xs[i] == ys[j] {
+                    ops.append((" ", i, j))
+                    i += 1
+                    j += 1
+                } else if i < xs.count && (j == ys.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
+                    ops.append(("-", i, j))
+                    i += 1
+                } else {
+                    ops.append(("+", i, j))
+                    j += 1
+                }
             }
         } else {
             ops = xs.indices.map { ("-", $0, 0) } + ys.indices.map { ("+", xs.count, $0) }
@@ -134,9 +157,16 @@ public enum OutputFolder {
         var countA = head - startA, countB = head - startB
         for (kind, i, j) in ops {
             switch kind {
-            case " ": hunk.append(" " + xs[i]); countA += 1; countB += 1
-            case "-": hunk.append("-" + xs[i]); countA += 1
-            default: hunk.append("+" + ys[j]); countB += 1
+            case " ":
+                hunk.append(" " + xs[i])
+                countA += 1
+                countB += 1
+            case "-":
+                hunk.append("-" + xs[i])
+                countA += 1
+            default:
+                hunk.append("+" + ys[j])
+                countB += 1
             }
         }
         let after = min(context, tail)

@@ -23,7 +23,11 @@ final class Plots {
         let plots = Plots(bindings: bindings, collector: collector)
         collector.flush = { [unowned plots] in try plots.finish() }
         plots.define(in: interpreter)
-        collector.reset = { [unowned plots] in plots.figure = nil; plots.axes = nil; plots.frames = [] }
+        collector.reset = { [unowned plots] in
+            plots.figure = nil
+            plots.axes = nil
+            plots.frames = []
+        }
     }
 
     /// The figure the next call draws on (created at the cell's size on first use).
@@ -38,14 +42,27 @@ final class Plots {
 
     /// Writes what the cell drew: the GIF and its last frame, or the figure as PNG.
     func finish() throws {
-        defer { figure = nil; axes = nil; frames = [] }
+        defer {
+            figure = nil
+            axes = nil
+            frames = []
+        }
         let caption = collector.cell?.options.caption
         if !frames.isEmpty {
             let alt = describe(figure) + " — animation of \(frames.count) frames"
-            collector.files.append(FigureFile(fileName: collector.nextName("gif"), data: GIF.encode(frames, delay: frameDelay), alt: alt, caption: caption))
-            collector.files.append(FigureFile(fileName: collector.nextName("png"), data: frames.last!.png(), alt: alt + " (last frame)", caption: nil))
+            collector.files.append(
+                FigureFile(
+                    fileName: collector.nextName("gif"), data: GIF.encode(frames, delay: frameDelay), alt: alt,
+                    caption: caption))
+            collector.files.append(
+                FigureFile(
+                    fileName: collector.nextName("png"), data: frames.last!.png(), alt: alt + " (last frame)",
+                    caption: nil))
         } else if let figure, figure.axes.contains(where: { !$0.isEmpty }) {
-            collector.files.append(FigureFile(fileName: collector.nextName("png"), data: figure.render().png(), alt: describe(figure), caption: caption))
+            collector.files.append(
+                FigureFile(
+                    fileName: collector.nextName("png"), data: figure.render().png(), alt: describe(figure),
+                    caption: caption))
         }
     }
 
@@ -75,38 +92,54 @@ final class Plots {
 
     func define(in i: Interpreter) {
         let library = bindings.library
-        func define<each T>(_ name: String, _ doc: String, _ params: repeat Param<each T>, body: @escaping (repeat each T) throws -> Void) {
+        func define<each T>(
+            _ name: String, _ doc: String, _ params: repeat Param<each T>,
+            body: @escaping (repeat each T) throws -> Void
+        ) {
             let bind = library.declare("Plots", name, doc, repeat each params)
-            i.define(name, .function(Function(name) { args in
-                let values = try bind(args)
-                try body(repeat each values)
-                return .nil
-            }))
+            i.define(
+                name,
+                .function(
+                    Function(name) { args in
+                        let values = try bind(args)
+                        try body(repeat each values)
+                        return .nil
+                    }))
         }
         let label = Param<String?>.string("label", optional: ()).labeled, color = Param<Color?>.color
         let numbers = { (name: String) in Param<[Double]>.numbers(name) }
 
-        define("figure", "starts a new figure (in pixels; the cell's width/height options by default)",
-               Param<Int?>.int("width", optional: ()).labeled, Param<Int?>.int("height", optional: ()).labeled) { w, h in
+        define(
+            "figure", "starts a new figure (in pixels; the cell's width/height options by default)",
+            Param<Int?>.int("width", optional: ()).labeled, Param<Int?>.int("height", optional: ()).labeled
+        ) { w, h in
             try self.finish()
             let c = self.collector.cell?.options
             let width = w ?? c?.width ?? 640, height = h ?? c?.height ?? 480
-            guard (50...4000).contains(width), (50...4000).contains(height) else { throw TensorError("figure: width and height must be 50…4000 pixels") }
+            guard (50...4000).contains(width), (50...4000).contains(height) else {
+                throw TensorError("figure: width and height must be 50…4000 pixels")
+            }
             let f = Figure(width: width, height: height)
             self.figure = f
             self.axes = f.axes[0]
         }
-        define("subplot", "draws next on panel index (from 1) of a rows × columns grid", Param<Int>.int("rows"), Param<Int>.int("columns"),
-               Param<Int>.int("index")) { r, c, n in
+        define(
+            "subplot", "draws next on panel index (from 1) of a rows × columns grid", Param<Int>.int("rows"),
+            Param<Int>.int("columns"),
+            Param<Int>.int("index")
+        ) { r, c, n in
             guard (1...10).contains(r), (1...10).contains(c), (1...(r * c)).contains(n) else {
                 throw TensorError("subplot: expected rows and columns in 1…10 and an index in 1…rows×columns")
             }
             _ = self.current()
             self.axes = self.figure!.subplot(r, c, n)
         }
-        define("plot", "a line through y (against x when given); format as matplotlib's (\"o-\", \"r--\", …)",
-               Param<Value>.any("x", type: "Tensor or [Double]"), Param<Value?>.any("y", optional: ()), Param<String?>.string("format", optional: ()),
-               label, color, Param<Double?>.double("linewidth", optional: ()).labeled) { a, bValue, fmt, label, color, lw in
+        define(
+            "plot", "a line through y (against x when given); format as matplotlib's (\"o-\", \"r--\", …)",
+            Param<Value>.any("x", type: "Tensor or [Double]"), Param<Value?>.any("y", optional: ()),
+            Param<String?>.string("format", optional: ()),
+            label, color, Param<Double?>.double("linewidth", optional: ()).labeled
+        ) { a, bValue, fmt, label, color, lw in
             var ys = try Plots.numbers(a, "y")
             var xs = Array(0..<ys.count).map(Double.init)
             var format = fmt
@@ -117,34 +150,50 @@ final class Plots {
                 ys = try Plots.numbers(other, "y")
             case nil: break
             }
-            guard xs.count == ys.count else { throw TensorError("plot: x has \(xs.count) values but y has \(ys.count)") }
+            guard xs.count == ys.count else {
+                throw TensorError("plot: x has \(xs.count) values but y has \(ys.count)")
+            }
             let f = format ?? "-"
             let fmtColor = f.first { "bgrcmykw".contains($0) }.flatMap { Color(String($0)) }
             let width = lw.map { $0 * 96 / 72 } ?? 2.0
             if f.contains("o") || f.contains(".") {
-                self.current().series.append(.scatter(xs: xs, ys: ys, color: color ?? fmtColor, radius: f.contains("o") ? 4 : 2.5, label: label))
+                self.current().series.append(
+                    .scatter(xs: xs, ys: ys, color: color ?? fmtColor, radius: f.contains("o") ? 4 : 2.5, label: label))
             }
             if f.contains("-") || !(f.contains("o") || f.contains(".")) {
-                self.current().series.append(.line(xs: xs, ys: ys, color: color ?? fmtColor, width: width, label: label))
+                self.current().series.append(
+                    .line(xs: xs, ys: ys, color: color ?? fmtColor, width: width, label: label))
             }
         }
-        define("scatter", "points at (x, y)", numbers("x"), numbers("y"), label, color, Param<Double?>.double("size", optional: ()).labeled) {
+        define(
+            "scatter", "points at (x, y)", numbers("x"), numbers("y"), label, color,
+            Param<Double?>.double("size", optional: ()).labeled
+        ) {
             xs, ys, label, color, size in
-            guard xs.count == ys.count else { throw TensorError("scatter: x has \(xs.count) values but y has \(ys.count)") }
-            self.current().series.append(.scatter(xs: xs, ys: ys, color: color, radius: size.map { $0 / 2 } ?? 4, label: label))
+            guard xs.count == ys.count else {
+                throw TensorError("scatter: x has \(xs.count) values but y has \(ys.count)")
+            }
+            self.current().series.append(
+                .scatter(xs: xs, ys: ys, color: color, radius: size.map { $0 / 2 } ?? 4, label: label))
         }
-        for (name, doc, set) in [("title", "the panel's title", { (a: Axes, s: String) in a.title = s }),
-                                 ("xlabel", "the x axis label", { $0.xLabel = $1 }), ("ylabel", "the y axis label", { $0.yLabel = $1 })] {
+        for (name, doc, set) in [
+            ("title", "the panel's title", { (a: Axes, s: String) in a.title = s }),
+            ("xlabel", "the x axis label", { $0.xLabel = $1 }), ("ylabel", "the y axis label", { $0.yLabel = $1 }),
+        ] {
             define(name, doc, Param<String>.string("text")) { set(self.current(), $0) }
         }
         for (name, isX) in [("xscale", true), ("yscale", false)] {
-            define(name, "\"linear\" or \"log\" scale on the \(isX ? "x" : "y") axis", Param<String>.string("scale")) { s in
-                guard let scale = Scale(rawValue: s) else { throw TensorError("\(name): scale must be \"linear\" or \"log\"") }
+            define(name, "\"linear\" or \"log\" scale on the \(isX ? "x" : "y") axis", Param<String>.string("scale")) {
+                s in
+                guard let scale = Scale(rawValue: s) else {
+                    throw TensorError("\(name): scale must be \"linear\" or \"log\"")
+                }
                 if isX { self.current().xScale = scale } else { self.current().yScale = scale }
             }
         }
         for (name, isX) in [("xlim", true), ("ylim", false)] {
-            define(name, "the \(isX ? "x" : "y") axis range", Param<Double>.double("low"), Param<Double>.double("high")) { lo, hi in
+            define(name, "the \(isX ? "x" : "y") axis range", Param<Double>.double("low"), Param<Double>.double("high"))
+            { lo, hi in
                 guard hi > lo else { throw TensorError("\(name): low must be below high") }
                 if isX { self.current().xLimits = (lo, hi) } else { self.current().yLimits = (lo, hi) }
             }
@@ -154,26 +203,43 @@ final class Plots {
             self.current().showAxes = s == "on"
         }
         define("legend", "shows the labels of the series") { self.current().showLegend = true }
-        define("grid", "shows or hides the grid", Param<Bool>.bool("visible", default: true)) { self.current().grid = $0 }
-        define("imshow", "a 2-D tensor as an image (grey levels)", Param<Tensor>.tensor("image", bindings),
-               Param<String>.string("cmap", default: "gray").labeled, Param<Double?>.double("vmin", optional: ()).labeled,
-               Param<Double?>.double("vmax", optional: ()).labeled) { image, cmap, vmin, vmax in
+        define("grid", "shows or hides the grid", Param<Bool>.bool("visible", default: true)) {
+            self.current().grid = $0
+        }
+        define(
+            "imshow", "a 2-D tensor as an image (grey levels)", Param<Tensor>.tensor("image", bindings),
+            Param<String>.string("cmap", default: "gray").labeled, Param<Double?>.double("vmin", optional: ()).labeled,
+            Param<Double?>.double("vmax", optional: ()).labeled
+        ) { image, cmap, vmin, vmax in
             var t = image
             if t.rank > 2 { t = try t.squeeze() }
-            guard t.rank == 2 else { throw TensorError("imshow: the image must be 2-D (after dropping size-1 dimensions), got shape \(image.shape)") }
-            guard cmap == "gray" || cmap == "gray_r" else { throw TensorError("imshow: cmap must be \"gray\" or \"gray_r\"") }
+            guard t.rank == 2 else {
+                throw TensorError(
+                    "imshow: the image must be 2-D (after dropping size-1 dimensions), got shape \(image.shape)")
+            }
+            guard cmap == "gray" || cmap == "gray_r" else {
+                throw TensorError("imshow: cmap must be \"gray\" or \"gray_r\"")
+            }
             var range: (Double, Double)?
             if vmin != nil || vmax != nil { range = (vmin ?? t.scalars.min() ?? 0, vmax ?? t.scalars.max() ?? 1) }
             let ax = self.current()
-            ax.series.append(.image(values: t.scalars, rows: t.shape[0], columns: t.shape[1], reversed: cmap == "gray_r", range: range))
+            ax.series.append(
+                .image(
+                    values: t.scalars, rows: t.shape[0], columns: t.shape[1], reversed: cmap == "gray_r", range: range))
             ax.grid = false
         }
-        define("barh", "horizontal bars", numbers("values"), Param<[Value]?>.array("labels"), color) { values, labels, color in
-            if let labels, labels.count != values.count { throw TensorError("barh: labels must be an array of \(values.count) values") }
-            self.current().series.append(.barsH(values: values, labels: labels?.map(\.printed) ?? values.indices.map(String.init), color: color))
+        define("barh", "horizontal bars", numbers("values"), Param<[Value]?>.array("labels"), color) {
+            values, labels, color in
+            if let labels, labels.count != values.count {
+                throw TensorError("barh: labels must be an array of \(values.count) values")
+            }
+            self.current().series.append(
+                .barsH(values: values, labels: labels?.map(\.printed) ?? values.indices.map(String.init), color: color))
         }
-        define("lossCurve", "losses against the step, on a log scale unless log: false", numbers("losses"),
-               Param<Bool>.bool("log", default: true).labeled, label) { ys, log, label in
+        define(
+            "lossCurve", "losses against the step, on a log scale unless log: false", numbers("losses"),
+            Param<Bool>.bool("log", default: true).labeled, label
+        ) { ys, log, label in
             let ax = self.current()
             ax.series.append(.line(xs: ys.indices.map(Double.init), ys: ys, color: nil, width: 2, label: label))
             if log { ax.yScale = .log }
@@ -186,8 +252,10 @@ final class Plots {
             self.figure = fresh
             self.axes = fresh.axes[0]
         }
-        define("frame", "adds the figure as a frame of the cell's animated GIF (delay in 1/100 s)",
-               Param<Int?>.int("delay", optional: ()).labeled) { delay in
+        define(
+            "frame", "adds the figure as a frame of the cell's animated GIF (delay in 1/100 s)",
+            Param<Int?>.int("delay", optional: ()).labeled
+        ) { delay in
             if let delay { self.frameDelay = max(2, delay) }
             guard let f = self.figure else { throw TensorError("frame: nothing is drawn yet") }
             guard self.frames.count < 1000 else { throw TensorError("frame: an animation holds at most 1000 frames") }
@@ -218,7 +286,9 @@ final class Plots {
 }
 
 extension Param where T == [Double] {
-    static func numbers(_ name: String) -> Param { Param(name, type: "Tensor or [Double]") { try Plots.numbers($0, name) } }
+    static func numbers(_ name: String) -> Param {
+        Param(name, type: "Tensor or [Double]") { try Plots.numbers($0, name) }
+    }
 }
 
 extension Param where T == Color? {

@@ -84,7 +84,9 @@ public struct NotebookDocument {
 
 /// Reads a notebook. Every problem is a diagnostic with a location in the file.
 public enum Reader {
-    static let knownOptions: Set<String> = ["label", "echo", "output", "error", "timeout", "width", "height", "caption"]
+    static let knownOptions: Set<String> = [
+        "label", "echo", "output", "error", "timeout", "width", "height", "caption",
+    ]
 
     public static func read(path: String, source: String) throws -> NotebookDocument {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
@@ -96,15 +98,24 @@ public enum Reader {
 
         // YAML front matter between a first line `---` and the next `---` or `...`.
         if lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == "---" }) == true {
-            guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingCharacters(in: .whitespaces)) }) else {
-                throw DiagnosticList([Diagnostic("front matter starting here is never closed with '---'", at: range(line: 1, in: lines))])
+            guard
+                let close = lines.dropFirst().firstIndex(where: {
+                    ["---", "..."].contains($0.trimmingCharacters(in: .whitespaces))
+                })
+            else {
+                throw DiagnosticList([
+                    Diagnostic("front matter starting here is never closed with '---'", at: range(line: 1, in: lines))
+                ])
             }
             frontMatterEnd = close + 1
             let yaml = lines[1..<close].joined(separator: "\n")
             do {
                 if let loaded = try Yams.load(yaml: yaml) {
                     guard let dict = loaded as? [String: Any] else {
-                        throw DiagnosticList([Diagnostic("front matter must be a mapping of keys to values", at: range(line: 2, in: lines))])
+                        throw DiagnosticList([
+                            Diagnostic(
+                                "front matter must be a mapping of keys to values", at: range(line: 2, in: lines))
+                        ])
                     }
                     meta = dict
                 }
@@ -122,14 +133,17 @@ public enum Reader {
         let title = (meta["title"] as? String) ?? name
         var seed: UInt64?
         if let s = meta["seed"] {
-            guard let i = s as? Int, i >= 0 else { throw DiagnosticList([Diagnostic("seed must be a non-negative integer", at: metaLine("seed"))]) }
+            guard let i = s as? Int, i >= 0 else {
+                throw DiagnosticList([Diagnostic("seed must be a non-negative integer", at: metaLine("seed"))])
+            }
             seed = UInt64(i)
         }
         let allowHTML = (meta["allow-html"] as? Bool) ?? false
         var parameters: [(String, ParameterValue)] = []
         if let p = meta["params"] {
             guard let dict = p as? [String: Any] else {
-                throw DiagnosticList([Diagnostic("params must be a mapping of names to values", at: metaLine("params"))])
+                throw DiagnosticList([Diagnostic("params must be a mapping of names to values", at: metaLine("params"))]
+                )
             }
             // Keep the order the file lists them in.
             let order = lines[..<frontMatterEnd].compactMap { line -> String? in
@@ -137,7 +151,9 @@ public enum Reader {
                 guard line.hasPrefix(" "), let colon = t.firstIndex(of: ":") else { return nil }
                 return String(t[..<colon])
             }
-            for key in dict.keys.sorted(by: { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }) {
+            for key in dict.keys.sorted(by: {
+                (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1)
+            }) {
                 let v = dict[key]!
                 let pv: ParameterValue
                 switch v {
@@ -146,7 +162,9 @@ public enum Reader {
                 case let d as Double: pv = .double(d)
                 case let s as String: pv = .string(s)
                 default:
-                    throw DiagnosticList([Diagnostic("parameter '\(key)' must be a number, a Bool or a string", at: metaLine("  " + key))])
+                    throw DiagnosticList([
+                        Diagnostic("parameter '\(key)' must be a number, a Bool or a string", at: metaLine("  " + key))
+                    ])
                 }
                 parameters.append((key, pv))
             }
@@ -154,7 +172,7 @@ public enum Reader {
 
         // Cells: top-level fences whose info string is `swift runbook`.
         var blocks: [NotebookDocument.Block] = []
-        var proseStart = frontMatterEnd + 1   // 1-based line where the current prose begins
+        var proseStart = frontMatterEnd + 1  // 1-based line where the current prose begins
         var cellIndex = 0
         for fence in codeFences(body) where fence.info.split(separator: " ").prefix(2) == ["swift", "runbook"] {
             let prose = proseText(lines, from: proseStart, to: fence.startLine - 1)
@@ -162,8 +180,13 @@ public enum Reader {
             let firstLine = fence.startLine + 1
             var literal = fence.literal
             if literal.hasSuffix("\n") { literal.removeLast() }
-            let (options, display) = parseOptions(literal, firstLine: firstLine, lines: lines, diagnostics: &diagnostics)
-            blocks.append(.cell(Cell(index: cellIndex, options: options, source: literal, firstLine: firstLine, displaySource: display)))
+            let (options, display) = parseOptions(
+                literal, firstLine: firstLine, lines: lines, diagnostics: &diagnostics)
+            blocks.append(
+                .cell(
+                    Cell(
+                        index: cellIndex, options: options, source: literal, firstLine: firstLine,
+                        displaySource: display)))
             cellIndex += 1
             proseStart = fence.endLine + 1
         }
@@ -178,13 +201,15 @@ public enum Reader {
             diagnostics.append(Diagnostic("duplicate cell label '\(label)'", at: range(line: line, in: lines)))
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
-        return NotebookDocument(path: path, name: name, lines: lines, title: title, seed: seed, parameters: parameters,
-                                allowHTML: allowHTML, blocks: blocks)
+        return NotebookDocument(
+            path: path, name: name, lines: lines, title: title, seed: seed, parameters: parameters,
+            allowHTML: allowHTML, blocks: blocks)
     }
 
     static func range(line: Int, in lines: [Substring]) -> SourceRange {
         let length = line - 1 < lines.count ? lines[line - 1].count : 0
-        return SourceRange(SourceLocation(line: line, column: 1), SourceLocation(line: line, column: Swift.max(length, 1) + 1))
+        return SourceRange(
+            SourceLocation(line: line, column: 1), SourceLocation(line: line, column: Swift.max(length, 1) + 1))
     }
 
     static func yamlDiagnostic(_ error: YamlError, lines: [Substring]) -> Diagnostic {
@@ -220,19 +245,25 @@ public enum Reader {
         var length: Int32 = 0, offset: Int32 = 0
         var character: CChar = 0
         while let n = node {
-            if cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK, cmark_node_get_fenced(n, &length, &offset, &character) != 0 {
+            if cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK,
+                cmark_node_get_fenced(n, &length, &offset, &character) != 0
+            {
                 let info = cmark_node_get_fence_info(n).map { String(cString: $0) } ?? ""
                 let literal = cmark_node_get_literal(n).map { String(cString: $0) } ?? ""
-                fences.append(Fence(info: info.trimmingCharacters(in: .whitespaces), literal: literal,
-                                    startLine: Int(cmark_node_get_start_line(n)), endLine: Int(cmark_node_get_end_line(n))))
+                fences.append(
+                    Fence(
+                        info: info.trimmingCharacters(in: .whitespaces), literal: literal,
+                        startLine: Int(cmark_node_get_start_line(n)), endLine: Int(cmark_node_get_end_line(n))))
             }
             node = cmark_node_next(n)
         }
         return fences
     }
 
-    static func parseOptions(_ source: String, firstLine: Int, lines: [Substring],
-                             diagnostics: inout [Diagnostic]) -> (CellOptions, String) {
+    static func parseOptions(
+        _ source: String, firstLine: Int, lines: [Substring],
+        diagnostics: inout [Diagnostic]
+    ) -> (CellOptions, String) {
         var options = CellOptions()
         let cellLines = source.split(separator: "\n", omittingEmptySubsequences: false)
         var consumed = 0
@@ -243,7 +274,9 @@ public enum Reader {
             let lineNumber = firstLine + i
             let column = line.distance(from: line.startIndex, to: line.firstIndex(of: "/")!) + 1
             let body = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
-            let where_ = SourceRange(SourceLocation(line: lineNumber, column: column), SourceLocation(line: lineNumber, column: column + trimmed.count))
+            let where_ = SourceRange(
+                SourceLocation(line: lineNumber, column: column),
+                SourceLocation(line: lineNumber, column: column + trimmed.count))
             guard let colon = body.firstIndex(of: ":") else {
                 diagnostics.append(Diagnostic("cell option must be written 'key: value'", at: where_))
                 continue
@@ -259,7 +292,8 @@ public enum Reader {
             }
             func positive() -> Int? {
                 guard let n = Int(value), n > 0, n <= 4000 else {
-                    diagnostics.append(Diagnostic("option '\(key)' must be a whole number of pixels from 1 to 4000", at: where_))
+                    diagnostics.append(
+                        Diagnostic("option '\(key)' must be a whole number of pixels from 1 to 4000", at: where_))
                     return nil
                 }
                 return n
@@ -267,18 +301,24 @@ public enum Reader {
             switch key {
             case "label":
                 if value.range(of: "^[A-Za-z0-9][A-Za-z0-9_-]*$", options: .regularExpression) == nil {
-                    diagnostics.append(Diagnostic("label must be letters, digits, '-' and '_' (it names files), not '\(value)'", at: where_))
+                    diagnostics.append(
+                        Diagnostic(
+                            "label must be letters, digits, '-' and '_' (it names files), not '\(value)'", at: where_))
                 } else {
                     options.label = value
                 }
             case "echo": options.echo = bool() ?? true
             case "output": options.output = bool() ?? true
             case "error":
-                if value == "expected" { options.expectError = true } else {
+                if value == "expected" {
+                    options.expectError = true
+                } else {
                     diagnostics.append(Diagnostic("option 'error' takes the value 'expected'", at: where_))
                 }
             case "timeout":
-                if let t = Double(value), t > 0 { options.timeout = t } else {
+                if let t = Double(value), t > 0 {
+                    options.timeout = t
+                } else {
                     diagnostics.append(Diagnostic("option 'timeout' must be a positive number of seconds", at: where_))
                 }
             case "width": options.width = positive()

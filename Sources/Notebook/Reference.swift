@@ -7,7 +7,8 @@ public enum APIReference {
     /// Every declaration, as a notebook's interpreter has them.
     public static func library() -> HostLibrary {
         let interpreter = Interpreter()
-        let bindings = EngineBindings(interpreter: interpreter, torch: TorchGenerator(seed: 0), numpy: NumpyRandomState(seed: 0))
+        let bindings = EngineBindings(
+            interpreter: interpreter, torch: TorchGenerator(seed: 0), numpy: NumpyRandomState(seed: 0))
         bindings.install()
         let figures = FigureCollector()
         bindings.installData(collector: figures)
@@ -25,9 +26,13 @@ public enum APIReference {
         for e in library.entries where !tables.contains(e.table) { tables.append(e.table) }
         var main = "<h1>Cell language reference</h1>\n"
         main += "<p>Every function, method, layer, loss, optimizer and plot call a cell can use, with its signature: "
-        main += "arguments marked <code>_</code> may be passed by position (as in PyTorch) or by their label; the others only by "
-        main += "label. Generated from the tables the interpreter binds calls with (<code>runbook help api</code> prints it).</p>\n"
-        main += "<nav class=\"toc\"><ul>" + tables.map { "<li><a href=\"#\(anchor($0))\">\(escapeHTML($0))</a></li>" }.joined() + "</ul></nav>\n"
+        main +=
+            "arguments marked <code>_</code> may be passed by position (as in PyTorch) or by their label; the others only by "
+        main +=
+            "label. Generated from the tables the interpreter binds calls with (<code>runbook help api</code> prints it).</p>\n"
+        main +=
+            "<nav class=\"toc\"><ul>"
+            + tables.map { "<li><a href=\"#\(anchor($0))\">\(escapeHTML($0))</a></li>" }.joined() + "</ul></nav>\n"
         for table in tables {
             main += "<h2 id=\"\(anchor(table))\">\(escapeHTML(table))</h2>\n<table class=\"api\">\n"
             for e in library.entries where e.table == table {

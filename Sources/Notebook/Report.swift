@@ -23,7 +23,9 @@ public enum Report {
             out += "\n## cell \(r.cell.index + 1)" + (r.cell.options.label.map { " (\($0))" } ?? "")
             switch r.status {
             case .ok: out += "\n"
-            case .notRun: out += ": not run\n"; continue
+            case .notRun:
+                out += ": not run\n"
+                continue
             case .failed: out += ": error\n"
             case .expectedError: out += ": expected error\n"
             }
@@ -50,10 +52,12 @@ public enum Report {
                 body += cellHTML(r, runner: runner, document: doc)
             }
         }
-        var head = "<p class=\"nav\"><a href=\"../index.html\">All notebooks</a></p>\n<h1>\(escapeHTML(doc.title))</h1>\n"
+        var head =
+            "<p class=\"nav\"><a href=\"../index.html\">All notebooks</a></p>\n<h1>\(escapeHTML(doc.title))</h1>\n"
         let failed = result.failedCell
         if let failed {
-            head += "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#\(failed.cell.id)\">cell \(failed.cell.index + 1)</a>; the cells after it did not run.</div>\n"
+            head +=
+                "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#\(failed.cell.id)\">cell \(failed.cell.index + 1)</a>; the cells after it did not run.</div>\n"
         }
         head += "<table class=\"params\"><tr><th>notebook</th><td><code>\(escapeHTML(doc.path))</code></td></tr>"
         head += "<tr><th>seed</th><td>\(doc.seed.map(String.init) ?? "0 (none given)")</td></tr>"
@@ -96,7 +100,8 @@ public enum Report {
         let c = r.cell
         var s = "<section class=\"cell\" id=\"\(c.id)\">\n"
         if c.options.echo {
-            s += "<pre class=\"source\"><span class=\"cell-no\">[\(c.index + 1)]</span><code>\(Highlighter.html(c.displaySource))</code></pre>\n"
+            s +=
+                "<pre class=\"source\"><span class=\"cell-no\">[\(c.index + 1)]</span><code>\(Highlighter.html(c.displaySource))</code></pre>\n"
         }
         switch r.status {
         case .notRun:
@@ -105,7 +110,8 @@ public enum Report {
             if c.options.output {
                 if !r.output.isEmpty { s += "<pre class=\"output\">\(escapeHTML(r.output))</pre>\n" }
                 for f in r.figures where !f.isImage {
-                    s += "<p class=\"file\">Saved <a href=\"\(f.fileName)\" download>\(f.fileName)</a> (\(f.data.count) bytes, safetensors).</p>\n"
+                    s +=
+                        "<p class=\"file\">Saved <a href=\"\(f.fileName)\" download>\(f.fileName)</a> (\(f.data.count) bytes, safetensors).</p>\n"
                 }
                 for f in r.figures where f.isImage {
                     s += "<figure><img src=\"\(f.fileName)\" alt=\"\(escapeHTML(f.alt))\">"
@@ -123,11 +129,14 @@ public enum Report {
     }
 
     /// Gives every heading an id from its text (unique in the page) and collects the contents.
-    static func anchorHeadings(_ html: String, _ slugs: inout Set<String>, _ toc: inout [(level: Int, id: String, text: String)]) -> String {
+    static func anchorHeadings(
+        _ html: String, _ slugs: inout Set<String>, _ toc: inout [(level: Int, id: String, text: String)]
+    ) -> String {
         var out = ""
         var rest = Substring(html)
         while let open = rest.range(of: "<h"), let level = rest[open.upperBound...].first?.wholeNumberValue,
-              rest[rest.index(after: open.upperBound)...].first == ">" {
+            rest[rest.index(after: open.upperBound)...].first == ">"
+        {
             let close = "</h\(level)>"
             guard let end = rest[open.upperBound...].range(of: close) else { break }
             let inner = rest[rest.index(open.upperBound, offsetBy: 2)..<end.lowerBound]
@@ -138,7 +147,10 @@ public enum Report {
                 .split(separator: "-").joined(separator: "-")
             if slug.isEmpty { slug = "section" }
             var unique = slug, n = 2
-            while slugs.contains(unique) { unique = "\(slug)-\(n)"; n += 1 }
+            while slugs.contains(unique) {
+                unique = "\(slug)-\(n)"
+                n += 1
+            }
             slugs.insert(unique)
             toc.append((level, unique, text))
             out += rest[..<open.lowerBound] + "<h\(level) id=\"\(unique)\">" + inner + close
@@ -155,7 +167,9 @@ public enum Report {
             rows += e.ok ? "" : " <span class=\"failed\">stopped with an error</span>"
             rows += "</li>\n"
         }
-        return page(title: "Runbook reports", status: nil, main: "<h1>Runbook reports</h1>\n<ul class=\"reports\">\n\(rows)</ul>\n")
+        return page(
+            title: "Runbook reports", status: nil,
+            main: "<h1>Runbook reports</h1>\n<ul class=\"reports\">\n\(rows)</ul>\n")
     }
 
     static let css = """

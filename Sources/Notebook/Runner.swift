@@ -57,29 +57,35 @@ public final class Runner {
     public init() {}
 
     /// Applies `--set name=value` overrides: unknown names and values of the wrong type are errors.
-    public static func parameters(_ document: NotebookDocument, overrides: [String]) throws -> [(name: String, value: ParameterValue)] {
+    public static func parameters(
+        _ document: NotebookDocument, overrides: [String]
+    ) throws -> [(name: String, value: ParameterValue)] {
         var params = document.parameters
         for o in overrides {
             guard let eq = o.firstIndex(of: "=") else { throw UsageError("--set expects name=value, got '\(o)'") }
             let name = String(o[..<eq]), text = String(o[o.index(after: eq)...])
             guard let i = params.firstIndex(where: { $0.name == name }) else {
                 let known = params.map(\.name).joined(separator: ", ")
-                throw UsageError("\(document.path): no parameter '\(name)' (parameters: \(known.isEmpty ? "none" : known))")
+                throw UsageError(
+                    "\(document.path): no parameter '\(name)' (parameters: \(known.isEmpty ? "none" : known))")
             }
             guard let v = params[i].value.parsingLike(text) else {
-                throw UsageError("\(document.path): parameter '\(name)' is \(params[i].value.typeName), and '\(text)' is not")
+                throw UsageError(
+                    "\(document.path): parameter '\(name)' is \(params[i].value.typeName), and '\(text)' is not")
             }
             params[i].value = v
         }
         return params
     }
 
-    public func run(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult {
+    public func run(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult
+    {
         let seed = document.seed ?? 0
         TorchGenerator.global.manualSeed(seed)
         NumpyRandomState.global.seed(UInt32(truncatingIfNeeded: seed))
         let interpreter = Interpreter()
-        let bindings = EngineBindings(interpreter: interpreter, torch: TorchGenerator.global, numpy: NumpyRandomState.global)
+        let bindings = EngineBindings(
+            interpreter: interpreter, torch: TorchGenerator.global, numpy: NumpyRandomState.global)
         bindings.install()
         bindings.progress = { [unowned self] in self.onProgress($0, $1) }
         interpreter.loopProgress = { [unowned self] in self.onProgress($0, $1) }
@@ -105,8 +111,11 @@ public final class Runner {
             interpreter.checkpoint = {
                 if DispatchTime.now().uptimeNanoseconds > deadline {
                     timedOut = true
-                    throw Diagnostic("cell stopped: it ran longer than its timeout of \(Value.format(cell.options.timeout)) s (raise it with '//| timeout: …')",
-                                     at: SourceRange(SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)))
+                    throw Diagnostic(
+                        "cell stopped: it ran longer than its timeout of \(Value.format(cell.options.timeout)) s (raise it with '//| timeout: …')",
+                        at: SourceRange(
+                            SourceLocation(line: cell.firstLine, column: 1),
+                            SourceLocation(line: cell.firstLine, column: 2)))
                 }
             }
             var status = CellResult.Status.ok
@@ -115,25 +124,39 @@ public final class Runner {
                 if let shown = try interpreter.run(program) { output += shown.displayed + "\n" }
                 try figures.finish()
                 if cell.options.expectError {
-                    status = .failed(Diagnostic("this cell is marked 'error: expected' but ran without error",
-                                                at: SourceRange(SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2))))
+                    status = .failed(
+                        Diagnostic(
+                            "this cell is marked 'error: expected' but ran without error",
+                            at: SourceRange(
+                                SourceLocation(line: cell.firstLine, column: 1),
+                                SourceLocation(line: cell.firstLine, column: 2))))
                 }
             } catch {
                 let diagnostics: [Diagnostic]
                 switch error {
                 case let d as Diagnostic: diagnostics = [d]
                 case let list as DiagnosticList: diagnostics = list.diagnostics
-                default: diagnostics = [Diagnostic(String(describing: error), at: SourceRange(SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)))]
+                default:
+                    diagnostics = [
+                        Diagnostic(
+                            String(describing: error),
+                            at: SourceRange(
+                                SourceLocation(line: cell.firstLine, column: 1),
+                                SourceLocation(line: cell.firstLine, column: 2)))
+                    ]
                 }
                 let first = diagnostics[0]
-                let combined = diagnostics.count == 1 ? first : Diagnostic(diagnostics.map(\.message).joined(separator: "; "), at: first.range)
+                let combined =
+                    diagnostics.count == 1
+                    ? first : Diagnostic(diagnostics.map(\.message).joined(separator: "; "), at: first.range)
                 status = cell.options.expectError && !timedOut ? .expectedError(combined) : .failed(combined)
                 if case .failed = status { failed = true }
                 figures.discard()
                 if diagnostics.count > 1 { multiple[cell.index] = diagnostics }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let result = CellResult(cell: cell, status: status, output: output, figures: figures.files, seconds: seconds)
+            let result = CellResult(
+                cell: cell, status: status, output: output, figures: figures.files, seconds: seconds)
             results.append(result)
             onCellEnd(result)
         }
@@ -193,7 +216,10 @@ final class FigureCollector {
         let taken = Set(files.map(\.fileName))
         var name = "\(id).\(ext)"
         var n = 2
-        while taken.contains(name) { name = "\(id)-\(n).\(ext)"; n += 1 }
+        while taken.contains(name) {
+            name = "\(id)-\(n).\(ext)"
+            n += 1
+        }
         return name
     }
 }

@@ -40,7 +40,8 @@ final class TensorObject: HostObject {
     }
 
     var memberNames: [String] {
-        ["shape", "dtype", "grad", "data", "requiresGrad", "isLeaf", "gradFn", "T", "count", "rank", "ndim"] + Array(bindings.tensorMethods.keys)
+        ["shape", "dtype", "grad", "data", "requiresGrad", "isLeaf", "gradFn", "T", "count", "rank", "ndim"]
+            + Array(bindings.tensorMethods.keys)
     }
 
     func setMember(_ name: String, _ value: Value) throws -> Bool {
@@ -50,7 +51,10 @@ final class TensorObject: HostObject {
             try tensor.requiringGrad(flag)
             return true
         case "grad":
-            if case .nil = value { tensor.grad = nil; return true }
+            if case .nil = value {
+                tensor.grad = nil
+                return true
+            }
             guard case .object(let o as TensorObject) = value else { return false }
             tensor.grad = o.tensor
             return true
@@ -130,7 +134,9 @@ final class TensorObject: HostObject {
         case .double(let d): o = tensor.scalarTensor(d)
         default: return false
         }
-        if isGradEnabled && (tensor.requiresGrad || o.requiresGrad) && !(tensor.isLeaf && tensor.requiresGrad) { return false }
+        if isGradEnabled && (tensor.requiresGrad || o.requiresGrad) && !(tensor.isLeaf && tensor.requiresGrad) {
+            return false
+        }
         switch op {
         case "+": try tensor.add_(o)
         case "-": try tensor.sub_(o)
@@ -160,8 +166,9 @@ final class TensorObject: HostObject {
             case .array:
                 return .tensor(try bindings.tensor(item.value, args, dtype: .int64))
             default:
-                throw args.error("a tensor index must be an Int, a range, an int64 or bool tensor, or an array of Ints, "
-                                 + "not \(item.value.typeName)", at: item)
+                throw args.error(
+                    "a tensor index must be an Int, a range, an int64 or bool tensor, or an array of Ints, "
+                        + "not \(item.value.typeName)", at: item)
             }
         }
     }
@@ -196,7 +203,9 @@ extension EngineBindings {
     func shapeAllowingInfer(_ v: Value, _ args: Arguments) throws -> [Int] {
         guard case .array(let items) = v else { throw args.error("\(args.callee): expected a shape") }
         return try items.map { x in
-            guard case .int(let i) = x, i >= -1 else { throw args.error("\(args.callee): a shape is made of Ints (one may be -1)") }
+            guard case .int(let i) = x, i >= -1 else {
+                throw args.error("\(args.callee): a shape is made of Ints (one may be -1)")
+            }
             return i
         }
     }

@@ -7,12 +7,18 @@ public struct Color: Equatable, Sendable {
     public var alpha: Double
 
     public init(_ r: UInt8, _ g: UInt8, _ b: UInt8, alpha: Double = 1) {
-        self.r = r; self.g = g; self.b = b; self.alpha = alpha
+        self.r = r
+        self.g = g
+        self.b = b
+        self.alpha = alpha
     }
 
     /// `#1f77b4` or a matplotlib name (`C0`…`C9`, `black`, `red`, …).
     public init?(_ text: String) {
-        if let named = Color.named[text] { self = named; return }
+        if let named = Color.named[text] {
+            self = named
+            return
+        }
         var hex = Substring(text)
         if hex.hasPrefix("#") { hex = hex.dropFirst() }
         guard hex.count == 6, let v = UInt32(hex, radix: 16) else { return nil }
@@ -26,14 +32,18 @@ public struct Color: Equatable, Sendable {
     public func withAlpha(_ a: Double) -> Color { Color(r, g, b, alpha: a) }
 
     /// matplotlib's default colour cycle (tab10).
-    public static let cycle: [Color] = [0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-                                        0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf].map { Color(hex: $0) }
+    public static let cycle: [Color] = [
+        0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+        0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
+    ].map { Color(hex: $0) }
     public static let black = Color(0, 0, 0), white = Color(255, 255, 255)
     static let named: [String: Color] = {
-        var d: [String: Color] = ["black": Color(0, 0, 0), "k": Color(0, 0, 0), "white": Color(255, 255, 255), "w": Color(255, 255, 255),
-                                  "red": Color(214, 39, 40), "r": Color(214, 39, 40), "green": Color(44, 160, 44), "g": Color(44, 160, 44),
-                                  "blue": Color(31, 119, 180), "b": Color(31, 119, 180), "orange": Color(255, 127, 14),
-                                  "gray": Color(127, 127, 127), "grey": Color(127, 127, 127), "purple": Color(148, 103, 189)]
+        var d: [String: Color] = [
+            "black": Color(0, 0, 0), "k": Color(0, 0, 0), "white": Color(255, 255, 255), "w": Color(255, 255, 255),
+            "red": Color(214, 39, 40), "r": Color(214, 39, 40), "green": Color(44, 160, 44), "g": Color(44, 160, 44),
+            "blue": Color(31, 119, 180), "b": Color(31, 119, 180), "orange": Color(255, 127, 14),
+            "gray": Color(127, 127, 127), "grey": Color(127, 127, 127), "purple": Color(148, 103, 189),
+        ]
         for (i, c) in cycle.enumerated() { d["C\(i)"] = c }
         return d
     }()
@@ -55,7 +65,9 @@ public final class Canvas {
         self.height = height
         pixels = [UInt8](repeating: 0, count: width * height * 3)
         for i in 0..<(width * height) {
-            pixels[3 * i] = background.r; pixels[3 * i + 1] = background.g; pixels[3 * i + 2] = background.b
+            pixels[3 * i] = background.r
+            pixels[3 * i + 1] = background.g
+            pixels[3 * i + 2] = background.b
         }
     }
 
@@ -88,8 +100,10 @@ public final class Canvas {
 
     /// Strokes a polyline of `lineWidth` pixels with round joins and caps. Coverage is the
     /// maximum over the segments, so joins are not drawn twice.
-    public func strokePolyline(_ points: [(Double, Double)], width lineWidth: Double, color: Color,
-                               clip: (Double, Double, Double, Double)? = nil) {
+    public func strokePolyline(
+        _ points: [(Double, Double)], width lineWidth: Double, color: Color,
+        clip: (Double, Double, Double, Double)? = nil
+    ) {
         guard !points.isEmpty else { return }
         let half = lineWidth / 2
         var coverage: [Int: Double] = [:]
@@ -132,8 +146,10 @@ public final class Canvas {
 
     /// A filled, antialiased disc.
     public func fillCircle(_ cx: Double, _ cy: Double, radius: Double, _ c: Color) {
-        let minX = max(0, Int((cx - radius - 1).rounded(.down))), maxX = min(width - 1, Int((cx + radius + 1).rounded(.up)))
-        let minY = max(0, Int((cy - radius - 1).rounded(.down))), maxY = min(height - 1, Int((cy + radius + 1).rounded(.up)))
+        let minX = max(0, Int((cx - radius - 1).rounded(.down))),
+            maxX = min(width - 1, Int((cx + radius + 1).rounded(.up)))
+        let minY = max(0, Int((cy - radius - 1).rounded(.down))),
+            maxY = min(height - 1, Int((cy + radius + 1).rounded(.up)))
         guard minX <= maxX, minY <= maxY else { return }
         for y in minY...maxY {
             for x in minX...maxX {
@@ -145,8 +161,10 @@ public final class Canvas {
 
     /// Queues text: (x, y) is the anchor, `alignX`/`alignY` in 0…1 place the text's box around
     /// it (0.5, 0.5 centres), `angle` in degrees counter-clockwise (90 for a y-axis label).
-    public func text(_ s: String, x: Double, y: Double, size: Double, color: Color = .black,
-                     alignX: Double = 0, alignY: Double = 0, angle: Double = 0) {
+    public func text(
+        _ s: String, x: Double, y: Double, size: Double, color: Color = .black,
+        alignX: Double = 0, alignY: Double = 0, angle: Double = 0
+    ) {
         let (w, h) = Canvas.measure(s, size: size)
         if angle == 90 {
             texts.append((s, x - h * (1 - alignY) + h * 0.78, y + w * alignX, size, color, angle))
@@ -160,7 +178,9 @@ public final class Canvas {
         var box = [Int32](repeating: 0, count: 8)
         let err = fontPath.withCString { font in
             s.withCString { text in
-                gdImageStringFT(nil, &box, 0, UnsafeMutablePointer(mutating: font), size, 0, 0, 0, UnsafeMutablePointer(mutating: text))
+                gdImageStringFT(
+                    nil, &box, 0, UnsafeMutablePointer(mutating: font), size, 0, 0, 0,
+                    UnsafeMutablePointer(mutating: text))
             }
         }
         guard err == nil else { return (Double(s.count) * size * 0.6, size * 1.3) }
@@ -184,8 +204,9 @@ public final class Canvas {
             var box = [Int32](repeating: 0, count: 8)
             _ = Canvas.fontPath.withCString { font in
                 s.withCString { text in
-                    gdImageStringFT(im, &box, color, UnsafeMutablePointer(mutating: font), size, angle * Double.pi / 180,
-                                    Int32(x.rounded()), Int32(y.rounded()), UnsafeMutablePointer(mutating: text))
+                    gdImageStringFT(
+                        im, &box, color, UnsafeMutablePointer(mutating: font), size, angle * Double.pi / 180,
+                        Int32(x.rounded()), Int32(y.rounded()), UnsafeMutablePointer(mutating: text))
                 }
             }
         }
@@ -211,7 +232,9 @@ public final class Canvas {
 public func decodeImage(_ data: Data) -> (width: Int, height: Int, pixels: [UInt32])? {
     var bytes = [UInt8](data)
     let im: gdImagePtr? = bytes.withUnsafeMutableBytes { raw in
-        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return gdImageCreateFromPngPtr(Int32(raw.count), raw.baseAddress) }
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            return gdImageCreateFromPngPtr(Int32(raw.count), raw.baseAddress)
+        }
         if data.starts(with: [0x47, 0x49, 0x46]) { return gdImageCreateFromGifPtr(Int32(raw.count), raw.baseAddress) }
         return nil
     }
@@ -219,7 +242,9 @@ public func decodeImage(_ data: Data) -> (width: Int, height: Int, pixels: [UInt
     defer { gdImageDestroy(im) }
     let w = Int(cgd_sx(im)), h = Int(cgd_sy(im))
     var out = [UInt32](repeating: 0, count: w * h)
-    for y in 0..<h { for x in 0..<w { out[y * w + x] = UInt32(bitPattern: cgd_truecolor_pixel(im, Int32(x), Int32(y))) & 0xFFFFFF } }
+    for y in 0..<h {
+        for x in 0..<w { out[y * w + x] = UInt32(bitPattern: cgd_truecolor_pixel(im, Int32(x), Int32(y))) & 0xFFFFFF }
+    }
     return (w, h, out)
 }
 
@@ -230,5 +255,6 @@ public func describePixelDifference(_ a: Data, _ b: Data) -> String? {
         return "size \(x.width)×\(x.height) committed, \(y.width)×\(y.height) regenerated"
     }
     let changed = zip(x.pixels, y.pixels).filter { $0 != $1 }.count
-    return "\(changed) of \(x.pixels.count) pixels differ" + (changed == 0 ? " (same pixels, different encoding or frames)" : "")
+    return "\(changed) of \(x.pixels.count) pixels differ"
+        + (changed == 0 ? " (same pixels, different encoding or frames)" : "")
 }

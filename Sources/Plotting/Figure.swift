@@ -69,8 +69,10 @@ public final class Figure {
         let cellW = Double(width) / Double(columns), cellH = Double(height) / Double(rows)
         for (i, ax) in axes.enumerated() {
             let r = i / columns, c = i % columns
-            AxesRenderer(axes: ax, canvas: canvas,
-                         frame: (Double(c) * cellW, Double(r) * cellH, Double(c + 1) * cellW, Double(r + 1) * cellH)).draw()
+            AxesRenderer(
+                axes: ax, canvas: canvas,
+                frame: (Double(c) * cellW, Double(r) * cellH, Double(c + 1) * cellW, Double(r + 1) * cellH)
+            ).draw()
         }
         return canvas
     }
@@ -107,11 +109,17 @@ struct AxesRenderer {
             guard var lo = v.min(), var hi = v.max() else { return scale == .log ? (1, 10) : (0, 1) }
             if scale == .log {
                 var (a, b) = (log10(lo), log10(hi))
-                if a == b { a -= 0.5; b += 0.5 }
+                if a == b {
+                    a -= 0.5
+                    b += 0.5
+                }
                 let m = (b - a) * 0.05
                 return (pow(10, a - m), pow(10, b + m))
             }
-            if lo == hi { lo -= abs(lo) > 0 ? abs(lo) * 0.05 : 0.05; hi += abs(hi) > 0 ? abs(hi) * 0.05 : 0.05 }
+            if lo == hi {
+                lo -= abs(lo) > 0 ? abs(lo) * 0.05 : 0.05
+                hi += abs(hi) > 0 ? abs(hi) * 0.05 : 0.05
+            }
             guard pad else { return (lo, hi) }
             let m = (hi - lo) * 0.05
             return (lo - m, hi + m)
@@ -149,7 +157,8 @@ struct AxesRenderer {
         let xLabelH = axes.xLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 4
         let yLabelW = axes.yLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 6
         var left = fl + 10 + yLabelW + yLabelWidth + pad + tickLength
-        var right = fr - (axes.showAxes ? max(14, (xLabels.last.map { Canvas.measure($0, size: tick).0 / 2 } ?? 0) + 4) : 10)
+        var right =
+            fr - (axes.showAxes ? max(14, (xLabels.last.map { Canvas.measure($0, size: tick).0 / 2 } ?? 0) + 4) : 10)
         var top = ft + 10 + titleH
         var bottom = fb - 8 - xLabelH - lineH - pad - tickLength
         if isImage {
@@ -158,10 +167,12 @@ struct AxesRenderer {
             let w = right - left, h = bottom - top
             if h / w > aspect {
                 let nh = w * aspect
-                top += (h - nh) / 2; bottom = top + nh
+                top += (h - nh) / 2
+                bottom = top + nh
             } else {
                 let nw = h / aspect
-                left += (w - nw) / 2; right = left + nw
+                left += (w - nw) / 2
+                right = left + nw
             }
         }
         guard right - left > 10, bottom - top > 10 else { return }
@@ -177,7 +188,11 @@ struct AxesRenderer {
         let gridColor = Color(176, 176, 176, alpha: 0.35)
         if axes.grid && !isImage {
             for t in xTicks { canvas.fillRect(px(t).rounded(.down), top, px(t).rounded(.down) + 1, bottom, gridColor) }
-            if barLabels == nil { for t in yTicks { canvas.fillRect(left, py(t).rounded(.down), right, py(t).rounded(.down) + 1, gridColor) } }
+            if barLabels == nil {
+                for t in yTicks {
+                    canvas.fillRect(left, py(t).rounded(.down), right, py(t).rounded(.down) + 1, gridColor)
+                }
+            }
         }
         // Data.
         var cycle = 0
@@ -194,8 +209,12 @@ struct AxesRenderer {
                 let c = nextColor(color)
                 var run: [(Double, Double)] = []
                 for (x, y) in zip(xs, ys) {
-                    if x.isFinite && y.isFinite && (!logX || x > 0) && (!logY || y > 0) { run.append((px(x), py(y))) }
-                    else { canvas.strokePolyline(run, width: width, color: c, clip: clip); run = [] }
+                    if x.isFinite && y.isFinite && (!logX || x > 0) && (!logY || y > 0) {
+                        run.append((px(x), py(y)))
+                    } else {
+                        canvas.strokePolyline(run, width: width, color: c, clip: clip)
+                        run = []
+                    }
                 }
                 canvas.strokePolyline(run, width: width, color: c, clip: clip)
                 if let label { legend.append((label, c, true)) }
@@ -217,7 +236,9 @@ struct AxesRenderer {
                         v = min(1, max(0, v.isFinite ? v : 0))
                         if reversed { v = 1 - v }
                         let g = UInt8((v * 255).rounded())
-                        canvas.fillRect(px(Double(col) - 0.5), py(Double(r) - 0.5), px(Double(col) + 0.5), py(Double(r) + 0.5), Color(g, g, g))
+                        canvas.fillRect(
+                            px(Double(col) - 0.5), py(Double(r) - 0.5), px(Double(col) + 0.5), py(Double(r) + 0.5),
+                            Color(g, g, g))
                     }
                 }
             case .barsH(let values, _, let color):
@@ -262,10 +283,14 @@ struct AxesRenderer {
             canvas.text(label, x: l - tickLength - pad, y: y + 0.5, size: tick, alignX: 1, alignY: 0.5)
         }
         if let xl = axes.xLabel {
-            canvas.text(xl, x: (left + right) / 2, y: b + 1 + tickLength + pad + lineH + 2, size: Figure.labelSize, alignX: 0.5, alignY: 0)
+            canvas.text(
+                xl, x: (left + right) / 2, y: b + 1 + tickLength + pad + lineH + 2, size: Figure.labelSize, alignX: 0.5,
+                alignY: 0)
         }
         if let yl = axes.yLabel {
-            canvas.text(yl, x: fl + 8 + yLabelW / 2, y: (top + bottom) / 2, size: Figure.labelSize, alignX: 0.5, alignY: 0.5, angle: 90)
+            canvas.text(
+                yl, x: fl + 8 + yLabelW / 2, y: (top + bottom) / 2, size: Figure.labelSize, alignX: 0.5, alignY: 0.5,
+                angle: 90)
         }
     }
 

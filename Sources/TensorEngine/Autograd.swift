@@ -8,6 +8,7 @@ nonisolated(unsafe) var gradEnabled = true
 nonisolated(unsafe) var backwardGeneration = 0
 
 /// Runs `body` without recording gradients (PyTorch's `torch.no_grad()`).
+@discardableResult
 public func noGrad<T>(_ body: () throws -> T) rethrows -> T {
     let saved = gradEnabled
     gradEnabled = false
@@ -36,8 +37,10 @@ public final class GradFn {
 extension Tensor {
     /// Attaches a backward to `out` when grad mode is on and an input requires grad.
     @discardableResult
-    func record(_ out: Tensor, _ name: String, _ inputs: [Tensor],
-                _ backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+    func record(
+        _ out: Tensor, _ name: String, _ inputs: [Tensor],
+        _ backward: @escaping (Tensor) throws -> [Tensor?]
+    ) -> Tensor {
         if gradEnabled && inputs.contains(where: { $0.requiresGrad }) {
             out.gradFn = GradFn(name: name, inputs: inputs, backward: backward)
         }
@@ -59,7 +62,8 @@ extension Tensor {
             seed = gradient
         } else {
             guard count == 1 else {
-                throw TensorError("backward: grad can be implicitly created only for scalar outputs, got shape \(shape)")
+                throw TensorError(
+                    "backward: grad can be implicitly created only for scalar outputs, got shape \(shape)")
             }
             seed = try Tensor.ones(shape, dtype: dtype)
         }
@@ -71,26 +75,35 @@ extension Tensor {
             var order: [Tensor] = []
             var stack: [(Tensor, Bool)] = [(self, false)]
             while let (t, expanded) = stack.popLast() {
-                if expanded { order.append(t); continue }
+                if expanded {
+                    order.append(t)
+                    continue
+                }
                 guard let fn = t.gradFn, t.backwardMark != generation else { continue }
                 t.backwardMark = generation
                 stack.append((t, true))
                 for input in fn.inputs where input.gradFn != nil { stack.append((input, false)) }
             }
             pendingGrad = seed
-            if isLeaf { pendingGrad = nil; var copy = seed.contiguousCopy(); try accumulateGrad(&copy) }
+            if isLeaf {
+                pendingGrad = nil
+                var copy = seed.contiguousCopy()
+                try accumulateGrad(&copy)
+            }
             defer { for t in order { t.pendingGrad = nil } }
             for t in order.reversed() {
                 guard let fn = t.gradFn, let g = t.pendingGrad else { continue }
                 t.pendingGrad = nil
                 guard let backward = fn.backward else {
-                    throw TensorError("backward: trying to backward through the graph a second time (its buffers were freed by the first backward())")
+                    throw TensorError(
+                        "backward: trying to backward through the graph a second time (its buffers were freed by the first backward())"
+                    )
                 }
                 var inputGrads = try backward(g)
                 for index in inputGrads.indices where index < fn.inputs.count {
                     let input = fn.inputs[index]
                     guard input.requiresGrad, var reduced = try inputGrads[index]?.sumTo(input.shape) else { continue }
-                    inputGrads[index] = nil   // so a gradient no one else holds can become `grad` as it is
+                    inputGrads[index] = nil  // so a gradient no one else holds can become `grad` as it is
                     if input.isLeaf {
                         try input.accumulateGrad(&reduced)
                     } else if let existing = input.pendingGrad {
@@ -114,7 +127,8 @@ extension Tensor {
             return
         }
         if g.dtype == dtype && g.offset == 0 && g.isContiguous && g.count == g.storage.count
-            && isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.storage) {
+            && isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.storage)
+        {
             grad = g
         } else {
             grad = g.dtype == dtype ? g.contiguousCopy() : g.to(dtype)
@@ -126,8 +140,9 @@ extension Tensor {
         let c = contiguousData()
         if c !== self { return c }
         let out = Tensor(uninitialized: shape, dtype: dtype)
-        out.storage.raw.copyMemory(from: storage.raw.advanced(by: offset * dtype.itemSize),
-                                   byteCount: count * dtype.itemSize)
+        out.storage.raw.copyMemory(
+            from: storage.raw.advanced(by: offset * dtype.itemSize),
+            byteCount: count * dtype.itemSize)
         return out
     }
 

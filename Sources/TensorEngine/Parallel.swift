@@ -11,9 +11,11 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         var task = body
         withUnsafeMutablePointer(to: &task) { context in
-            runbook_parallel(count, engineThreads, { context, index in
-                context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
-            }, context)
+            runbook_parallel(
+                count, engineThreads,
+                { context, index in
+                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+                }, context)
         }
     }
 }

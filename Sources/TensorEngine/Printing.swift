@@ -47,11 +47,17 @@ struct TensorFormatter {
         case .bool: s = v != 0 ? "True" : "False"
         case .int64: s = String(Int64(v))
         case .float32, .float64:
-            if v.isNaN { s = "nan" }
-            else if v.isInfinite { s = v < 0 ? "-inf" : "inf" }
-            else if sciMode { s = String(format: "%.\(PrintOptions.precision)e", v) }
-            else if intMode { s = String(format: "%.0f", v) + "." }
-            else { s = String(format: "%.\(PrintOptions.precision)f", v) }
+            if v.isNaN {
+                s = "nan"
+            } else if v.isInfinite {
+                s = v < 0 ? "-inf" : "inf"
+            } else if sciMode {
+                s = String(format: "%.\(PrintOptions.precision)e", v)
+            } else if intMode {
+                s = String(format: "%.0f", v) + "."
+            } else {
+                s = String(format: "%.\(PrintOptions.precision)f", v)
+            }
         }
         guard padded, s.count < maxWidth else { return s }
         return String(repeating: " ", count: maxWidth - s.count) + s
@@ -79,8 +85,10 @@ extension Tensor {
             let elementLength = f.maxWidth + 2
             let perLine = Swift.max(1, (PrintOptions.lineWidth - indent) / elementLength)
             let values = scalars
-            let items = cut ? values[..<e].map { f.format($0) } + [" ..."] + values[(n - e)...].map { f.format($0) }
-                            : values.map { f.format($0) }
+            let items =
+                cut
+                ? values[..<e].map { f.format($0) } + [" ..."] + values[(n - e)...].map { f.format($0) }
+                : values.map { f.format($0) }
             let lines = stride(from: 0, to: items.count, by: perLine).map {
                 items[$0..<Swift.min($0 + perLine, items.count)].joined(separator: ", ")
             }
@@ -100,7 +108,10 @@ extension Tensor {
             var suffixes: [String] = []
             let body: String
             if count == 0 {
-                if rank != 1 { suffixes.append("size=(" + shape.map(String.init).joined(separator: ", ") + (rank == 1 ? ",)" : ")")) }
+                if rank != 1 {
+                    suffixes.append(
+                        "size=(" + shape.map(String.init).joined(separator: ", ") + (rank == 1 ? ",)" : ")"))
+                }
                 if dtype != .float32 { suffixes.append("dtype=\(dtype)") }
                 body = "[]"
             } else {
@@ -109,7 +120,11 @@ extension Tensor {
                 let f = TensorFormatter(try summarizedValues(summarize), dtype: dtype)
                 body = try formatBody(indent, summarize, f)
             }
-            if let gradFn { suffixes.append("grad_fn=<\(gradFn.name)>") } else if requiresGrad { suffixes.append("requires_grad=True") }
+            if let gradFn {
+                suffixes.append("grad_fn=<\(gradFn.name)>")
+            } else if requiresGrad {
+                suffixes.append("requires_grad=True")
+            }
             var out = prefix + body
             let lastNewline = out.lastIndex(of: "\n").map { out.distance(from: out.startIndex, to: $0) } ?? -1
             var lastLineLength = out.count - lastNewline + 1

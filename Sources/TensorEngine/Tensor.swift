@@ -37,8 +37,9 @@ final class Storage: ManagedBuffer<Storage.Header, SIMD4<Float>> {
     /// Zero-filled memory, or (for outputs a kernel writes in full) memory left as it is.
     static func make(dtype: DType, count: Int, zeroed: Bool = true) -> Storage {
         let bytes = max(count, 1) * dtype.itemSize
-        let storage = unsafeDowncast(create(minimumCapacity: (bytes + 15) / 16) { _ in Header(dtype: dtype, count: count) },
-                                     to: Storage.self)
+        let storage = unsafeDowncast(
+            create(minimumCapacity: (bytes + 15) / 16) { _ in Header(dtype: dtype, count: count) },
+            to: Storage.self)
         if zeroed { storage.raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
         return storage
     }
@@ -94,10 +95,13 @@ public final class Tensor {
         let n = shape.reduce(1, *)
         if shape.contains(where: { $0 < 0 }) { throw TensorError("negative dimension in shape \(shape)") }
         if n * dtype.itemSize > tensorAllocationLimit {
-            throw TensorError("allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes")
+            throw TensorError(
+                "allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes"
+            )
         }
-        self.init(storage: Storage.make(dtype: dtype, count: n), shape: shape,
-                  strides: Tensor.contiguousStrides(shape), offset: 0)
+        self.init(
+            storage: Storage.make(dtype: dtype, count: n), shape: shape,
+            strides: Tensor.contiguousStrides(shape), offset: 0)
     }
 
     /// A contiguous tensor whose contents the caller writes in full; internal callers guarantee
@@ -240,7 +244,8 @@ public final class Tensor {
     /// The single element of a one-element tensor (PyTorch's `item()`).
     public func item() throws -> Double {
         guard count == 1 else {
-            throw TensorError("item(): a tensor with \(count) elements (shape \(shape)) cannot be converted to a scalar")
+            throw TensorError(
+                "item(): a tensor with \(count) elements (shape \(shape)) cannot be converted to a scalar")
         }
         return load(offset)
     }
@@ -287,12 +292,18 @@ public final class Tensor {
         if dtype == .float32 && src.dtype == .float32 {
             let values = src.contiguousData(), p = values.pointer(Float.self), q = storage.floats
             var i = 0
-            forEachOffset { q[$0] = p[i]; i += 1 }
+            forEachOffset {
+                q[$0] = p[i]
+                i += 1
+            }
             return
         }
         let values = src.scalars
         var i = 0
-        forEachOffset { store($0, values[i]); i += 1 }
+        forEachOffset {
+            store($0, values[i])
+            i += 1
+        }
     }
 }
 
@@ -371,7 +382,10 @@ extension Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor(uninitialized: shape, dtype: dtype)
         var i = 0
-        forEachOffset { out.store(i, load($0)); i += 1 }
+        forEachOffset {
+            out.store(i, load($0))
+            i += 1
+        }
         return out
     }
 

@@ -46,8 +46,11 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also run the PyTorch scripts in bench/ and print the ratios.")
     var compare = false
 
-    static let names = ["x2-loop", "notebook-x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion",
-                        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "fma-peak", "mlp-peak-rss", "plot-800x500", "animation-100"]
+    static let names = [
+        "x2-loop", "notebook-x2-loop", "mlp-epoch-fashion", "convnet-simple-epoch-fashion",
+        "convnet-relu-epoch-fashion",
+        "mlp-inference-10k", "gemm-1024", "gemm-mlp", "fma-peak", "mlp-peak-rss", "plot-800x500", "animation-100",
+    ]
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -65,41 +68,64 @@ struct Bench: ParsableCommand {
         if want("notebook-x2-loop") {
             let document = try Reader.read(path: "bench.md", source: x2LoopNotebook)
             let parameters = try Runner.parameters(document, overrides: [])
-            results.append(try measure("notebook-x2-loop", runs: runs) {
-                let result = Runner().run(document, parameters: parameters)
-                if let failed = result.failedCell { throw ValidationError("notebook-x2-loop failed in cell \(failed.cell.index + 1)") }
-            })
+            results.append(
+                try measure("notebook-x2-loop", runs: runs) {
+                    let result = Runner().run(document, parameters: parameters)
+                    if let failed = result.failedCell {
+                        throw ValidationError("notebook-x2-loop failed in cell \(failed.cell.index + 1)")
+                    }
+                })
         }
-        let needsFashion = ["mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion", "mlp-inference-10k", "mlp-peak-rss"].contains(where: want)
+        let needsFashion = [
+            "mlp-epoch-fashion", "convnet-simple-epoch-fashion", "convnet-relu-epoch-fashion", "mlp-inference-10k",
+            "mlp-peak-rss",
+        ].contains(where: want)
         if needsFashion {
             let train = try Datasets.fashionMNIST(train: true), test = try Datasets.fashionMNIST(train: false)
             for d in [train, test] { d.normalization = (0.2860, 0.3530) }
             TorchGenerator.global.manualSeed(0)
-            let mlp = Sequential(Flatten(), try Linear(784, 128), ReLU(), try Linear(128, 64), ReLU(), try Linear(64, 10), LogSoftmax(dim: 1))
+            let mlp = Sequential(
+                Flatten(), try Linear(784, 128), ReLU(), try Linear(128, 64), ReLU(), try Linear(64, 10),
+                LogSoftmax(dim: 1))
             if want("mlp-epoch-fashion") || want("mlp-peak-rss") {
-                let r = try measure("mlp-epoch-fashion", runs: runs) { try epoch(mlp, train, batch: 64, lr: 0.03, loss: NLLLoss(), flatten: true) }
+                let r = try measure("mlp-epoch-fashion", runs: runs) {
+                    try epoch(mlp, train, batch: 64, lr: 0.03, loss: NLLLoss(), flatten: true)
+                }
                 if want("mlp-epoch-fashion") { results.append(r) }
-                if want("mlp-peak-rss") { results.append(BenchResult(name: "mlp-peak-rss", median: 0, min: 0, max: 0, peakRSS: peakRSS())) }
+                if want("mlp-peak-rss") {
+                    results.append(BenchResult(name: "mlp-peak-rss", median: 0, min: 0, max: 0, peakRSS: peakRSS()))
+                }
             }
             if want("convnet-simple-epoch-fashion") {
-                let net = Sequential(try Conv2d(1, 20, kernelSize: 5), Sigmoid(), MaxPool2d(2), Flatten(), try Linear(2880, 100), Sigmoid(), try Linear(100, 10))
-                results.append(try measure("convnet-simple-epoch-fashion", runs: 1, warmUp: false) {
-                    try epoch(net, train, batch: 10, lr: 0.1, loss: CrossEntropyLoss(), flatten: false)
-                })
+                let net = Sequential(
+                    try Conv2d(1, 20, kernelSize: 5), Sigmoid(), MaxPool2d(2), Flatten(), try Linear(2880, 100),
+                    Sigmoid(), try Linear(100, 10))
+                results.append(
+                    try measure("convnet-simple-epoch-fashion", runs: 1, warmUp: false) {
+                        try epoch(net, train, batch: 10, lr: 0.1, loss: CrossEntropyLoss(), flatten: false)
+                    })
             }
             if want("convnet-relu-epoch-fashion") {
-                let net = Sequential(try Conv2d(1, 20, kernelSize: 5), ReLU(), MaxPool2d(2), try Conv2d(20, 40, kernelSize: 5), ReLU(), MaxPool2d(2),
-                                     Flatten(), try Linear(640, 100), ReLU(), try Linear(100, 10))
-                results.append(try measure("convnet-relu-epoch-fashion", runs: 1, warmUp: false) {
-                    try epoch(net, train, batch: 10, lr: 0.03, loss: CrossEntropyLoss(), flatten: false, weightDecay: 5e-5)
-                })
+                let net = Sequential(
+                    try Conv2d(1, 20, kernelSize: 5), ReLU(), MaxPool2d(2), try Conv2d(20, 40, kernelSize: 5), ReLU(),
+                    MaxPool2d(2),
+                    Flatten(), try Linear(640, 100), ReLU(), try Linear(100, 10))
+                results.append(
+                    try measure("convnet-relu-epoch-fashion", runs: 1, warmUp: false) {
+                        try epoch(
+                            net, train, batch: 10, lr: 0.03, loss: CrossEntropyLoss(), flatten: false, weightDecay: 5e-5
+                        )
+                    })
             }
             if want("mlp-inference-10k") {
                 mlp.eval()
-                let batches = try stride(from: 0, to: 10_000, by: 1000).map { try test.batch(Array($0..<($0 + 1000)), flatten: true).images }
-                results.append(try measure("mlp-inference-10k", runs: Swift.max(runs, 5)) {
-                    try noGrad { for x in batches { _ = try mlp(x) } }
-                })
+                let batches = try stride(from: 0, to: 10_000, by: 1000).map {
+                    try test.batch(Array($0..<($0 + 1000)), flatten: true).images
+                }
+                results.append(
+                    try measure("mlp-inference-10k", runs: Swift.max(runs, 5)) {
+                        try noGrad { for x in batches { _ = try mlp(x) } }
+                    })
             }
         }
         if want("gemm-1024") {
@@ -124,13 +150,19 @@ struct Bench: ParsableCommand {
             let xs = (0..<300).map { Double($0) / 299 * 6 - 3 }
             func figure(_ shift: Double) -> Figure {
                 let f = Figure(width: 800, height: 500)
-                f.axes[0].series.append(.line(xs: xs, ys: xs.map { $0 * $0 + shift }, color: nil, width: 2, label: "fit"))
+                f.axes[0].series.append(
+                    .line(xs: xs, ys: xs.map { $0 * $0 + shift }, color: nil, width: 2, label: "fit"))
                 f.axes[0].title = "loss = \(shift)"
                 return f
             }
-            if want("plot-800x500") { results.append(try measure("plot-800x500", runs: Swift.max(runs, 10)) { _ = figure(0).render().png() }) }
+            if want("plot-800x500") {
+                results.append(try measure("plot-800x500", runs: Swift.max(runs, 10)) { _ = figure(0).render().png() })
+            }
             if want("animation-100") {
-                results.append(try measure("animation-100", runs: runs) { _ = GIF.encode((0..<100).map { figure(Double($0) / 50).render() }) })
+                results.append(
+                    try measure("animation-100", runs: runs) {
+                        _ = GIF.encode((0..<100).map { figure(Double($0) / 50).render() })
+                    })
             }
         }
         let torch = compare ? torchResults() : [:]
@@ -140,13 +172,23 @@ struct Bench: ParsableCommand {
             print("workload                           median        min        max  notes")
             for r in results {
                 var notes = ""
-                if let g = r.gflops { notes += String(format: "%.1f GFLOP/s (%.0f%% of %.0f peak)", g, g / 358.4 * 100, 358.4) }
+                if let g = r.gflops {
+                    notes += String(format: "%.1f GFLOP/s (%.0f%% of %.0f peak)", g, g / 358.4 * 100, 358.4)
+                }
                 if let m = r.peakRSS { notes += String(format: "peak RSS %.0f MB", Double(m) / 1e6) }
                 if let t = torch[r.name] {
-                    if let tm = t.peakRSS, let m = r.peakRSS { notes += String(format: "; PyTorch %.0f MB", Double(tm) / 1e6) }
-                    else if r.median > 0 { notes += String(format: "%@PyTorch %.4f s, %.1f× faster", notes.isEmpty ? "" : "; ", t.median, t.median / r.median) }
+                    if let tm = t.peakRSS, r.peakRSS != nil {
+                        notes += String(format: "; PyTorch %.0f MB", Double(tm) / 1e6)
+                    } else if r.median > 0 {
+                        notes += String(
+                            format: "%@PyTorch %.4f s, %.1f× faster", notes.isEmpty ? "" : "; ", t.median,
+                            t.median / r.median)
+                    }
                 }
-                let times = r.median > 0 ? String(format: "%9.4f s %9.4f s %9.4f s", r.median, r.min, r.max) : String(repeating: " ", count: 35)
+                let times =
+                    r.median > 0
+                    ? String(format: "%9.4f s %9.4f s %9.4f s", r.median, r.min, r.max)
+                    : String(repeating: " ", count: 35)
                 print(r.name.padding(toLength: 31, withPad: " ", startingAt: 0) + times + "  " + notes)
             }
         }
@@ -156,23 +198,26 @@ struct Bench: ParsableCommand {
     func torchResults() -> [String: BenchResult] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "bench/torch_bench.py", "--json", "--runs", String(runs)] + (only.map { ["--only", $0] } ?? [])
+        p.arguments =
+            ["python3", "bench/torch_bench.py", "--json", "--runs", String(runs)] + (only.map { ["--only", $0] } ?? [])
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.standardError
         guard (try? p.run()) != nil else { return [:] }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0, let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+        guard p.terminationStatus == 0, let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else {
             FileHandle.standardError.write(Data("bench: PyTorch comparison unavailable (is torch installed?)\n".utf8))
             return [:]
         }
         var out2: [String: BenchResult] = [:]
         for row in rows {
             guard let name = row["name"] as? String else { continue }
-            out2[name] = BenchResult(name: name, median: row["median_s"] as? Double ?? 0, min: row["min_s"] as? Double ?? 0,
-                                     max: row["max_s"] as? Double ?? 0, gflops: row["gflops"] as? Double,
-                                     peakRSS: (row["peak_rss_bytes"] as? NSNumber)?.intValue)
+            out2[name] = BenchResult(
+                name: name, median: row["median_s"] as? Double ?? 0, min: row["min_s"] as? Double ?? 0,
+                max: row["max_s"] as? Double ?? 0, gflops: row["gflops"] as? Double,
+                peakRSS: (row["peak_rss_bytes"] as? NSNumber)?.intValue)
         }
         return out2
     }
@@ -212,7 +257,9 @@ func peakRSS() -> Int {
 }
 
 /// One shuffled epoch of SGD training.
-func epoch(_ net: Module, _ data: ImageDataset, batch: Int, lr: Double, loss: Loss, flatten: Bool, weightDecay: Double = 0) throws {
+func epoch(
+    _ net: Module, _ data: ImageDataset, batch: Int, lr: Double, loss: Loss, flatten: Bool, weightDecay: Double = 0
+) throws {
     let optimizer = try SGD(net.parameters, lr: lr, weightDecay: weightDecay)
     for (x, y) in try DataLoader(data, batchSize: batch, shuffle: true, flatten: flatten) {
         let l = try loss(try net(x), y)

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import struct CellLanguage.DiagnosticList
 import Notebook
 import TensorEngine
+
+import struct CellLanguage.DiagnosticList
 
 /// Options shared by `run` and `check`.
 struct NotebookOptions: ParsableArguments {
@@ -12,11 +13,14 @@ struct NotebookOptions: ParsableArguments {
     @Flag(help: "Every notebook in the Notebooks/ folder.")
     var all = false
 
-    @Option(name: .customLong("set"), help: ArgumentHelp(
-        "Override a front-matter parameter, e.g. --set hidden=50 (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a front-matter parameter, e.g. --set hidden=50 (repeatable).", valueName: "name=value"))
     var overrides: [String] = []
 
-    @Option(help: ArgumentHelp("Threads for the engine's kernels. Results are identical for every count.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Threads for the engine's kernels. Results are identical for every count.", valueName: "n"))
     var threads = 1
 
     @Flag(help: "Print only errors and where the reports are.")
@@ -70,7 +74,8 @@ struct Session {
 
     /// Reads and runs one notebook. Returns nil (after printing why) when it cannot be read.
     func run(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
-        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8)
+        else {
             log("error: cannot read notebook '\(path)'")
             return nil
         }
@@ -135,13 +140,18 @@ struct Run: ParsableCommand {
         let root = URL(fileURLWithPath: output)
         var failed = false
         for path in paths {
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else { failed = true; continue }
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
+                failed = true
+                continue
+            }
             let files = Report.files(result, runner: runner)
             let name = result.document.name
             if result.failedCell != nil {
                 failed = true
                 try OutputFolder.write(files, name: name + ".failed", root: root)
-                session.log("\(path): failed; the last good report is untouched; this run's report: \(output)/\(name).failed/index.html")
+                session.log(
+                    "\(path): failed; the last good report is untouched; this run's report: \(output)/\(name).failed/index.html"
+                )
             } else {
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(name + ".failed"))
                 try OutputFolder.write(files, name: name, root: root)
@@ -179,7 +189,9 @@ struct Check: ParsableCommand {
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
         for path in paths {
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides), result.failedCell == nil else {
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides),
+                result.failedCell == nil
+            else {
                 failed = true
                 continue
             }
@@ -190,8 +202,9 @@ struct Check: ParsableCommand {
                 stale = true
                 continue
             }
-            let differences = OutputFolder.differences(committed: committed, regenerated: regenerated, label: "\(output)/\(name)",
-                                                       imageDifference: ImageDiff.describe)
+            let differences = OutputFolder.differences(
+                committed: committed, regenerated: regenerated, label: "\(output)/\(name)",
+                imageDifference: ImageDiff.describe)
             if differences.isEmpty {
                 if !options.quiet { session.log("\(path): report is current") }
             } else {
@@ -208,7 +221,9 @@ struct Check: ParsableCommand {
                 stale = true
                 session.log("\(output)/index.html is stale or missing (run `runbook --all`)")
             }
-            if FileManager.default.contents(atPath: root.appendingPathComponent("api.html").path) != Data(APIReference.html.utf8) {
+            if FileManager.default.contents(atPath: root.appendingPathComponent("api.html").path)
+                != Data(APIReference.html.utf8)
+            {
                 stale = true
                 session.log("\(output)/api.html is stale or missing (run `runbook --all`)")
             }

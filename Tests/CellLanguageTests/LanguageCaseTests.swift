@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import CellLanguage
 
 /// Runs every program in Cases/: the printed output (and the displayed last expression) must
@@ -9,7 +10,9 @@ final class LanguageCaseTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Cases")
 
     func testCases() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".swift") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
+            $0.hasSuffix(".swift")
+        }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 100)
         for file in files {
             let source = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
@@ -17,7 +20,9 @@ final class LanguageCaseTests: XCTestCase {
             var expectedErrors: [(line: Int, message: String)] = []
             for (i, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 if let r = line.range(of: "// expect: ") { expectedOutput.append(String(line[r.upperBound...])) }
-                if let r = line.range(of: "// expect error: ") { expectedErrors.append((i + 1, String(line[r.upperBound...]))) }
+                if let r = line.range(of: "// expect error: ") {
+                    expectedErrors.append((i + 1, String(line[r.upperBound...])))
+                }
             }
             let interpreter = Interpreter()
             var output = ""
@@ -34,8 +39,9 @@ final class LanguageCaseTests: XCTestCase {
             var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.last == "" { lines.removeLast() }
             XCTAssertEqual(lines, expectedOutput, "\(file): output")
-            XCTAssertEqual(errors.map { "\($0.range.start.line): \($0.message)" },
-                           expectedErrors.map { "\($0.line): \($0.message)" }, "\(file): errors")
+            XCTAssertEqual(
+                errors.map { "\($0.range.start.line): \($0.message)" },
+                expectedErrors.map { "\($0.line): \($0.message)" }, "\(file): errors")
         }
     }
 
@@ -44,7 +50,9 @@ final class LanguageCaseTests: XCTestCase {
         XCTAssertThrowsError(try Interpreter().run(Parser.parse(source, firstLine: 41))) { error in
             let d = error as! Diagnostic
             let lines = ([Substring](repeating: "", count: 40)) + source.split(separator: "\n")
-            XCTAssertEqual(d.rendered(file: "Notebooks/x2fit.md", lines: lines), """
+            XCTAssertEqual(
+                d.rendered(file: "Notebooks/x2fit.md", lines: lines),
+                """
                 Notebooks/x2fit.md:42:13: error: cannot find 'nope' in scope
                 let b = a + nope
                             ^~~~

@@ -8,15 +8,19 @@ final class CLITests: XCTestCase {
 
     /// The tool built beside the tests (`make test` builds both before testing).
     static var binary: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(".build/release/runbook")
     }
 
     override func setUpWithError() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "runbook is not built")
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
-        try write("Notebooks/demo.md", """
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
+        try write(
+            "Notebooks/demo.md",
+            """
             ---
             title: Demo
             seed: 2
@@ -49,7 +53,9 @@ final class CLITests: XCTestCase {
         try text.write(to: folder.appendingPathComponent(path), atomically: true, encoding: .utf8)
     }
 
-    func read(_ path: String) -> Data? { FileManager.default.contents(atPath: folder.appendingPathComponent(path).path) }
+    func read(_ path: String) -> Data? {
+        FileManager.default.contents(atPath: folder.appendingPathComponent(path).path)
+    }
 
     @discardableResult
     func runbook(_ args: String...) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -70,7 +76,8 @@ final class CLITests: XCTestCase {
         let first = try runbook("Notebooks/demo.md")
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stdout, "report: Output/demo/index.html\n")
-        let html = read("Output/demo/index.html")!, txt = read("Output/demo/outputs.txt")!, png = read("Output/demo/chart.png")!
+        let html = read("Output/demo/index.html")!, txt = read("Output/demo/outputs.txt")!,
+            png = read("Output/demo/chart.png")!
         XCTAssertTrue(String(decoding: txt, as: UTF8.self).contains("[3, 1]\nParameter containing:"))
         XCTAssertNotNil(read("Output/index.html"))
         XCTAssertEqual(try runbook("Notebooks/demo.md", "--threads", "2", "--quiet").status, 0)
@@ -105,7 +112,9 @@ final class CLITests: XCTestCase {
         try write("Notebooks/demo.md", "# Demo\n\n```swift runbook\nlet x = tensor([1.0]) + undefinedThing\n```\n")
         let failed = try runbook("Notebooks/demo.md", "--quiet")
         XCTAssertEqual(failed.status, 2)
-        XCTAssertTrue(failed.stderr.contains("Notebooks/demo.md:4:25: error: cannot find 'undefinedThing' in scope"), failed.stderr)
+        XCTAssertTrue(
+            failed.stderr.contains("Notebooks/demo.md:4:25: error: cannot find 'undefinedThing' in scope"),
+            failed.stderr)
         XCTAssertEqual(read("Output/demo/index.html"), good)
         XCTAssertNotNil(read("Output/demo.failed/index.html"))
     }
@@ -126,8 +135,11 @@ final class CLITests: XCTestCase {
         for word in ["run", "check", "bench", "Exit status"] { XCTAssertTrue(help.stdout.contains(word), word) }
         let api = try runbook("help", "api")
         XCTAssertEqual(api.status, 0)
-        for line in ["Tensor.sum(_ dim: Int? = nil, keepDim: Bool = false)", "Conv2d(_ inChannels: Int, _ outChannels: Int, _ kernelSize: Int",
-                     "np.random.uniform(_ low: Double = 0.0, _ high: Double = 1.0, _ size: [Int]? = nil)"] {
+        for line in [
+            "Tensor.sum(_ dim: Int? = nil, keepDim: Bool = false)",
+            "Conv2d(_ inChannels: Int, _ outChannels: Int, _ kernelSize: Int",
+            "np.random.uniform(_ low: Double = 0.0, _ high: Double = 1.0, _ size: [Int]? = nil)",
+        ] {
             XCTAssertTrue(api.stdout.contains(line), line)
         }
         XCTAssertTrue(try runbook("help", "run").stdout.contains("--set <name=value>"))

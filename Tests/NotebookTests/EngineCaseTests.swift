@@ -1,6 +1,7 @@
 import CellLanguage
 import Foundation
 import XCTest
+
 @testable import Notebook
 
 /// Runs every program in Cases/ as a one-cell notebook against the engine: what it prints must
@@ -12,7 +13,9 @@ final class EngineCaseTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Cases")
 
     func testCases() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".swift") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
+            $0.hasSuffix(".swift")
+        }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 3)
         for file in files {
             let source = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
@@ -20,7 +23,9 @@ final class EngineCaseTests: XCTestCase {
             var expectedErrors: [String] = []
             for (i, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 if let r = line.range(of: "// expect: ") { expectedOutput.append(String(line[r.upperBound...])) }
-                if let r = line.range(of: "// expect error: ") { expectedErrors.append("\(i + 1): \(line[r.upperBound...])") }
+                if let r = line.range(of: "// expect error: ") {
+                    expectedErrors.append("\(i + 1): \(line[r.upperBound...])")
+                }
             }
             // The cell's first line is line 2 of the notebook (after the fence): shift back.
             let doc = try Reader.read(path: file, source: "```swift runbook\n" + source + "\n```\n")

@@ -1,6 +1,7 @@
 import CellLanguage
 import TensorEngine
 import XCTest
+
 @testable import Notebook
 
 final class ReaderTests: XCTestCase {
@@ -67,8 +68,11 @@ final class ReaderTests: XCTestCase {
             XCTAssertEqual(list.diagnostics.map(\.range.start.line), [4, 5])
             XCTAssertTrue(list.diagnostics[0].message.hasPrefix("unknown cell option 'lable'"))
             XCTAssertEqual(list.diagnostics[1].message, "option 'echo' must be true or false, not 'maybe'")
-            XCTAssertEqual(list.diagnostics[0].rendered(file: "n.md", lines: source.split(separator: "\n", omittingEmptySubsequences: false)),
-                           "n.md:4:1: error: unknown cell option 'lable' (known: caption, echo, error, height, label, output, timeout, width)\n//| lable: x\n^~~~~~~~~~~~")
+            XCTAssertEqual(
+                list.diagnostics[0].rendered(
+                    file: "n.md", lines: source.split(separator: "\n", omittingEmptySubsequences: false)),
+                "n.md:4:1: error: unknown cell option 'lable' (known: caption, echo, error, height, label, output, timeout, width)\n//| lable: x\n^~~~~~~~~~~~"
+            )
         }
     }
 
@@ -98,8 +102,12 @@ final class ReaderTests: XCTestCase {
         let doc = try Reader.read(path: "Notebooks/t.md", source: sample)
         let p = try Runner.parameters(doc, overrides: ["hidden=50", "rate=0.25", "fast=false", "name=y"])
         XCTAssertEqual(p.map(\.value), [.int(50), .double(0.25), .string("y"), .bool(false)])
-        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hiden=5"])) { XCTAssertTrue("\($0)".contains("no parameter 'hiden'")) }
-        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hidden=lots"])) { XCTAssertTrue("\($0)".contains("is an Int")) }
+        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hiden=5"])) {
+            XCTAssertTrue("\($0)".contains("no parameter 'hiden'"))
+        }
+        XCTAssertThrowsError(try Runner.parameters(doc, overrides: ["hidden=lots"])) {
+            XCTAssertTrue("\($0)".contains("is an Int"))
+        }
     }
 }
 
@@ -111,33 +119,44 @@ final class RunnerTests: XCTestCase {
     }
 
     func testStateCarriesAcrossCellsAndTheLastExpressionIsShown() throws {
-        let (result, _) = try run("---\nseed: 2\nparams:\n  n: 5\n---\n```swift runbook\nlet net = Linear(1, n)\n```\n\n```swift runbook\nnet.weight.shape\n```\n")
+        let (result, _) = try run(
+            "---\nseed: 2\nparams:\n  n: 5\n---\n```swift runbook\nlet net = Linear(1, n)\n```\n\n```swift runbook\nnet.weight.shape\n```\n"
+        )
         XCTAssertEqual(result.cells.map(\.output), ["", "[5, 1]\n"])
     }
 
     func testGlobalsRedefinedInALaterCellAreSeenByEarlierFunctions() throws {
-        let (result, _) = try run("```swift runbook\nlet k = 1\nfunc f() -> Int { return k }\nprint(f())\n```\n\n"
-                                  + "```swift runbook\nlet k = 2\nprint(f(), k)\n```\n")
+        let (result, _) = try run(
+            "```swift runbook\nlet k = 1\nfunc f() -> Int { return k }\nprint(f())\n```\n\n"
+                + "```swift runbook\nlet k = 2\nprint(f(), k)\n```\n")
         XCTAssertEqual(result.cells.map(\.output), ["1\n", "2 2\n"])
     }
 
     func testFailureStopsLaterCellsAndRendersTheError() throws {
-        let source = "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
+        let source =
+            "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
         let (result, runner) = try run(source)
         XCTAssertEqual(result.cells.map(\.status), [.ok, result.cells[1].status, .notRun])
         XCTAssertEqual(result.failedCell?.cell.index, 1)
-        XCTAssertEqual(runner.renderedErrors(result.cells[1], result.document), """
+        XCTAssertEqual(
+            runner.renderedErrors(result.cells[1], result.document),
+            """
             Notebooks/t.md:7:9: error: add: shapes [2] and [3] cannot be broadcast together (dimension 0: 2 vs 3)
             let b = a + tensor([1.0, 2.0, 3.0])
                     ^~~~~~~~~~~~~~~~~~~~~~~~~~~
             """)
         let html = Report.html(result, runner: runner)
-        XCTAssertTrue(html.contains("<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#cell-2\">cell 2</a>"))
+        XCTAssertTrue(
+            html.contains(
+                "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#cell-2\">cell 2</a>")
+        )
         XCTAssertTrue(html.contains("Not run: an earlier cell failed."))
     }
 
     func testExpectedErrorsAreShownAndDoNotStopTheRun() throws {
-        let (result, _) = try run("```swift runbook\n//| error: expected\nlet x = undefinedName\n```\n\n```swift runbook\nprint(\"after\")\n```\n")
+        let (result, _) = try run(
+            "```swift runbook\n//| error: expected\nlet x = undefinedName\n```\n\n```swift runbook\nprint(\"after\")\n```\n"
+        )
         guard case .expectedError(let d) = result.cells[0].status else { return XCTFail("\(result.cells[0].status)") }
         XCTAssertEqual(d.message, "cannot find 'undefinedName' in scope")
         XCTAssertEqual(result.cells[1].output, "after\n")
@@ -177,7 +196,9 @@ final class RunnerTests: XCTestCase {
             """
         let (result, runner) = try run(source)
         XCTAssertNil(result.failedCell, runner.renderedErrors(result.cells[0], result.document))
-        XCTAssertEqual(result.cells[0].output, """
+        XCTAssertEqual(
+            result.cells[0].output,
+            """
             Net(
               (hidden_layer): Linear(in_features=1, out_features=1, bias=True)
               (output_layer): Linear(in_features=1, out_features=1, bias=True)
@@ -189,11 +210,15 @@ final class RunnerTests: XCTestCase {
     }
 
     func testSaveWeightsWritesSafetensorsBesideTheReport() throws {
-        let (result, runner) = try run("---\nseed: 7\n---\n```swift runbook\nsaveWeights(Linear(2, 1), \"w.safetensors\")\nsaveWeights(Linear(2, 1), \"../escape.safetensors\")\n```\n")
+        let (result, runner) = try run(
+            "---\nseed: 7\n---\n```swift runbook\nsaveWeights(Linear(2, 1), \"w.safetensors\")\nsaveWeights(Linear(2, 1), \"../escape.safetensors\")\n```\n"
+        )
         guard case .failed(let d) = result.cells[0].status else { return XCTFail("\(result.cells[0].status)") }
         XCTAssertTrue(d.message.contains("plain name ending in .safetensors"), d.message)
         _ = runner
-        let (ok, _) = try run("```swift runbook\nlet net = Linear(2, 1)\nsaveWeights(net, \"w.safetensors\")\nprint(oneHot(tensor([2, 0]), classes: 3))\n```\n")
+        let (ok, _) = try run(
+            "```swift runbook\nlet net = Linear(2, 1)\nsaveWeights(net, \"w.safetensors\")\nprint(oneHot(tensor([2, 0]), classes: 3))\n```\n"
+        )
         let file = try XCTUnwrap(ok.cells[0].figures.first { $0.fileName == "w.safetensors" })
         XCTAssertFalse(file.isImage)
         XCTAssertEqual(try SafeTensors.decode(file.data).keys.sorted(), ["bias", "weight"])
@@ -201,7 +226,8 @@ final class RunnerTests: XCTestCase {
     }
 
     func testSeedsBothGeneratorsFromFrontMatter() throws {
-        let (result, _) = try run("---\nseed: 2\n---\n```swift runbook\nprint(rand(2))\nprint(np.random.uniform(-3, 3))\n```\n")
+        let (result, _) = try run(
+            "---\nseed: 2\n---\n```swift runbook\nprint(rand(2))\nprint(np.random.uniform(-3, 3))\n```\n")
         XCTAssertEqual(result.cells[0].output, "tensor([0.6147, 0.3810])\n-0.38403058714797744\n")
     }
 }

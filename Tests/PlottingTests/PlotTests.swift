@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import Plotting
 
 final class TicksTests: XCTestCase {
@@ -10,9 +11,12 @@ final class TicksTests: XCTestCase {
         let (v, step) = Ticks.linear(0, 1)
         XCTAssertEqual(Ticks.labels(v, step: step), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         let (w, s2) = Ticks.linear(0.27, 0.35)
-        XCTAssertEqual(Ticks.labels(w, step: s2), ["0.27", "0.28", "0.29", "0.30", "0.31", "0.32", "0.33", "0.34", "0.35"])
+        XCTAssertEqual(
+            Ticks.labels(w, step: s2), ["0.27", "0.28", "0.29", "0.30", "0.31", "0.32", "0.33", "0.34", "0.35"])
         let (z, s3) = Ticks.linear(-0.25, 0.05)
-        XCTAssertEqual(Ticks.labels(z, step: s3), ["\u{2212}0.25", "\u{2212}0.20", "\u{2212}0.15", "\u{2212}0.10", "\u{2212}0.05", "0.00", "0.05"])
+        XCTAssertEqual(
+            Ticks.labels(z, step: s3),
+            ["\u{2212}0.25", "\u{2212}0.20", "\u{2212}0.15", "\u{2212}0.10", "\u{2212}0.05", "0.00", "0.05"])
     }
 
     func testLogTicks() {
@@ -39,7 +43,7 @@ final class CanvasTests: XCTestCase {
         c.fillCircle(15.5, 15.5, radius: 4, Color.cycle[1])
         XCTAssertEqual(c.pixel(15, 15), Color.cycle[1])
         XCTAssertEqual(c.pixel(15, 24), .white)
-        let rim = c.pixel(19, 15)   // its centre is 4 px from the disc's: half covered
+        let rim = c.pixel(19, 15)  // its centre is 4 px from the disc's: half covered
         XCTAssertTrue(rim.g > Color.cycle[1].g && rim.g < 255, "\(rim)")
     }
 
@@ -76,7 +80,8 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(range.x0, -3.3, accuracy: 1e-9)
         XCTAssertEqual(range.y1, 9.45, accuracy: 1e-9)
         for tick in [-3.0, -2, -1, 0, 1, 2, 3] {
-            let x = Int((area.left + (tick - range.x0) / (range.x1 - range.x0) * (area.right - area.left)).rounded(.down))
+            let x = Int(
+                (area.left + (tick - range.x0) / (range.x1 - range.x0) * (area.right - area.left)).rounded(.down))
             let y = Int(area.bottom.rounded(.down)) + 3
             XCTAssertEqual(canvas.pixel(x, y), .black, "tick mark at x = \(tick)")
             XCTAssertEqual(canvas.pixel(x + 3, y), .white, "no mark beside x = \(tick)")
@@ -102,12 +107,13 @@ final class FigureTests: XCTestCase {
         XCTAssertGreaterThan(darkPixels(mid - 40, 0, mid + 40, Int(area.top) - 1), 50)
         XCTAssertEqual(darkPixels(0, 0, 20, 20), 0, "nothing in the top-left corner")
         // Legend: the upper right of the plot area holds the label text.
-        XCTAssertGreaterThan(darkPixels(Int(area.right) - 60, Int(area.top) + 8, Int(area.right) - 8, Int(area.top) + 30), 10)
+        XCTAssertGreaterThan(
+            darkPixels(Int(area.right) - 60, Int(area.top) + 8, Int(area.right) - 8, Int(area.top) + 30), 10)
     }
 
     func testImshowMapsValuesToGreys() {
         let f = Figure(width: 280, height: 280)
-        let values = (0..<(28 * 28)).map { Double(($0 % 28) * 255 / 27) }   // a horizontal ramp
+        let values = (0..<(28 * 28)).map { Double(($0 % 28) * 255 / 27) }  // a horizontal ramp
         f.axes[0].series.append(.image(values: values, rows: 28, columns: 28, reversed: false, range: (0, 255)))
         let canvas = f.render()
         let area = f.axes[0].plotArea!
@@ -122,7 +128,8 @@ final class FigureTests: XCTestCase {
 
     func testAxisOffDrawsNoFrameOrTicks() {
         let f = Figure(width: 200, height: 200)
-        f.axes[0].series.append(.image(values: [0, 255, 255, 0], rows: 2, columns: 2, reversed: false, range: (0, 255)))
+        f.axes[0].series.append(
+            .image(values: [0, 255, 255, 0], rows: 2, columns: 2, reversed: false, range: (0, 255)))
         f.axes[0].showAxes = false
         let canvas = f.render()
         let area = f.axes[0].plotArea!

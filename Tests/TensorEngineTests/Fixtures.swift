@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TensorEngine
 
 /// Reads the PyTorch goldens copied from the shared goldens folder into Fixtures/.
@@ -52,13 +53,17 @@ func assertBits(_ t: Tensor, _ expected: [UInt32], _ what: String, file: StaticS
     let got = t.floats.map(\.bitPattern)
     XCTAssertEqual(got.count, expected.count, "\(what): element count", file: file, line: line)
     for (i, (g, e)) in zip(got, expected).enumerated() where g != e {
-        XCTFail("\(what)[\(i)]: got \(Float(bitPattern: g)) (0x\(String(g, radix: 16))), PyTorch \(Float(bitPattern: e)) (0x\(String(e, radix: 16)))", file: file, line: line)
+        XCTFail(
+            "\(what)[\(i)]: got \(Float(bitPattern: g)) (0x\(String(g, radix: 16))), PyTorch \(Float(bitPattern: e)) (0x\(String(e, radix: 16)))",
+            file: file, line: line)
         return
     }
 }
 
 /// Asserts that values agree within `ulps` units in the last place of float32.
-func assertULP(_ t: Tensor, _ expected: [UInt32], ulps: Int, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+func assertULP(
+    _ t: Tensor, _ expected: [UInt32], ulps: Int, _ what: String, file: StaticString = #filePath, line: UInt = #line
+) {
     let got = t.floats
     XCTAssertEqual(got.count, expected.count, "\(what): element count", file: file, line: line)
     for (i, (g, e)) in zip(got, expected.map { Float(bitPattern: $0) }).enumerated() {

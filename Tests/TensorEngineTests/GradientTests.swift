@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// Finite-difference checks of every differentiable op, in float64.
@@ -11,8 +12,10 @@ final class GradientTests: XCTestCase {
     }
 
     /// Compares backward() of Σ w·f(inputs) with central differences for every input element.
-    func check(_ name: String, _ inputs: [Tensor], atol: Double = 1e-6,
-               file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) throws -> Tensor) throws {
+    func check(
+        _ name: String, _ inputs: [Tensor], atol: Double = 1e-6,
+        file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) throws -> Tensor
+    ) throws {
         for x in inputs { try x.requiringGrad() }
         let probe = try f(inputs)
         let weights = try Tensor.randn(probe.shape, dtype: .float64, generator: g)
@@ -33,7 +36,9 @@ final class GradientTests: XCTestCase {
                 base.storage.doubles[i] = saved
                 let numeric = (up - down) / (2 * eps)
                 if Swift.abs(numeric - analytic[i]) > atol + 1e-5 * Swift.abs(numeric) {
-                    XCTFail("\(name): d/dinput\(n)[\(i)] analytic \(analytic[i]) vs numeric \(numeric)", file: file, line: line)
+                    XCTFail(
+                        "\(name): d/dinput\(n)[\(i)] analytic \(analytic[i]) vs numeric \(numeric)", file: file,
+                        line: line)
                     return
                 }
             }
@@ -89,9 +94,15 @@ final class GradientTests: XCTestCase {
         try check("matmul mat·vec", [input([2, 3]), input([3])]) { try $0[0].matmul($0[1]) }
         try check("matmul vec·mat", [input([3]), input([3, 2])]) { try $0[0].matmul($0[1]) }
         try check("matmul batched", [input([2, 2, 3]), input([3, 2])]) { try $0[0].matmul($0[1]) }
-        try check("linear 2-D (addmm)", [input([4, 3]), input([2, 3]), input([2])]) { try linear($0[0], weight: $0[1], bias: $0[2]) }
-        try check("linear 1-D", [input([3]), input([2, 3]), input([2])]) { try linear($0[0], weight: $0[1], bias: $0[2]) }
-        try check("linear transposed input", [input([3, 4]), input([2, 3]), input([2])]) { try linear($0[0].t, weight: $0[1], bias: $0[2]) }
+        try check("linear 2-D (addmm)", [input([4, 3]), input([2, 3]), input([2])]) {
+            try linear($0[0], weight: $0[1], bias: $0[2])
+        }
+        try check("linear 1-D", [input([3]), input([2, 3]), input([2])]) {
+            try linear($0[0], weight: $0[1], bias: $0[2])
+        }
+        try check("linear transposed input", [input([3, 4]), input([2, 3]), input([2])]) {
+            try linear($0[0].t, weight: $0[1], bias: $0[2])
+        }
     }
 
     func testMovement() throws {
@@ -112,7 +123,9 @@ final class GradientTests: XCTestCase {
         let labels = try Tensor([2, 0, 1])
         try check("mse", [input([3, 2]), input([3, 2])]) { try mseLoss($0[0], $0[1]) }
         try check("mse sum", [input([3])]) { try mseLoss($0[0], Tensor([1, 2, 3], dtype: .float64), reduction: .sum) }
-        try check("mse none", [input([3])]) { try mseLoss($0[0], Tensor([1, 2, 3], dtype: .float64), reduction: .none) }
+        try check("mse none", [input([3])]) {
+            try mseLoss($0[0], Tensor([1, 2, 3], dtype: .float64), reduction: .none)
+        }
         try check("nll", [input([3, 4])]) { try nllLoss($0[0], labels) }
         try check("nll sum", [input([3, 4])]) { try nllLoss($0[0], labels, reduction: .sum) }
         try check("nll none", [input([3, 4])]) { try nllLoss($0[0], labels, reduction: .none) }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TensorEngine
 
 /// Data files, loaders, convolution, pooling, dropout, Adam and safetensors.
@@ -19,9 +20,13 @@ final class MNISTEngineTests: XCTestCase {
         try Tensor(floats(key), shape: (conv[key + "_shape"] as! [NSNumber]).map(\.intValue))
     }
 
-    func assertClose(_ t: Tensor, _ expected: [Float], tolerance: Float = 2e-6, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertClose(
+        _ t: Tensor, _ expected: [Float], tolerance: Float = 2e-6, _ what: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         XCTAssertEqual(t.count, expected.count, what, file: file, line: line)
-        for (i, (a, b)) in zip(t.floats, expected).enumerated() where Swift.abs(a - b) > tolerance * Swift.max(1, Swift.abs(b)) {
+        for (i, (a, b)) in zip(t.floats, expected).enumerated()
+        where Swift.abs(a - b) > tolerance * Swift.max(1, Swift.abs(b)) {
             return XCTFail("\(what)[\(i)]: \(a) vs PyTorch \(b)", file: file, line: line)
         }
     }
@@ -59,7 +64,10 @@ final class MNISTEngineTests: XCTestCase {
 
     func testCorruptIDXFilesAreClearErrors() throws {
         let cases: [(Data, String)] = [
-            (idxBytes([2, 3, 4], Array(repeating: 1, count: 20)), "need 24 bytes of data, the file has 20 (truncated)"),
+            (
+                idxBytes([2, 3, 4], Array(repeating: 1, count: 20)),
+                "need 24 bytes of data, the file has 20 (truncated)"
+            ),
             (Data([1, 2, 8, 1, 0, 0, 0, 1, 5]), "not an IDX file (magic number starts 1 2"),
             (idxBytes([2], [1, 2], type: 0x0D), "is not unsigned bytes"),
             (Data([0, 0, 8, 3, 0, 0]), "IDX header is truncated"),
@@ -75,7 +83,9 @@ final class MNISTEngineTests: XCTestCase {
         let cut = folder.appendingPathComponent("cut.idx.gz")
         try gz.prefix(gz.count - 12).write(to: cut)
         XCTAssertThrowsError(try DataFiles.idx(cut.path)) { XCTAssertTrue("\($0)".contains("gzip"), "\($0)") }
-        XCTAssertThrowsError(try DataFiles.idx(folder.appendingPathComponent("missing.idx").path)) { XCTAssertTrue("\($0)".contains("cannot read")) }
+        XCTAssertThrowsError(try DataFiles.idx(folder.appendingPathComponent("missing.idx").path)) {
+            XCTAssertTrue("\($0)".contains("cannot read"))
+        }
     }
 
     func testCSVReader() throws {
@@ -87,7 +97,9 @@ final class MNISTEngineTests: XCTestCase {
         XCTAssertEqual(images.count, 2 * 784)
         XCTAssertEqual(images[300], UInt8(300 % 256))
         try (row + "\n").write(to: path, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try DataFiles.mnistCSV(path.path)) { XCTAssertTrue("\($0)".contains(":1: expected 785 columns"), "\($0)") }
+        XCTAssertThrowsError(try DataFiles.mnistCSV(path.path)) {
+            XCTAssertTrue("\($0)".contains(":1: expected 785 columns"), "\($0)")
+        }
         try (row + ",12\n").write(to: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DataFiles.mnistCSV(path.path)) { XCTAssertTrue("\($0)".contains("label 12")) }
     }
@@ -95,7 +107,8 @@ final class MNISTEngineTests: XCTestCase {
     // MARK: data sets and loaders
 
     func testBatchesNormaliseLikeToTensorThenNormalize() throws {
-        let ds = try ImageDataset(images: [0, 255, 51, 102, 10, 20, 30, 40], labels: [4, 9], rows: 2, columns: 2, name: "t")
+        let ds = try ImageDataset(
+            images: [0, 255, 51, 102, 10, 20, 30, 40], labels: [4, 9], rows: 2, columns: 2, name: "t")
         ds.normalization = (0.5, 0.25)
         let (x, y) = try ds.batch([1, 0])
         XCTAssertEqual(x.shape, [2, 1, 2, 2])
@@ -131,19 +144,21 @@ final class MNISTEngineTests: XCTestCase {
         let e = try ds.extended()
         XCTAssertEqual(e.count, 5)
         XCTAssertEqual(e.labels, [5, 5, 5, 5, 5])
-        XCTAssertEqual(Array(e.images[0..<9]), [1, 2, 3, 4, 5, 6, 7, 8, 9])          // identity
-        XCTAssertEqual(Array(e.images[9..<18]), [0, 1, 2, 0, 4, 5, 0, 7, 8])         // right
-        XCTAssertEqual(Array(e.images[18..<27]), [2, 3, 0, 5, 6, 0, 8, 9, 0])        // left
-        XCTAssertEqual(Array(e.images[27..<36]), [4, 5, 6, 7, 8, 9, 0, 0, 0])        // up
-        XCTAssertEqual(Array(e.images[36..<45]), [0, 0, 0, 1, 2, 3, 4, 5, 6])        // down
+        XCTAssertEqual(Array(e.images[0..<9]), [1, 2, 3, 4, 5, 6, 7, 8, 9])  // identity
+        XCTAssertEqual(Array(e.images[9..<18]), [0, 1, 2, 0, 4, 5, 0, 7, 8])  // right
+        XCTAssertEqual(Array(e.images[18..<27]), [2, 3, 0, 5, 6, 0, 8, 9, 0])  // left
+        XCTAssertEqual(Array(e.images[27..<36]), [4, 5, 6, 7, 8, 9, 0, 0, 0])  // up
+        XCTAssertEqual(Array(e.images[36..<45]), [0, 0, 0, 1, 2, 3, 4, 5, 6])  // down
     }
 
     func testLoaderOrderMatchesPyTorchsDataLoader() throws {
-        let ds = try ImageDataset(images: (0..<20).map(UInt8.init), labels: (0..<20).map(UInt8.init), rows: 1, columns: 1, name: "t")
+        let ds = try ImageDataset(
+            images: (0..<20).map(UInt8.init), labels: (0..<20).map(UInt8.init), rows: 1, columns: 1, name: "t")
         let loader = try DataLoader(ds, batchSize: 4, shuffle: true, generator: TorchGenerator(seed: 0))
         let recorded = lookup(Fixture.rng, "dataloader") as! [String: Any]
         for epoch in ["seed0_bs4_n20_epoch1_batches", "seed0_bs4_n20_epoch2_batches"] {
-            XCTAssertEqual(loader.map { $0.labels.integers.map(Int.init) }, (recorded[epoch] as! [Any]).map(ints), epoch)
+            XCTAssertEqual(
+                loader.map { $0.labels.integers.map(Int.init) }, (recorded[epoch] as! [Any]).map(ints), epoch)
         }
         let ordered = try DataLoader(ds, batchSize: 8, dropLast: true)
         XCTAssertEqual(ordered.map { $0.labels.integers }, [Array(0..<8), Array(8..<16)].map { $0.map(Int64.init) })
@@ -155,7 +170,9 @@ final class MNISTEngineTests: XCTestCase {
         let saved = Datasets.mnist5kPath
         Datasets.mnist5kPath = "/nonexistent/mnist_5k.csv.gz"
         defer { Datasets.mnist5kPath = saved }
-        XCTAssertThrowsError(try Datasets.mnist5k(train: true)) { XCTAssertTrue("\($0)".contains("make setup"), "\($0)") }
+        XCTAssertThrowsError(try Datasets.mnist5k(train: true)) {
+            XCTAssertTrue("\($0)".contains("make setup"), "\($0)")
+        }
     }
 
     // MARK: layers
@@ -163,15 +180,21 @@ final class MNISTEngineTests: XCTestCase {
     func testConvolutionAndPoolingMatchPyTorch() throws {
         let x = try tensor("x"), w = try tensor("w"), b = try Tensor(floats("b"))
         assertClose(try x.conv2d(w, bias: b), floats("conv"), "conv2d")
-        assertClose(try x.conv2d(w, bias: b, stride: 2, padding: 1), floats("conv_stride2_pad1"), "conv2d stride 2 padding 1")
+        assertClose(
+            try x.conv2d(w, bias: b, stride: 2, padding: 1), floats("conv_stride2_pad1"), "conv2d stride 2 padding 1")
         assertClose(try x.maxPool2d(kernel: 2), floats("pool2"), tolerance: 0, "max_pool2d(2)")
-        assertClose(try x.maxPool2d(kernel: 3, stride: 2), floats("pool3_stride2"), tolerance: 0, "max_pool2d(3, stride 2)")
-        XCTAssertThrowsError(try x.conv2d(try Tensor.zeros([3, 1, 3, 3]), bias: nil)) { XCTAssertTrue("\($0)".contains("[2, 2, 7, 6]")) }
+        assertClose(
+            try x.maxPool2d(kernel: 3, stride: 2), floats("pool3_stride2"), tolerance: 0, "max_pool2d(3, stride 2)")
+        XCTAssertThrowsError(try x.conv2d(try Tensor.zeros([3, 1, 3, 3]), bias: nil)) {
+            XCTAssertTrue("\($0)".contains("[2, 2, 7, 6]"))
+        }
     }
 
     /// Finite differences in float32: convolution is linear in each input, so a wide step is exact
     /// up to rounding; pooling is checked on well-separated values, away from ties.
-    func checkGradients(_ inputs: [Tensor], eps: Float, _ f: () throws -> Tensor, file: StaticString = #filePath, line: UInt = #line) throws {
+    func checkGradients(
+        _ inputs: [Tensor], eps: Float, _ f: () throws -> Tensor, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for t in inputs { t.grad = nil }
         try f().backward()
         for t in inputs {
@@ -183,8 +206,10 @@ final class MNISTEngineTests: XCTestCase {
                 t.storage.floats[i] = saved - eps
                 let down = try noGrad { try f().item() }
                 t.storage.floats[i] = saved
-                XCTAssertEqual(Float((up - down) / Double(2 * eps)), analytic[i], accuracy: 1e-2 * Swift.max(1, Swift.abs(analytic[i])),
-                               "element \(i) of \(t.shape)", file: file, line: line)
+                XCTAssertEqual(
+                    Float((up - down) / Double(2 * eps)), analytic[i],
+                    accuracy: 1e-2 * Swift.max(1, Swift.abs(analytic[i])),
+                    "element \(i) of \(t.shape)", file: file, line: line)
             }
         }
     }
@@ -207,17 +232,22 @@ final class MNISTEngineTests: XCTestCase {
     /// element the general rule picks — the first maximum in reading order, a NaN over numbers —
     /// and routes the gradient there.
     func testTwoByTwoPoolingPicksTheFirstMaximumAndNaN() throws {
-        let w = 22   // 11 windows a row: one vector of eight, three single ones
-        var values = (0..<(2 * w)).map { Float(($0 * 7) % 5) }   // many ties
-        values[3] = .nan; values[w + 14] = .nan; values[w + 15] = .nan; values[20] = .nan
+        let w = 22  // 11 windows a row: one vector of eight, three single ones
+        var values = (0..<(2 * w)).map { Float(($0 * 7) % 5) }  // many ties
+        values[3] = .nan
+        values[w + 14] = .nan
+        values[w + 15] = .nan
+        values[20] = .nan
         let x = try Tensor(values, shape: [1, 1, 2, w]).requiringGrad()
         let y = try x.maxPool2d(kernel: 2)
         try y.sum().backward()
         var expected: [Float] = [], chosen = [Float](repeating: 0, count: 2 * w)
         for j in 0..<(w / 2) {
             var best = -Float.infinity, at = 0
-            for index in [2 * j, 2 * j + 1, w + 2 * j, w + 2 * j + 1] where values[index] > best || values[index].isNaN {
-                best = values[index]; at = index
+            for index in [2 * j, 2 * j + 1, w + 2 * j, w + 2 * j + 1] where values[index] > best || values[index].isNaN
+            {
+                best = values[index]
+                at = index
             }
             expected.append(best)
             chosen[at] = 1
@@ -274,10 +304,15 @@ final class MNISTEngineTests: XCTestCase {
     func testConvDefaultInitAndPrinting() throws {
         let g = TorchGenerator(seed: 0)
         let c = try Conv2d(1, 20, kernelSize: 5, generator: g)
-        XCTAssertEqual(c.weight.floats.prefix(5).map(\.bitPattern), f32Bits(lookup(Fixture.rng, "torch", "0", "Conv2d(1,20,5)", "weight[:5] (flat)")))
-        XCTAssertEqual(c.bias!.floats.suffix(5).map(\.bitPattern), f32Bits(lookup(Fixture.rng, "torch", "0", "Conv2d(1,20,5)", "bias[-5:]")))
+        XCTAssertEqual(
+            c.weight.floats.prefix(5).map(\.bitPattern),
+            f32Bits(lookup(Fixture.rng, "torch", "0", "Conv2d(1,20,5)", "weight[:5] (flat)")))
+        XCTAssertEqual(
+            c.bias!.floats.suffix(5).map(\.bitPattern),
+            f32Bits(lookup(Fixture.rng, "torch", "0", "Conv2d(1,20,5)", "bias[-5:]")))
         XCTAssertEqual(c.description, "Conv2d(1, 20, kernel_size=(5, 5), stride=(1, 1))")
-        XCTAssertEqual(MaxPool2d(2).description, "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)")
+        XCTAssertEqual(
+            MaxPool2d(2).description, "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)")
     }
 
     func testAdamFollowsTorchOptimAdam() throws {
@@ -288,7 +323,9 @@ final class MNISTEngineTests: XCTestCase {
             opt.zeroGrad()
             try (p - target).pow(2).sum().backward()
             try opt.step()
-            for (a, b) in zip(p.floats, expected.map(\.floatValue)) { XCTAssertEqual(a, b, accuracy: 1e-6, "step \(step)") }
+            for (a, b) in zip(p.floats, expected.map(\.floatValue)) {
+                XCTAssertEqual(a, b, accuracy: 1e-6, "step \(step)")
+            }
         }
     }
 
@@ -307,7 +344,8 @@ final class MNISTEngineTests: XCTestCase {
             XCTAssertEqual(t.floats, ((state[name] as! [String: Any])["values"] as! [NSNumber]).map(\.floatValue), name)
         }
         let input = json["input"] as! [String: Any]
-        let x = try Tensor((input["values"] as! [NSNumber]).map(\.floatValue), shape: (input["shape"] as! [NSNumber]).map(\.intValue))
+        let x = try Tensor(
+            (input["values"] as! [NSNumber]).map(\.floatValue), shape: (input["shape"] as! [NSNumber]).map(\.intValue))
         assertClose(try net(x), (json["output"] as! [NSNumber]).map(\.floatValue), "tiny convnet output")
     }
 
@@ -318,11 +356,16 @@ final class MNISTEngineTests: XCTestCase {
         for (p, q) in zip(a.parameters, b.parameters) { XCTAssertEqual(p.floats, q.floats) }
         XCTAssertEqual(try a.safetensors(metadata: ["by": "runbook"]), data, "same bytes every time")
 
-        XCTAssertThrowsError(try Sequential(try Linear(2, 2)).loadSafetensors(data)) { XCTAssertTrue("\($0)".contains("missing 0.bias, 0.weight") || "\($0)".contains("missing"), "\($0)") }
+        XCTAssertThrowsError(try Sequential(try Linear(2, 2)).loadSafetensors(data)) {
+            XCTAssertTrue("\($0)".contains("missing 0.bias, 0.weight") || "\($0)".contains("missing"), "\($0)")
+        }
         var bad = data
         bad[6] = 0x7F
         XCTAssertThrowsError(try b.loadSafetensors(bad)) { XCTAssertTrue("\($0)".contains("header length"), "\($0)") }
-        let wrongShape = try SafeTensors.encode(a.namedParameters.map { ($0.name, $0.name == "3.bias" ? try Tensor.zeros([4]) : $0.tensor) })
-        XCTAssertThrowsError(try b.loadSafetensors(wrongShape)) { XCTAssertTrue("\($0)".contains("'3.bias' is torch.float32 [4] in the file but torch.float32 [3]"), "\($0)") }
+        let wrongShape = try SafeTensors.encode(
+            a.namedParameters.map { ($0.name, $0.name == "3.bias" ? try Tensor.zeros([4]) : $0.tensor) })
+        XCTAssertThrowsError(try b.loadSafetensors(wrongShape)) {
+            XCTAssertTrue("\($0)".contains("'3.bias' is torch.float32 [4] in the file but torch.float32 [3]"), "\($0)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// SGD and the losses against PyTorch (Fixtures/optim.json, recorded by record_optim.py).
@@ -13,8 +14,9 @@ final class OptimTests: XCTestCase {
             let cfg = (entry as! [String: Any])["config"] as! [String: Any]
             func number(_ key: String) -> Double { (cfg[key] as? NSNumber)?.doubleValue ?? 0 }
             let p = try Tensor([0.5, -1.25, 2.0]).requiringGrad()
-            let opt = try SGD([p], lr: number("lr"), momentum: number("momentum"), dampening: number("dampening"),
-                              weightDecay: number("weight_decay"), nesterov: (cfg["nesterov"] as? Bool) ?? false)
+            let opt = try SGD(
+                [p], lr: number("lr"), momentum: number("momentum"), dampening: number("dampening"),
+                weightDecay: number("weight_decay"), nesterov: (cfg["nesterov"] as? Bool) ?? false)
             let target = try Tensor([1, 2, 3] as [Float]), weight = try Tensor([1, 0.5, 2])
             for (step, expected) in ((entry as! [String: Any])["trajectory"] as! [Any]).enumerated() {
                 opt.zeroGrad()
@@ -35,8 +37,12 @@ final class OptimTests: XCTestCase {
         for reduction in [Reduction.mean, .sum, .none] {
             let r = reduction.rawValue
             // Within one ulp: PyTorch's log-softmax and exp kernels are vectorised (Sleef).
-            assertULP(try CrossEntropyLoss(reduction: reduction)(x, labels), bits(losses["cross_entropy_" + r]!), ulps: 2, "cross entropy \(r)")
-            assertULP(try NLLLoss(reduction: reduction)(x.logSoftmax(dim: 1), labels), bits(losses["nll_" + r]!), ulps: 2, "nll \(r)")
+            assertULP(
+                try CrossEntropyLoss(reduction: reduction)(x, labels), bits(losses["cross_entropy_" + r]!), ulps: 2,
+                "cross entropy \(r)")
+            assertULP(
+                try NLLLoss(reduction: reduction)(x.logSoftmax(dim: 1), labels), bits(losses["nll_" + r]!), ulps: 2,
+                "nll \(r)")
             assertULP(try BCELoss(reduction: reduction)(probs, targets), bits(losses["bce_" + r]!), ulps: 2, "bce \(r)")
             assertBits(try MSELoss(reduction: reduction)(x, flipped), bits(losses["mse_" + r]!), "mse \(r)")
         }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// Tensor and module printing against PyTorch's own text (Fixtures/printing.json, recorded by
@@ -61,15 +62,18 @@ final class PrintingTests: XCTestCase {
 
     func testModules() throws {
         XCTAssertEqual(Net().description, text("net"))
-        XCTAssertEqual(Net().namedParameters.map(\.name),
-                       ["hidden_layer.weight", "hidden_layer.bias", "output_layer.weight", "output_layer.bias"])
-        let mlp = Sequential(Flatten(), try Linear(784, 128), ReLU(), try Linear(128, 64), ReLU(),
-                             try Linear(64, 10), LogSoftmax(dim: 1))
+        XCTAssertEqual(
+            Net().namedParameters.map(\.name),
+            ["hidden_layer.weight", "hidden_layer.bias", "output_layer.weight", "output_layer.bias"])
+        let mlp = Sequential(
+            Flatten(), try Linear(784, 128), ReLU(), try Linear(128, 64), ReLU(),
+            try Linear(64, 10), LogSoftmax(dim: 1))
         XCTAssertEqual(mlp.description, text("mlp"))
         let nested = Sequential(Sequential(try Linear(2, 2, bias: false), Tanh()), Sigmoid(), Softmax(dim: 1))
         XCTAssertEqual(nested.description, text("nested"))
         XCTAssertEqual(nested.namedParameters.map(\.name), ["0.0.weight"])
-        XCTAssertEqual([MSELoss(), CrossEntropyLoss(), NLLLoss(), BCELoss()].map(\.description),
-                       expected["losses"] as! [String])
+        XCTAssertEqual(
+            [MSELoss(), CrossEntropyLoss(), NLLLoss(), BCELoss()].map(\.description),
+            expected["losses"] as! [String])
     }
 }

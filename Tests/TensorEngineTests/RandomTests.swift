@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// Generator vectors recorded from PyTorch 2.15 and numpy 2.4 (seeds 0 and 2), bit for bit.
@@ -20,24 +21,36 @@ final class RandomTests: XCTestCase {
     func testTorchUniformAndNormal() throws {
         for seed in ["0", "2"] {
             let g = TorchGenerator(seed: UInt64(seed)!)
-            func fresh() -> TorchGenerator { g.manualSeed(UInt64(seed)!); return g }
-            assertBits(try Tensor.rand([20], generator: fresh()), f32Bits(torchItem(seed, "rand(20)")), "seed \(seed) rand(20)")
+            func fresh() -> TorchGenerator {
+                g.manualSeed(UInt64(seed)!)
+                return g
+            }
+            assertBits(
+                try Tensor.rand([20], generator: fresh()), f32Bits(torchItem(seed, "rand(20)")), "seed \(seed) rand(20)"
+            )
             for n in [5, 15, 16, 20] {
-                assertBits(try Tensor.randn([n], generator: fresh()), f32Bits(torchItem(seed, "randn(\(n))")), "seed \(seed) randn(\(n))")
+                assertBits(
+                    try Tensor.randn([n], generator: fresh()), f32Bits(torchItem(seed, "randn(\(n))")),
+                    "seed \(seed) randn(\(n))")
             }
             let r37 = try Tensor.randn([3, 7], generator: fresh())
             XCTAssertEqual(r37.shape, [3, 7])
             assertBits(r37, f32Bits(torchItem(seed, "randn(3,7)")), "seed \(seed) randn(3,7)")
-            XCTAssertEqual(try Tensor.randn([5], dtype: .float64, generator: fresh()).scalars.map(\.bitPattern),
-                           f64Bits(torchItem(seed, "randn(5,dtype=float64)")), "seed \(seed) randn float64")
-            XCTAssertEqual(try Tensor.rand([5], dtype: .float64, generator: fresh()).scalars.map(\.bitPattern),
-                           f64Bits(torchItem(seed, "rand(5,dtype=float64)")), "seed \(seed) rand float64")
-            assertBits(try Tensor.zeros([40]).uniform_(from: -1, to: 1, generator: fresh()),
-                       f32Bits(torchItem(seed, "empty(40).uniform_(-1,1)")), "seed \(seed) uniform_")
-            assertBits(try Tensor.zeros([10]).normal_(mean: 0, std: 0.01, generator: fresh()),
-                       f32Bits(torchItem(seed, "empty(10).normal_(0,0.01)")), "seed \(seed) normal_ <16")
-            assertBits(try Tensor.zeros([20]).normal_(mean: 0.5, std: 0.01, generator: fresh()),
-                       f32Bits(torchItem(seed, "empty(20).normal_(0.5,0.01)")), "seed \(seed) normal_ 20")
+            XCTAssertEqual(
+                try Tensor.randn([5], dtype: .float64, generator: fresh()).scalars.map(\.bitPattern),
+                f64Bits(torchItem(seed, "randn(5,dtype=float64)")), "seed \(seed) randn float64")
+            XCTAssertEqual(
+                try Tensor.rand([5], dtype: .float64, generator: fresh()).scalars.map(\.bitPattern),
+                f64Bits(torchItem(seed, "rand(5,dtype=float64)")), "seed \(seed) rand float64")
+            assertBits(
+                try Tensor.zeros([40]).uniform_(from: -1, to: 1, generator: fresh()),
+                f32Bits(torchItem(seed, "empty(40).uniform_(-1,1)")), "seed \(seed) uniform_")
+            assertBits(
+                try Tensor.zeros([10]).normal_(mean: 0, std: 0.01, generator: fresh()),
+                f32Bits(torchItem(seed, "empty(10).normal_(0,0.01)")), "seed \(seed) normal_ <16")
+            assertBits(
+                try Tensor.zeros([20]).normal_(mean: 0.5, std: 0.01, generator: fresh()),
+                f32Bits(torchItem(seed, "empty(20).normal_(0.5,0.01)")), "seed \(seed) normal_ 20")
         }
     }
 
@@ -46,12 +59,14 @@ final class RandomTests: XCTestCase {
             let g = TorchGenerator(seed: UInt64(seed)!)
             XCTAssertEqual(g.randperm(10), ints(torchItem(seed, "randperm(10)")))
             g.manualSeed(UInt64(seed)!)
-            XCTAssertEqual(try Tensor.randperm(100, generator: g).integers.map(Int.init), ints(torchItem(seed, "randperm(100)")))
+            XCTAssertEqual(
+                try Tensor.randperm(100, generator: g).integers.map(Int.init), ints(torchItem(seed, "randperm(100)")))
             g.manualSeed(UInt64(seed)!)
             XCTAssertEqual(try g.randint(0, 10, count: 10), ints(torchItem(seed, "randint(0,10,(10,))")))
             g.manualSeed(UInt64(seed)!)
-            XCTAssertEqual(try Tensor.randint(-5, 1000, [10], generator: g).integers.map(Int.init),
-                           ints(torchItem(seed, "randint(-5,1000,(10,))")))
+            XCTAssertEqual(
+                try Tensor.randint(-5, 1000, [10], generator: g).integers.map(Int.init),
+                ints(torchItem(seed, "randint(-5,1000,(10,))")))
         }
     }
 
@@ -60,9 +75,13 @@ final class RandomTests: XCTestCase {
         for seed in ["0", "2"] {
             let g = TorchGenerator(seed: UInt64(seed)!)
             let expected = torchItem(seed, "sequence: randn(3),rand(2),randn(1),randn(17)") as! [Any]
-            let got = [try Tensor.randn([3], generator: g), try Tensor.rand([2], generator: g),
-                       try Tensor.randn([1], generator: g), try Tensor.randn([17], generator: g)]
-            for (i, (t, e)) in zip(got, expected).enumerated() { assertBits(t, f32Bits(e), "seed \(seed) sequence item \(i)") }
+            let got = [
+                try Tensor.randn([3], generator: g), try Tensor.rand([2], generator: g),
+                try Tensor.randn([1], generator: g), try Tensor.randn([17], generator: g),
+            ]
+            for (i, (t, e)) in zip(got, expected).enumerated() {
+                assertBits(t, f32Bits(e), "seed \(seed) sequence item \(i)")
+            }
         }
     }
 
@@ -76,7 +95,8 @@ final class RandomTests: XCTestCase {
             g.manualSeed(s)
             let k5 = try Tensor.zeros([4, 3])
             try Init.kaimingUniform_(k5, a: 5.0.squareRoot(), generator: g)
-            assertBits(k5, f32Bits(torchItem(seed, "kaiming_uniform_(empty(4,3), a=sqrt(5))")), "seed \(seed) kaiming a=√5")
+            assertBits(
+                k5, f32Bits(torchItem(seed, "kaiming_uniform_(empty(4,3), a=sqrt(5))")), "seed \(seed) kaiming a=√5")
 
             g.manualSeed(s)
             let big = try Linear(784, 128, generator: g)
@@ -89,7 +109,8 @@ final class RandomTests: XCTestCase {
 
             g.manualSeed(s)
             let small = try Linear(1, 5, generator: g)
-            assertBits(small.weight, f32Bits(torchItem(seed, "Linear(1,5)", "weight")), "seed \(seed) Linear(1,5).weight")
+            assertBits(
+                small.weight, f32Bits(torchItem(seed, "Linear(1,5)", "weight")), "seed \(seed) Linear(1,5).weight")
             assertBits(small.bias!, f32Bits(torchItem(seed, "Linear(1,5)", "bias")), "seed \(seed) Linear(1,5).bias")
 
             // Conv2d(1, 20, 5) draws its weight (20×1×5×5) and bias with the same rule, fan_in 25.
@@ -97,10 +118,14 @@ final class RandomTests: XCTestCase {
             let cw = try Tensor.zeros([20, 1, 5, 5])
             try Init.kaimingUniform_(cw, a: 5.0.squareRoot(), generator: g)
             let cb = try Tensor.zeros([20]).uniform_(from: -0.2, to: 0.2, generator: g)
-            XCTAssertEqual(cw.floats.prefix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "weight[:5] (flat)")))
-            XCTAssertEqual(cw.floats.suffix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "weight[-5:]")))
-            XCTAssertEqual(cb.floats.prefix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "bias[:5]")))
-            XCTAssertEqual(cb.floats.suffix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "bias[-5:]")))
+            XCTAssertEqual(
+                cw.floats.prefix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "weight[:5] (flat)")))
+            XCTAssertEqual(
+                cw.floats.suffix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "weight[-5:]")))
+            XCTAssertEqual(
+                cb.floats.prefix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "bias[:5]")))
+            XCTAssertEqual(
+                cb.floats.suffix(5).map(\.bitPattern), f32Bits(torchItem(seed, "Conv2d(1,20,5)", "bias[-5:]")))
         }
     }
 
@@ -118,7 +143,10 @@ final class RandomTests: XCTestCase {
         for seed in ["0", "2"] {
             let rs = NumpyRandomState(seed: UInt32(seed)!)
             func item(_ key: String) -> Any { lookup(Fixture.rng, "numpy_legacy", seed, key) }
-            func fresh() -> NumpyRandomState { rs.seed(UInt32(seed)!); return rs }
+            func fresh() -> NumpyRandomState {
+                rs.seed(UInt32(seed)!)
+                return rs
+            }
             // Doubles are compared by their recorded bit patterns.
             func bits(_ v: [Double]) -> [UInt64] { v.map(\.bitPattern) }
             XCTAssertEqual(bits(fresh().uniform(-3, 3, count: 5)), f64Bits(item("uniform(-3,3,5)")))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// Shapes, views, in-place semantics, broadcasting, autograd behaviour and error messages.
@@ -9,7 +10,7 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(t.shape, [3, 2])
         XCTAssertFalse(t.isContiguous)
         XCTAssertEqual(t.scalars, [1, 4, 2, 5, 3, 6])
-        try a.select(1).fill_(0)                       // row 1
+        try a.select(1).fill_(0)  // row 1
         XCTAssertEqual(t.scalars, [1, 0, 2, 0, 3, 0])
         try a.slice(dim: 1, start: 0, end: 3, step: 2).add_(Tensor([10] as [Int]))
         XCTAssertEqual(a.scalars, [11, 2, 13, 10, 0, 10])
@@ -45,7 +46,9 @@ final class TensorTests: XCTestCase {
                 XCTAssertTrue(s.scalars.allSatisfy { $0 == 2 })
             } else {
                 XCTAssertThrowsError(try x + y) { error in
-                    XCTAssertTrue("\(error)".contains("add") && "\(error)".contains("\(a)") && "\(error)".contains("\(b)"), "\(error)")
+                    XCTAssertTrue(
+                        "\(error)".contains("add") && "\(error)".contains("\(a)") && "\(error)".contains("\(b)"),
+                        "\(error)")
                 }
             }
         }
@@ -56,8 +59,12 @@ final class TensorTests: XCTestCase {
 
     func testErrorsNameTheOperationAndShapes() throws {
         let a = try Tensor.zeros([2, 3]), b = try Tensor.zeros([4, 5])
-        XCTAssertThrowsError(try a.mm(b)) { XCTAssertEqual("\($0)", "mm: shapes [2, 3] and [4, 5] cannot be multiplied (3 vs 4)") }
-        XCTAssertThrowsError(try mseLoss(a, b)) { XCTAssertTrue("\($0)".contains("[2, 3]") && "\($0)".contains("[4, 5]")) }
+        XCTAssertThrowsError(try a.mm(b)) {
+            XCTAssertEqual("\($0)", "mm: shapes [2, 3] and [4, 5] cannot be multiplied (3 vs 4)")
+        }
+        XCTAssertThrowsError(try mseLoss(a, b)) {
+            XCTAssertTrue("\($0)".contains("[2, 3]") && "\($0)".contains("[4, 5]"))
+        }
         XCTAssertThrowsError(try a.reshape([4, -1])) { XCTAssertTrue("\($0)".contains("reshape")) }
         XCTAssertThrowsError(try a.sum(dim: 2)) { XCTAssertTrue("\($0)".contains("out of range")) }
         XCTAssertThrowsError(try a.item())
@@ -84,16 +91,16 @@ final class TensorTests: XCTestCase {
     /// one node hands to two leaves, a leaf's own seed and views must never alias.
     func testGradientsNeverAliasOtherTensors() throws {
         let a = try Tensor([1, 2] as [Float]).requiringGrad(), b = try Tensor([3, 4] as [Float]).requiringGrad()
-        try (a + b).sum().backward()                 // AddBackward0 gives both the same tensor
+        try (a + b).sum().backward()  // AddBackward0 gives both the same tensor
         try a.grad!.add_(10)
         XCTAssertEqual(b.grad?.scalars, [1, 1])
         let seed = try Tensor([5, 6] as [Float])
-        try a.backward(seed)                          // a leaf's own seed
+        try a.backward(seed)  // a leaf's own seed
         try seed.fill_(0)
         XCTAssertEqual(a.grad?.scalars, [16, 17])
         let w = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2]).requiringGrad()
         let c = try Tensor([1, 1] as [Float], shape: [1, 2]).requiringGrad()
-        try (w + c).sum().backward()                  // c's gradient is summed from a broadcast
+        try (w + c).sum().backward()  // c's gradient is summed from a broadcast
         try w.grad!.add_(1)
         XCTAssertEqual(c.grad?.scalars, [2, 2])
         XCTAssertEqual(w.grad?.scalars, [2, 2, 2, 2])
@@ -121,8 +128,8 @@ final class TensorTests: XCTestCase {
         let y = try h * h
         XCTAssertThrowsError(try y.backward()) { XCTAssertTrue("\($0)".contains("scalar")) }
         try y.backward(Tensor([1, 0.5]))
-        XCTAssertEqual(x.grad?.scalars, [8, 8])   // dy/dx = 8x · g
-        XCTAssertNil(h.grad)                       // non-leaf gradients are not kept
+        XCTAssertEqual(x.grad?.scalars, [8, 8])  // dy/dx = 8x · g
+        XCTAssertNil(h.grad)  // non-leaf gradients are not kept
         XCTAssertFalse(h.isLeaf)
         XCTAssertEqual(y.gradFn?.name, "MulBackward0")
     }
@@ -134,9 +141,11 @@ final class TensorTests: XCTestCase {
         XCTAssertNil(y.gradFn)
         let d = x.detach()
         XCTAssertFalse(d.requiresGrad)
-        try d.fill_(7)                              // shares storage with x
+        try d.fill_(7)  // shares storage with x
         XCTAssertEqual(x.scalars, [7, 7])
-        XCTAssertThrowsError(try Tensor([1] as [Float]).backward()) { XCTAssertTrue("\($0)".contains("does not require grad")) }
+        XCTAssertThrowsError(try Tensor([1] as [Float]).backward()) {
+            XCTAssertTrue("\($0)".contains("does not require grad"))
+        }
     }
 
     func testReductionsAndIndices() throws {
@@ -159,7 +168,8 @@ final class TensorTests: XCTestCase {
         XCTAssertEqual(try (Tensor.arange(0, 4) / 2).scalars, [0, 0.5, 1, 1.5])
         XCTAssertEqual(try (Tensor.arange(0, 4) * 0.5).dtype, .float32)
         XCTAssertEqual(try Tensor([1.25], dtype: .float64).to(.float32).dtype, .float32)
-        XCTAssertEqual(try Tensor.stack([Tensor([1, 2] as [Float]), Tensor([3, 4] as [Float])], dim: 1).scalars, [1, 3, 2, 4])
+        XCTAssertEqual(
+            try Tensor.stack([Tensor([1, 2] as [Float]), Tensor([3, 4] as [Float])], dim: 1).scalars, [1, 3, 2, 4])
         XCTAssertEqual(try Tensor([5, 6, 7] as [Float]).indexSelect(Tensor([2, 0])).scalars, [7, 5])
         XCTAssertEqual(try Tensor.zeros([2, 3, 4]).flatten(startDim: 1).shape, [2, 12])
         XCTAssertEqual(try Tensor.zeros([1, 3, 1]).squeeze().shape, [3])
@@ -188,7 +198,9 @@ final class MatMulDeterminismTests: XCTestCase {
         for i in 0..<m {
             for j in 0..<n {
                 var s: Float = 0
-                for p in 0..<k { s = k >= 64 ? s.addingProduct(a[i * k + p], b[p * n + j]) : s + a[i * k + p] * b[p * n + j] }
+                for p in 0..<k {
+                    s = k >= 64 ? s.addingProduct(a[i * k + p], b[p * n + j]) : s + a[i * k + p] * b[p * n + j]
+                }
                 c[i * n + j] = s
             }
         }
@@ -197,19 +209,28 @@ final class MatMulDeterminismTests: XCTestCase {
 
     func testTilesEdgesAndThreadsGiveIdenticalBits() throws {
         let g = TorchGenerator(seed: 11)
-        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784), (10, 100, 2100), (40, 50, 200)] {
+        for (m, n, k) in [
+            (1, 1, 1), (3, 5, 7), (4, 16, 9), (37, 53, 61), (6, 35, 64), (130, 70, 300), (64, 128, 784),
+            (10, 100, 2100), (40, 50, 200),
+        ] {
             let a = try Tensor.randn([m, k], generator: g), b = try Tensor.randn([k, n], generator: g)
-            let bT = try b.t.contiguous()   // B's transpose stored contiguously: bT.t is B as a strided view
+            let bT = try b.t.contiguous()  // B's transpose stored contiguously: bT.t is B as a strided view
             let expected = naive(a.floats, b.floats, m, n, k)
             let avx512 = useAVX512
-            defer { useAVX512 = avx512; engineThreads = 1 }
+            defer {
+                useAVX512 = avx512
+                engineThreads = 1
+            }
             for (threads, wide) in [(1, false), (2, false), (1, avx512), (2, avx512)] {
                 engineThreads = threads
                 useAVX512 = wide
                 let what = "\(m)×\(k)·\(k)×\(n) on \(threads) threads, \(wide ? "AVX-512" : "AVX2") tiles"
                 XCTAssertEqual(try a.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), what)
-                XCTAssertEqual(try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A, " + what)
-                XCTAssertEqual(try a.mm(bT.t).floats.map(\.bitPattern), expected.map(\.bitPattern), "B read transposed in place, " + what)
+                XCTAssertEqual(
+                    try a.t.t.mm(b).floats.map(\.bitPattern), expected.map(\.bitPattern), "strided A, " + what)
+                XCTAssertEqual(
+                    try a.mm(bT.t).floats.map(\.bitPattern), expected.map(\.bitPattern),
+                    "B read transposed in place, " + what)
             }
         }
     }
@@ -220,10 +241,15 @@ final class VectorExpTests: XCTestCase {
     /// The vector exponential must give the C library's bits everywhere: a sweep over every 61st
     /// float bit pattern (all exponents, both signs, NaNs and infinities included) plus the edges.
     func testVectorExpMatchesTheLibraryBitForBit() {
-        var inputs: [Float] = [0, -0, 1, -1, 88, -88, 88.72, 88.73, -103.9, -104, -87.99, .infinity, -.infinity, .nan,
-                               .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var inputs: [Float] = [
+            0, -0, 1, -1, 88, -88, 88.72, 88.73, -103.9, -104, -87.99, .infinity, -.infinity, .nan,
+            .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+        ]
         var pattern: UInt64 = 0
-        while pattern < 1 << 32 { inputs.append(Float(bitPattern: UInt32(pattern))); pattern += 61 }
+        while pattern < 1 << 32 {
+            inputs.append(Float(bitPattern: UInt32(pattern)))
+            pattern += 61
+        }
         while inputs.count % 8 != 0 { inputs.append(0.5) }
         var mismatches = 0, first: Float?
         for start in stride(from: 0, to: inputs.count, by: 8) {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorEngine
 
 /// The x² tutorial and the backprop hello world against numbers recorded from PyTorch.
@@ -13,7 +14,9 @@ final class TutorialParityTests: XCTestCase {
         return node
     }
 
-    func assertParams(_ net: Sequential, _ recorded: Any, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertParams(
+        _ net: Sequential, _ recorded: Any, _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         let params = recorded as! [String: Any]
         XCTAssertEqual(net.namedParameters.map(\.name), ["0.weight", "0.bias", "2.weight", "2.bias"])
         for (name, t) in net.namedParameters {
@@ -37,7 +40,9 @@ final class TutorialParityTests: XCTestCase {
         // PyTorch on this machine kind is in Fixtures/x2-outputs.json (record_x2_outputs.py): we
         // match it bit for bit and the goldens within an ulp or 1e-7.
         let today = Fixture.json("x2-outputs.json")
-        func todayBits(_ key: String) -> [UInt32] { (today[key] as! [String]).map { UInt32($0.dropFirst(2), radix: 16)! } }
+        func todayBits(_ key: String) -> [UInt32] {
+            (today[key] as! [String]).map { UInt32($0.dropFirst(2), radix: 16)! }
+        }
 
         let batch = try net5(Tensor([2.3, 1.7, 3.6], shape: [3, 1]))
         assertBits(batch, todayBits("net5_batch3"), "batch of three")
@@ -56,14 +61,18 @@ final class TutorialParityTests: XCTestCase {
         let net2 = try makeNetwork(2)
         assertParams(net2, x2("net2", "params"), "net2")
         assertBits(try net2(wide), todayBits("net2_linspace_-4_4_300"), "net2 outputs")
-        for (i, (ours, theirs)) in zip(try net2(wide).floats, f32Bits(x2("net2", "linspace_-4_4_300", "all"))).enumerated() {
+        for (i, (ours, theirs)) in zip(try net2(wide).floats, f32Bits(x2("net2", "linspace_-4_4_300", "all")))
+            .enumerated()
+        {
             XCTAssertEqual(ours, Float(bitPattern: theirs), accuracy: 1e-7, "net2 output \(i) (goldens)")
         }
         let net1000 = try makeNetwork(1000)
         for (name, t) in net1000.namedParameters {
             let values = t.floats
-            XCTAssertEqual(values.prefix(5).map(\.bitPattern), f32Bits(x2("net1000", "params_head", name)), "net1000 \(name) head")
-            XCTAssertEqual(values.suffix(5).map(\.bitPattern), f32Bits(x2("net1000", "params_tail", name)), "net1000 \(name) tail")
+            XCTAssertEqual(
+                values.prefix(5).map(\.bitPattern), f32Bits(x2("net1000", "params_head", name)), "net1000 \(name) head")
+            XCTAssertEqual(
+                values.suffix(5).map(\.bitPattern), f32Bits(x2("net1000", "params_tail", name)), "net1000 \(name) tail")
         }
         // A sum of 1000 products: PyTorch's own result depends on its thread count and kernel.
         let out1000 = try net1000(wide)
@@ -74,7 +83,7 @@ final class TutorialParityTests: XCTestCase {
         // Training data from numpy's generator, cast to float32.
         let xTrain = try Tensor(NumpyRandomState.global.uniform(-3, 3, count: 20), shape: [20, 1], dtype: .float32)
         assertBits(xTrain, f32Bits(x2("x_train")), "x_train")
-        let yTrain = try xTrain.pow(2)
+        let yTrain = xTrain.pow(2)
         assertBits(yTrain, f32Bits(x2("y_train")), "y_train")
 
         // The trained network: 10,000 full-batch SGD steps.

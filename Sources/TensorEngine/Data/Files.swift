@@ -14,7 +14,9 @@ public enum DataFiles {
 
     public static func gunzip(_ input: [UInt8], path: String) throws -> [UInt8] {
         var stream = z_stream()
-        guard czlib_inflate_init_gzip(&stream) == Z_OK else { throw TensorError("\(path): cannot start gzip decompression") }
+        guard czlib_inflate_init_gzip(&stream) == Z_OK else {
+            throw TensorError("\(path): cannot start gzip decompression")
+        }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
         output.reserveCapacity(input.count * 4)
@@ -50,16 +52,22 @@ public enum DataFiles {
         guard bytes[0] == 0, bytes[1] == 0 else {
             throw TensorError("\(path): not an IDX file (magic number starts \(bytes[0]) \(bytes[1]), expected 0 0)")
         }
-        guard bytes[2] == 0x08 else { throw TensorError("\(path): IDX element type 0x\(String(bytes[2], radix: 16)) is not unsigned bytes (0x08)") }
+        guard bytes[2] == 0x08 else {
+            throw TensorError("\(path): IDX element type 0x\(String(bytes[2], radix: 16)) is not unsigned bytes (0x08)")
+        }
         let rank = Int(bytes[3])
-        guard rank >= 1, rank <= 4, bytes.count >= 4 + 4 * rank else { throw TensorError("\(path): IDX header is truncated (\(rank) dimensions)") }
+        guard rank >= 1, rank <= 4, bytes.count >= 4 + 4 * rank else {
+            throw TensorError("\(path): IDX header is truncated (\(rank) dimensions)")
+        }
         let dims = (0..<rank).map { i -> Int in
             let o = 4 + 4 * i
             return Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
         }
         let expected = dims.reduce(1, *), have = bytes.count - 4 - 4 * rank
         guard have == expected else {
-            throw TensorError("\(path): IDX dimensions \(dims) need \(expected) bytes of data, the file has \(have)" + (have < expected ? " (truncated)" : ""))
+            throw TensorError(
+                "\(path): IDX dimensions \(dims) need \(expected) bytes of data, the file has \(have)"
+                    + (have < expected ? " (truncated)" : ""))
         }
         return (dims, Array(bytes[(4 + 4 * rank)...]))
     }
@@ -71,7 +79,9 @@ public enum DataFiles {
         images.reserveCapacity(bytes.count / 2)
         var row = [Int](), value = 0, inNumber = false, line = 1
         func endRow() throws {
-            guard row.count == 785 else { throw TensorError("\(path):\(line): expected 785 columns (784 pixels and a label), found \(row.count)") }
+            guard row.count == 785 else {
+                throw TensorError("\(path):\(line): expected 785 columns (784 pixels and a label), found \(row.count)")
+            }
             for v in row.prefix(784) {
                 guard v <= 255 else { throw TensorError("\(path):\(line): pixel value \(v) is outside 0…255") }
                 images.append(UInt8(v))
@@ -87,17 +97,27 @@ public enum DataFiles {
                 inNumber = true
                 if value > 100_000 { throw TensorError("\(path):\(line): number too large") }
             case UInt8(ascii: ","):
-                row.append(value); value = 0; inNumber = false
+                row.append(value)
+                value = 0
+                inNumber = false
             case UInt8(ascii: "\n"):
-                if inNumber || !row.isEmpty { row.append(value); try endRow() }
-                value = 0; inNumber = false; line += 1
+                if inNumber || !row.isEmpty {
+                    row.append(value)
+                    try endRow()
+                }
+                value = 0
+                inNumber = false
+                line += 1
             case UInt8(ascii: "\r"), UInt8(ascii: " "):
                 continue
             default:
                 throw TensorError("\(path):\(line): unexpected character '\(Character(UnicodeScalar(b)))'")
             }
         }
-        if inNumber || !row.isEmpty { row.append(value); try endRow() }
+        if inNumber || !row.isEmpty {
+            row.append(value)
+            try endRow()
+        }
         return (images, labels)
     }
 }

@@ -4,8 +4,10 @@ public final class Conv2d: Module {
     public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int, padding: Int
 
     /// Weight (out, in, k, k) ~ kaiming_uniform(a: √5), bias ~ U(±1/√(in·k·k)), weight first.
-    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, generator: TorchGenerator = .global) throws {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, generator: TorchGenerator = .global
+    ) throws {
         guard inChannels > 0, outChannels > 0, kernelSize > 0, stride > 0, padding >= 0 else {
             throw TensorError("Conv2d: channels, kernel size and stride must be positive and padding non-negative")
         }
@@ -20,7 +22,8 @@ public final class Conv2d: Module {
         registerParameter("weight", w)
         if bias {
             let bound = 1 / Double(inChannels * kernelSize * kernelSize).squareRoot()
-            registerParameter("bias", try Tensor.zeros([outChannels]).uniform_(from: -bound, to: bound, generator: generator))
+            registerParameter(
+                "bias", try Tensor.zeros([outChannels]).uniform_(from: -bound, to: bound, generator: generator))
         } else {
             registerParameter("bias", nil)
         }
@@ -34,7 +37,8 @@ public final class Conv2d: Module {
     }
 
     public override var extraDescription: String {
-        var s = "\(inChannels), \(outChannels), kernel_size=(\(kernelSize), \(kernelSize)), stride=(\(stride), \(stride))"
+        var s =
+            "\(inChannels), \(outChannels), kernel_size=(\(kernelSize), \(kernelSize)), stride=(\(stride), \(stride))"
         if padding != 0 { s += ", padding=(\(padding), \(padding))" }
         if bias == nil { s += ", bias=False" }
         return s
@@ -58,11 +62,15 @@ public final class Dropout: Module {
     public let p: Double
     let generator: TorchGenerator
     public init(_ p: Double = 0.5, generator: TorchGenerator = .global) throws {
-        guard p >= 0 && p <= 1 else { throw TensorError("Dropout: probability has to be between 0 and 1, but got \(p)") }
+        guard p >= 0 && p <= 1 else {
+            throw TensorError("Dropout: probability has to be between 0 and 1, but got \(p)")
+        }
         self.p = p
         self.generator = generator
         super.init()
     }
-    public override func forward(_ x: Tensor) throws -> Tensor { try x.dropout(p, training: training, generator: generator) }
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try x.dropout(p, training: training, generator: generator)
+    }
     public override var extraDescription: String { "p=\(p), inplace=False" }
 }

@@ -6,7 +6,8 @@ public enum Init {
     /// fan_in = size(1) · receptive field, fan_out = size(0) · receptive field.
     public static func fans(_ t: Tensor) throws -> (fanIn: Int, fanOut: Int) {
         guard t.rank >= 2 else {
-            throw TensorError("fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape \(t.shape))")
+            throw TensorError(
+                "fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape \(t.shape))")
         }
         let receptive = t.shape.dropFirst(2).reduce(1, *)
         return (t.shape[1] * receptive, t.shape[0] * receptive)
@@ -27,8 +28,10 @@ public enum Init {
     }
 
     /// U(-b, b) with b = gain·√(3 / fan_in), gain for leaky_relu with slope `a`.
-    public static func kaimingUniform_(_ t: Tensor, a: Double = 0, nonlinearity: String = "leaky_relu",
-                                       generator: TorchGenerator = .global) throws {
+    public static func kaimingUniform_(
+        _ t: Tensor, a: Double = 0, nonlinearity: String = "leaky_relu",
+        generator: TorchGenerator = .global
+    ) throws {
         let fanIn = try fans(t).fanIn
         guard fanIn > 0 else { return }
         let g = try gain(nonlinearity, param: a)
@@ -39,8 +42,10 @@ public enum Init {
     }
 
     /// N(0, std²) with std = gain / √fan_in.
-    public static func kaimingNormal_(_ t: Tensor, a: Double = 0, nonlinearity: String = "leaky_relu",
-                                      generator: TorchGenerator = .global) throws {
+    public static func kaimingNormal_(
+        _ t: Tensor, a: Double = 0, nonlinearity: String = "leaky_relu",
+        generator: TorchGenerator = .global
+    ) throws {
         let fanIn = try fans(t).fanIn
         let std = try gain(nonlinearity, param: a) / Double(fanIn).squareRoot()
         try noGrad { try t.normal_(mean: 0, std: std, generator: generator) }

@@ -7,10 +7,14 @@ import Foundation
 public final class Linear: Module {
     public let inFeatures: Int, outFeatures: Int
 
-    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
-                generator: TorchGenerator = .global) throws {
+    public init(
+        _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+        generator: TorchGenerator = .global
+    ) throws {
         guard inFeatures >= 0, outFeatures >= 0 else {
-            throw TensorError("Linear: feature counts must be non-negative, got in_features=\(inFeatures), out_features=\(outFeatures)")
+            throw TensorError(
+                "Linear: feature counts must be non-negative, got in_features=\(inFeatures), out_features=\(outFeatures)"
+            )
         }
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
@@ -20,7 +24,8 @@ public final class Linear: Module {
         registerParameter("weight", w)
         if bias {
             let bound = inFeatures > 0 ? 1 / Double(inFeatures).squareRoot() : 0
-            registerParameter("bias", try Tensor.zeros([outFeatures]).uniform_(from: -bound, to: bound, generator: generator))
+            registerParameter(
+                "bias", try Tensor.zeros([outFeatures]).uniform_(from: -bound, to: bound, generator: generator))
         } else {
             registerParameter("bias", nil)
         }
@@ -62,14 +67,20 @@ public final class Tanh: Module {
 
 public final class Softmax: Module {
     public let dim: Int
-    public init(dim: Int) { self.dim = dim; super.init() }
+    public init(dim: Int) {
+        self.dim = dim
+        super.init()
+    }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softmax(dim: dim) }
     public override var extraDescription: String { "dim=\(dim)" }
 }
 
 public final class LogSoftmax: Module {
     public let dim: Int
-    public init(dim: Int) { self.dim = dim; super.init() }
+    public init(dim: Int) {
+        self.dim = dim
+        super.init()
+    }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.logSoftmax(dim: dim) }
     public override var extraDescription: String { "dim=\(dim)" }
 }
@@ -89,7 +100,10 @@ public final class Flatten: Module {
 /// `leakyRelu` as a layer.
 public final class LeakyReLU: Module {
     public let negativeSlope: Double
-    public init(negativeSlope: Double = 0.01) { self.negativeSlope = negativeSlope; super.init() }
+    public init(negativeSlope: Double = 0.01) {
+        self.negativeSlope = negativeSlope
+        super.init()
+    }
     public override func forward(_ x: Tensor) throws -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
     public override var extraDescription: String { "negative_slope=\(pythonFloat(negativeSlope))" }
 }
@@ -97,7 +111,10 @@ public final class LeakyReLU: Module {
 /// `elu` as a layer.
 public final class ELU: Module {
     public let alpha: Double
-    public init(alpha: Double = 1) { self.alpha = alpha; super.init() }
+    public init(alpha: Double = 1) {
+        self.alpha = alpha
+        super.init()
+    }
     public override func forward(_ x: Tensor) throws -> Tensor { x.elu(alpha: alpha) }
     public override var extraDescription: String { "alpha=\(pythonFloat(alpha))" }
 }
@@ -112,7 +129,11 @@ public final class GELU: Module {
 /// `softplus` as a layer.
 public final class Softplus: Module {
     public let beta: Double, threshold: Double
-    public init(beta: Double = 1, threshold: Double = 20) { self.beta = beta; self.threshold = threshold; super.init() }
+    public init(beta: Double = 1, threshold: Double = 20) {
+        self.beta = beta
+        self.threshold = threshold
+        super.init()
+    }
     public override func forward(_ x: Tensor) throws -> Tensor { x.softplus(beta: beta, threshold: threshold) }
     public override var extraDescription: String { "beta=\(pythonFloat(beta)), threshold=\(pythonFloat(threshold))" }
 }
@@ -187,7 +208,8 @@ public final class BatchNorm1d: Module {
         var mean = [Double](repeating: 0, count: c), invstd = [Double](repeating: 0, count: c)
         if training {
             guard n > 1 else {
-                throw TensorError("BatchNorm1d: expected more than 1 value per channel when training, got input size \(x.shape)")
+                throw TensorError(
+                    "BatchNorm1d: expected more than 1 value per channel when training, got input size \(x.shape)")
             }
             for j in 0..<c {
                 var sum = 0.0
@@ -213,7 +235,8 @@ public final class BatchNorm1d: Module {
             for i in 0..<n { out.store(i * c + j, Double(beta.addingProduct(Float(values.load(i * c + j)), alpha))) }
         }
         let training = self.training
-        let meanT = try Tensor(mean, shape: [c], dtype: .float32), invstdT = try Tensor(invstd, shape: [c], dtype: .float32)
+        let meanT = try Tensor(mean, shape: [c], dtype: .float32),
+            invstdT = try Tensor(invstd, shape: [c], dtype: .float32)
         return x.record(out, "NativeBatchNormBackward0", [x, weight, bias]) { g in
             let xhat = try (x.detach() - meanT) * invstdT
             let alpha = try invstdT * weight.detach()

@@ -113,7 +113,8 @@ public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
 /// −input[i, target[i]] reduced (mean over the batch). input is (N, C) log-probabilities.
 public func nllLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     guard input.rank == 2, target.rank == 1, target.shape[0] == input.shape[0] else {
-        throw TensorError("nll_loss: expected input (N, C) and target (N), got input \(input.shape) and target \(target.shape)")
+        throw TensorError(
+            "nll_loss: expected input (N, C) and target (N), got input \(input.shape) and target \(target.shape)")
     }
     guard !target.dtype.isFloatingPoint else {
         throw TensorError("nll_loss: expected target of type torch.int64, got \(target.dtype)")

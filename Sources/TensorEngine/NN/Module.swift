@@ -42,7 +42,11 @@ open class Module: CustomStringConvertible {
     public private(set) var buffers: [(name: String, tensor: Tensor)] = []
 
     public func registerBuffer(_ name: String, _ tensor: Tensor) {
-        if let i = buffers.firstIndex(where: { $0.name == name }) { buffers[i].tensor = tensor } else { buffers.append((name, tensor)) }
+        if let i = buffers.firstIndex(where: { $0.name == name }) {
+            buffers[i].tensor = tensor
+        } else {
+            buffers.append((name, tensor))
+        }
     }
 
     public func buffer(_ name: String) -> Tensor? { buffers.first { $0.name == name }?.tensor }
@@ -100,7 +104,9 @@ open class Module: CustomStringConvertible {
 
     /// PyTorch's `Module.__repr__`.
     public var description: String {
-        let extraLines = extraDescription.isEmpty ? [] : extraDescription.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let extraLines =
+            extraDescription.isEmpty
+            ? [] : extraDescription.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let childLines = namedChildren.map { name, module in
             "(\(name)): " + module.description.replacingOccurrences(of: "\n", with: "\n  ")
         }

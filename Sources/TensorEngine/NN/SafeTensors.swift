@@ -7,19 +7,24 @@ public enum SafeTensors {
     static let dtypes: [DType: String] = [.float32: "F32", .float64: "F64", .int64: "I64"]
 
     /// The bytes of a file holding `tensors` (names sorted, data in that order).
-    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws -> Data {
+    public static func encode(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]
+    ) throws -> Data {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var body = Data()
         for (name, t) in tensors.sorted(by: { $0.name < $1.name }) {
-            guard let code = dtypes[t.dtype] else { throw TensorError("safetensors: cannot store \(t.dtype) tensor '\(name)'") }
+            guard let code = dtypes[t.dtype] else {
+                throw TensorError("safetensors: cannot store \(t.dtype) tensor '\(name)'")
+            }
             let c = t.contiguousData()
-            let bytes = Data(bytes: c.storage.raw.advanced(by: c.offset * t.dtype.itemSize), count: t.count * t.dtype.itemSize)
+            let bytes = Data(
+                bytes: c.storage.raw.advanced(by: c.offset * t.dtype.itemSize), count: t.count * t.dtype.itemSize)
             header[name] = ["dtype": code, "shape": t.shape, "data_offsets": [body.count, body.count + bytes.count]]
             body.append(bytes)
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        while json.count % 8 != 0 { json.append(0x20) }   // pad with spaces, as the reference writer does
+        while json.count % 8 != 0 { json.append(0x20) }  // pad with spaces, as the reference writer does
         var out = Data()
         var n = UInt64(json.count).littleEndian
         withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
@@ -42,19 +47,25 @@ public enum SafeTensors {
         let dataStart = headerEnd
         for (name, value) in header where name != "__metadata__" {
             guard let entry = value as? [String: Any], let code = entry["dtype"] as? String,
-                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+                let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else {
                 throw TensorError("\(path): tensor '\(name)' has a malformed header entry")
             }
             guard let dtype = dtypes.first(where: { $0.value == code })?.key else {
                 throw TensorError("\(path): tensor '\(name)' has dtype \(code); supported are F32, F64 and I64")
             }
             let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * dtype.itemSize, dataStart + offsets[1] <= bytes.count else {
-                throw TensorError("\(path): tensor '\(name)' of shape \(shape) and dtype \(code) does not match its byte range \(offsets)")
+            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * dtype.itemSize,
+                dataStart + offsets[1] <= bytes.count
+            else {
+                throw TensorError(
+                    "\(path): tensor '\(name)' of shape \(shape) and dtype \(code) does not match its byte range \(offsets)"
+                )
             }
             let t = try Tensor.zeros(shape, dtype: dtype)
             bytes.withUnsafeBytes { raw in
-                t.storage.raw.copyMemory(from: raw.baseAddress! + dataStart + offsets[0], byteCount: offsets[1] - offsets[0])
+                t.storage.raw.copyMemory(
+                    from: raw.baseAddress! + dataStart + offsets[0], byteCount: offsets[1] - offsets[0])
             }
             out[name] = t
         }
@@ -76,12 +87,15 @@ extension Module {
         let missing = params.map(\.name).filter { tensors[$0] == nil }
         let unexpected = Set(tensors.keys).subtracting(params.map(\.name)).sorted()
         guard missing.isEmpty, unexpected.isEmpty else {
-            throw TensorError("\(path): missing \(missing.isEmpty ? "none" : missing.joined(separator: ", ")); unexpected \(unexpected.isEmpty ? "none" : unexpected.joined(separator: ", "))")
+            throw TensorError(
+                "\(path): missing \(missing.isEmpty ? "none" : missing.joined(separator: ", ")); unexpected \(unexpected.isEmpty ? "none" : unexpected.joined(separator: ", "))"
+            )
         }
         for (name, p) in params {
             let t = tensors[name]!
             guard t.shape == p.shape, t.dtype == p.dtype else {
-                throw TensorError("\(path): '\(name)' is \(t.dtype) \(t.shape) in the file but \(p.dtype) \(p.shape) in the module")
+                throw TensorError(
+                    "\(path): '\(name)' is \(t.dtype) \(t.shape) in the file but \(p.dtype) \(p.shape) in the module")
             }
             try noGrad { try p.copy_(t) }
         }

@@ -5,8 +5,9 @@ import Foundation
 extension Tensor {
     /// max(x, 0). Backward: the gradient passes where the output is positive.
     public func relu() -> Tensor {
-        let out = unary({ $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 },
-                        vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $0 .> 0) })
+        let out = unary(
+            { $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 },
+            vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $0 .> 0) })
         return record(out, "ReluBackward0", [self]) { g in
             // threshold_backward(grad, result, 0): g · [y > 0]
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
@@ -112,16 +113,22 @@ public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.logSoftma
 protocol FloatKernel2 { static func apply(_ a: Float, _ b: Float) -> Float }
 
 /// ReLU's backward g · [y > 0].
-enum ReluGrad: FloatKernel2 { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (y > 0 ? 1 : 0) } }
+enum ReluGrad: FloatKernel2 {
+    @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (y > 0 ? 1 : 0) }
+}
 
 /// Sigmoid's backward g · (1 − y) · y.
-enum SigmoidGrad: FloatKernel2 { @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y) * y } }
+enum SigmoidGrad: FloatKernel2 {
+    @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y) * y }
+}
 
 /// `K(a[i], b[i])` in one pass for two float32 tensors of the same shape with contiguous data;
 /// nil otherwise (the caller then composes the same operations from tensor ops). Backward
 /// formulas use it to skip their temporaries, rounding step by step as the composed ops would.
 func zipFloat32<K: FloatKernel2>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor? {
-    guard a.dtype == .float32, b.dtype == .float32, a.shape == b.shape, a.isContiguous, b.isContiguous else { return nil }
+    guard a.dtype == .float32, b.dtype == .float32, a.shape == b.shape, a.isContiguous, b.isContiguous else {
+        return nil
+    }
     let out = Tensor(uninitialized: a.shape, dtype: .float32)
     let pa = a.pointer(Float.self), pb = b.pointer(Float.self), po = out.pointer(Float.self)
     let n = out.count, runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n + runs - 1) / runs
@@ -173,17 +180,23 @@ extension Tensor {
     /// there, g elsewhere (softplus_backward: z = exp(βx), g·z/(z + 1)).
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
         let b32 = Float(beta), t32 = Float(threshold)
-        let out = unary({ $0 * b32 > t32 ? $0 : Float.log1p(Float.exp($0 * b32)) / b32 },
-                        { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta })
+        let out = unary(
+            { $0 * b32 > t32 ? $0 : Float.log1p(Float.exp($0 * b32)) / b32 },
+            { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta })
         return record(out, "SoftplusBackward0", [self]) { g in
             let x = self.detach()
-            return [try g * x.unary({ v in
-                let z = Float.exp(v * b32)
-                return v * b32 > t32 ? 1 : z / (z + 1)
-            }, { v in
-                let z = Double.exp(v * beta)
-                return v * beta > threshold ? 1 : z / (z + 1)
-            })]
+            return [
+                try g
+                    * x.unary(
+                        { v in
+                            let z = Float.exp(v * b32)
+                            return v * b32 > t32 ? 1 : z / (z + 1)
+                        },
+                        { v in
+                            let z = Double.exp(v * beta)
+                            return v * beta > threshold ? 1 : z / (z + 1)
+                        })
+            ]
         }
     }
 }

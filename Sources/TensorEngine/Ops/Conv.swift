@@ -5,15 +5,26 @@ extension Tensor {
     /// with Ho = (H + 2·padding − kh) / stride + 1.
     public func conv2d(_ weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) throws -> Tensor {
         guard rank == 4, weight.rank == 4, shape[1] == weight.shape[1] else {
-            throw TensorError("conv2d: input \(shape) and weight \(weight.shape) do not match (expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C)")
+            throw TensorError(
+                "conv2d: input \(shape) and weight \(weight.shape) do not match (expected input (N, C, H, W) and weight (O, C, kh, kw) with the same C)"
+            )
         }
-        guard stride >= 1, padding >= 0 else { throw TensorError("conv2d: stride must be ≥ 1 and padding ≥ 0, got \(stride), \(padding)") }
-        guard dtype == .float32, weight.dtype == .float32 else { throw TensorError("conv2d: expects float32 tensors, got \(dtype) and \(weight.dtype)") }
+        guard stride >= 1, padding >= 0 else {
+            throw TensorError("conv2d: stride must be ≥ 1 and padding ≥ 0, got \(stride), \(padding)")
+        }
+        guard dtype == .float32, weight.dtype == .float32 else {
+            throw TensorError("conv2d: expects float32 tensors, got \(dtype) and \(weight.dtype)")
+        }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
         let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
-        guard ho > 0, wo > 0 else { throw TensorError("conv2d: kernel \(kh)×\(kw) is larger than the padded input \(h + 2 * padding)×\(w + 2 * padding)") }
-        if let bias, bias.shape != [o] { throw TensorError("conv2d: bias shape \(bias.shape) does not match \(o) output channels") }
+        guard ho > 0, wo > 0 else {
+            throw TensorError(
+                "conv2d: kernel \(kh)×\(kw) is larger than the padded input \(h + 2 * padding)×\(w + 2 * padding)")
+        }
+        if let bias, bias.shape != [o] {
+            throw TensorError("conv2d: bias shape \(bias.shape) does not match \(o) output channels")
+        }
         let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
         let x = contiguousData(), wt = weight.contiguousData()
         let out = Tensor(uninitialized: [n, o, ho, wo], dtype: .float32)
@@ -24,7 +35,7 @@ extension Tensor {
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
         let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
         let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
-            count = k * spatial * (keep ? n : runs)   // im2col writes every element
+            count = k * spatial * (keep ? n : runs)  // im2col writes every element
         }
         let b = bias?.contiguousData()
         cols.withUnsafeBufferPointer { colBuf in
@@ -54,15 +65,19 @@ extension Tensor {
             // order: the same bits whatever the thread count.
             let parts = UnsafeMutablePointer<Float>.allocate(capacity: n * o * k)
             let dcols = UnsafeMutablePointer<Float>.allocate(capacity: inputGrad ? runs * k * spatial : 0)
-            defer { parts.deallocate(); dcols.deallocate() }
+            defer {
+                parts.deallocate()
+                dcols.deallocate()
+            }
             cols.withUnsafeBufferPointer { colBuf in
                 parallelFor(runs) { run in
                     for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
                         let gs = UnsafePointer(gc.pointer(Float.self) + s * o * spatial)
                         // dW[s]ᵀ (k × O) = cols[s] (k × spatial) · g[s]ᵀ (spatial × O): the columns are
                         // read in place and only the smaller g[s] is packed (transposed).
-                        gemm(k, o, spatial, colBuf.baseAddress! + s * k * spatial, spatial, 1, gs, parts + s * o * k,
-                             bStrides: (1, spatial))
+                        gemm(
+                            k, o, spatial, colBuf.baseAddress! + s * k * spatial, spatial, 1, gs, parts + s * o * k,
+                            bStrides: (1, spatial))
                         if let dx {
                             // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
                             let runCols = dcols + run * k * spatial
@@ -107,11 +122,16 @@ extension Tensor {
     /// Backward: the gradient goes to the first maximum of each window.
     public func maxPool2d(kernel: Int, stride: Int? = nil) throws -> Tensor {
         let s = stride ?? kernel
-        guard rank == 4, kernel >= 1, s >= 1 else { throw TensorError("max_pool2d: expects a (N, C, H, W) input and a positive kernel, got shape \(shape), kernel \(kernel)") }
+        guard rank == 4, kernel >= 1, s >= 1 else {
+            throw TensorError(
+                "max_pool2d: expects a (N, C, H, W) input and a positive kernel, got shape \(shape), kernel \(kernel)")
+        }
         guard dtype == .float32 else { throw TensorError("max_pool2d: expects float32, got \(dtype)") }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
-        guard ho > 0, wo > 0 else { throw TensorError("max_pool2d: kernel \(kernel) is larger than the input \(h)×\(w)") }
+        guard ho > 0, wo > 0 else {
+            throw TensorError("max_pool2d: kernel \(kernel) is larger than the input \(h)×\(w)")
+        }
         let x = contiguousData()
         let out = Tensor(uninitialized: [n, c, ho, wo], dtype: .float32)
         var argmax = [Int32](repeating: 0, count: n * c * ho * wo)
@@ -119,34 +139,39 @@ extension Tensor {
         if kernel == 2 && s == 2 {
             argmax.withUnsafeMutableBufferPointer { am in
                 let indices = am.baseAddress!, planes = n * c
-                let runs = planes * h * w >= 1 << 15 ? Swift.min(planes, engineThreads) : 1, perRun = (planes + runs - 1) / runs
+                let runs = planes * h * w >= 1 << 15 ? Swift.min(planes, engineThreads) : 1,
+                    perRun = (planes + runs - 1) / runs
                 parallelFor(runs) { run in
                     let first = run * perRun, count = Swift.min(planes, first + perRun) - first
                     if count > 0 {
-                        maxPool2x2(px + first * h * w, po + first * ho * wo, indices + first * ho * wo,
-                                   planes: count, h: h, w: w, ho: ho, wo: wo)
+                        maxPool2x2(
+                            px + first * h * w, po + first * ho * wo, indices + first * ho * wo,
+                            planes: count, h: h, w: w, ho: ho, wo: wo)
                     }
                 }
             }
         } else {
-        for plane in 0..<(n * c) {
-            let src = px + plane * h * w
-            for i in 0..<ho {
-                for j in 0..<wo {
-                    var best = -Float.infinity, bestIndex = (i * s) * w + j * s
-                    for di in 0..<kernel {
-                        for dj in 0..<kernel {
-                            let idx = (i * s + di) * w + j * s + dj
-                            let v = src[idx]
-                            if v > best || v.isNaN { best = v; bestIndex = idx }
+            for plane in 0..<(n * c) {
+                let src = px + plane * h * w
+                for i in 0..<ho {
+                    for j in 0..<wo {
+                        var best = -Float.infinity, bestIndex = (i * s) * w + j * s
+                        for di in 0..<kernel {
+                            for dj in 0..<kernel {
+                                let idx = (i * s + di) * w + j * s + dj
+                                let v = src[idx]
+                                if v > best || v.isNaN {
+                                    best = v
+                                    bestIndex = idx
+                                }
+                            }
                         }
+                        let o = plane * ho * wo + i * wo + j
+                        po[o] = best
+                        argmax[o] = Int32(bestIndex)
                     }
-                    let o = plane * ho * wo + i * wo + j
-                    po[o] = best
-                    argmax[o] = Int32(bestIndex)
                 }
             }
-        }
         }
         return record(out, "MaxPool2DWithIndicesBackward0", [self]) { g in
             let gc = g.contiguousData()
@@ -165,7 +190,9 @@ extension Tensor {
     /// Zeroes each element with probability p and scales the rest by 1/(1−p), drawing from
     /// `generator`; the identity when `training` is false.
     public func dropout(_ p: Double, training: Bool, generator: TorchGenerator = .global) throws -> Tensor {
-        guard p >= 0 && p <= 1 else { throw TensorError("dropout: probability has to be between 0 and 1, but got \(p)") }
+        guard p >= 0 && p <= 1 else {
+            throw TensorError("dropout: probability has to be between 0 and 1, but got \(p)")
+        }
         guard training && p > 0 else { return self }
         let mask = try Tensor.zeros(shape, dtype: dtype)
         let keep = Float(1 - p), scale = p < 1 ? 1 / (1 - p) : 0
@@ -180,8 +207,10 @@ extension Tensor {
 
 /// 2×2 windows with stride 2, the pooling every tutorial uses: the same choice as the general
 /// loop (the first maximum in reading order; a NaN wins), eight windows at a time without branches.
-func maxPool2x2(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
-                planes: Int, h: Int, w: Int, ho: Int, wo: Int) {
+func maxPool2x2(
+    _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
+    planes: Int, h: Int, w: Int, ho: Int, wo: Int
+) {
     typealias V = SIMD8<Float>
     typealias I = SIMD8<Int32>
     let lanes = I(0, 2, 4, 6, 8, 10, 12, 14), w32 = Int32(w)
@@ -207,15 +236,17 @@ func maxPool2x2(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _
                 UnsafeMutableRawPointer(indices + i * wo + j).storeBytes(of: index, as: I.self)
                 j += 8
             }
-            while j < wo {   // the rest one window at a time, with selects rather than branches
+            while j < wo {  // the rest one window at a time, with selects rather than branches
                 let at = 2 * i * w + 2 * j
                 let a = src[at], b = src[at + 1], c = src[at + w], d = src[at + w + 1]
                 let takeB = b > a || b != b
                 var best = takeB ? b : a, index = takeB ? at + 1 : at
                 let takeC = c > best || c != c
-                best = takeC ? c : best; index = takeC ? at + w : index
+                best = takeC ? c : best
+                index = takeC ? at + w : index
                 let takeD = d > best || d != d
-                best = takeD ? d : best; index = takeD ? at + w + 1 : index
+                best = takeD ? d : best
+                index = takeD ? at + w + 1 : index
                 dst[i * wo + j] = best
                 indices[i * wo + j] = Int32(index)
                 j += 1
@@ -238,7 +269,7 @@ struct ConvGeometry {
     /// cols (C·kh·kw × Ho·Wo) from one image (C × H × W).
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
         let spatial = ho * wo
-        if stride == 1 && padding == 0 {   // every window inside the image: plain row copies
+        if stride == 1 && padding == 0 {  // every window inside the image: plain row copies
             for ch in 0..<c {
                 for ki in 0..<kh {
                     for kj in 0..<kw {
@@ -268,7 +299,9 @@ struct ConvGeometry {
                         } else {
                             for j in valid { out[j] = src[j * stride] }
                         }
-                        if valid.upperBound < wo { (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound) }
+                        if valid.upperBound < wo {
+                            (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
+                        }
                     }
                 }
             }
@@ -317,10 +350,14 @@ struct ConvGeometry {
 func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
     var i = 0
     while i + 8 <= count {
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(
+            of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
         i += 8
     }
-    while i < count { dst[i] = src[i]; i &+= 1 }
+    while i < count {
+        dst[i] = src[i]
+        i &+= 1
+    }
 }
 
 /// dst[i] += src[i], eight at a time.
@@ -329,9 +366,13 @@ func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, 
     typealias V = SIMD8<Float>
     var i = 0
     while i + 8 <= count {
-        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: V.self) + UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+        let sum =
+            UnsafeRawPointer(dst + i).loadUnaligned(as: V.self) + UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
         UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: V.self)
         i += 8
     }
-    while i < count { dst[i] += src[i]; i &+= 1 }
+    while i < count {
+        dst[i] += src[i]
+        i &+= 1
+    }
 }

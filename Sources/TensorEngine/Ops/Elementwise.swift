@@ -70,17 +70,25 @@ extension Tensor {
         let out = try a.arith(.div, b, "div")
         return a.record(out, "DivBackward0", [a, b]) { g in
             let bd = b.detach()
-            return [a.requiresGrad ? try g / bd : nil,
-                    b.requiresGrad ? try -(g * a.detach()) / (bd * bd) : nil]
+            return [
+                a.requiresGrad ? try g / bd : nil,
+                b.requiresGrad ? try -(g * a.detach()) / (bd * bd) : nil,
+            ]
         }
     }
 
     public static prefix func - (a: Tensor) throws -> Tensor {
         let out: Tensor
         switch a.dtype {
-        case .float32: out = a.uninitializedLike(); mapKernel(a, out, Float.self) { -$0 }
-        case .float64: out = a.uninitializedLike(); mapKernel(a, out, Double.self) { -$0 }
-        case .int64, .bool: out = Tensor(uninitialized: a.shape, dtype: .int64); mapKernel(a, out, Int64.self) { 0 &- $0 }
+        case .float32:
+            out = a.uninitializedLike()
+            mapKernel(a, out, Float.self) { -$0 }
+        case .float64:
+            out = a.uninitializedLike()
+            mapKernel(a, out, Double.self) { -$0 }
+        case .int64, .bool:
+            out = Tensor(uninitialized: a.shape, dtype: .int64)
+            mapKernel(a, out, Int64.self) { 0 &- $0 }
         }
         return a.record(out, "NegBackward0", [a]) { g in [try -g] }
     }
@@ -98,8 +106,10 @@ extension Tensor {
 
     /// Applies a float function element-wise (ints are promoted to float32 first); float32 data
     /// goes eight at a time through `f32x8` when given, which must give `f32`'s bits lane by lane.
-    func unary(_ f32: (Float) -> Float, _ f64: (Double) -> Double,
-               vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil) -> Tensor {
+    func unary(
+        _ f32: (Float) -> Float, _ f64: (Double) -> Double,
+        vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil
+    ) -> Tensor {
         let src = dtype.isFloatingPoint ? self : to(.float32)
         let out = src.uninitializedLike()
         if src.dtype == .float32 {
@@ -223,17 +233,21 @@ extension Tensor {
     func checkInPlace(_ name: String) throws {
         guard gradEnabled && requiresGrad else { return }
         if isLeaf {
-            throw TensorError("\(name): a leaf Variable that requires grad is being used in an in-place operation "
-                              + "(update it inside noGrad { … } or through .data)")
+            throw TensorError(
+                "\(name): a leaf Variable that requires grad is being used in an in-place operation "
+                    + "(update it inside noGrad { … } or through .data)")
         }
-        throw TensorError("\(name): a tensor that is part of the autograd graph cannot be changed in place; "
-                          + "compute a new tensor, or use noGrad { … } or .data")
+        throw TensorError(
+            "\(name): a tensor that is part of the autograd graph cannot be changed in place; "
+                + "compute a new tensor, or use noGrad { … } or .data")
     }
 
     /// PyTorch refuses to store a floating-point result in an integer tensor.
     func checkResultType(_ other: Tensor, _ name: String) throws {
         if !dtype.isFloatingPoint && other.dtype.isFloatingPoint {
-            throw TensorError("\(name): result type Float can't be cast to the desired output type \(dtype == .bool ? "Bool" : "Long")")
+            throw TensorError(
+                "\(name): result type Float can't be cast to the desired output type \(dtype == .bool ? "Bool" : "Long")"
+            )
         }
     }
 
@@ -245,7 +259,8 @@ extension Tensor {
         try checkResultType(Tensor(scalar: 1), "div_")
         let result = try arith(.div, other, "div_")
         guard result.shape == shape else {
-            throw TensorError("div_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+            throw TensorError(
+                "div_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
         }
         try assign(from: result)
         return self
@@ -257,15 +272,24 @@ extension Tensor {
         try checkInPlace("add_")
         try checkResultType(other, "add_")
         guard try broadcastShapes(shape, other.shape, op: "add_") == shape else {
-            throw TensorError("add_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+            throw TensorError(
+                "add_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
         }
         let b = other.dtype == dtype ? other : other.to(dtype)
         switch dtype {
         case .float32:
             let a = Float(alpha)
-            if alpha == 1 { updateKernel(self, b, Float.self, +) } else { updateKernel(self, b, Float.self) { $0.addingProduct($1, a) } }
+            if alpha == 1 {
+                updateKernel(self, b, Float.self, +)
+            } else {
+                updateKernel(self, b, Float.self) { $0.addingProduct($1, a) }
+            }
         case .float64:
-            if alpha == 1 { updateKernel(self, b, Double.self, +) } else { updateKernel(self, b, Double.self) { $0.addingProduct($1, alpha) } }
+            if alpha == 1 {
+                updateKernel(self, b, Double.self, +)
+            } else {
+                updateKernel(self, b, Double.self) { $0.addingProduct($1, alpha) }
+            }
         case .int64, .bool:
             let a = Int64(alpha)
             updateKernel(self, b, Int64.self) { $0 &+ $1 &* a }
@@ -285,7 +309,8 @@ extension Tensor {
         try checkResultType(other, "mul_")
         let result = try arith(.mul, other, "mul_")
         guard result.shape == shape else {
-            throw TensorError("mul_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
+            throw TensorError(
+                "mul_: shape \(other.shape) cannot be broadcast to the shape \(shape) of the tensor updated in place")
         }
         try assign(from: result)
         return self

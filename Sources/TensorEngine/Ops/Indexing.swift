@@ -72,7 +72,10 @@ struct AdvancedIndex {
         if shape.isEmpty {
             for (i, off) in rows.enumerated() {
                 let o = view.offset + off, x = v.load(i)
-                guard accumulate else { view.store(o, x); continue }
+                guard accumulate else {
+                    view.store(o, x)
+                    continue
+                }
                 // Added in the target's type, as add_ does.
                 view.store(o, view.dtype == .float32 ? Double(Float(view.load(o)) + Float(x)) : view.load(o) + x)
             }
@@ -145,7 +148,9 @@ extension Tensor {
         guard covered <= rank else {
             throw TensorError("too many indices for tensor of dimension \(rank)")
         }
-        guard indices.contains(where: { if case .tensor = $0 { return true } else { return false } }) else { return nil }
+        guard indices.contains(where: { if case .tensor = $0 { return true } else { return false } }) else {
+            return nil
+        }
         let view = try basicIndex(indices)
         // Each index tensor as int64 positions along one dimension of `view`.
         var dims: [Int] = []
@@ -158,7 +163,9 @@ extension Tensor {
             case .tensor(let x) where x.dtype == .bool:
                 let sizes = Array(view.shape[d..<(d + x.rank)])
                 guard x.shape == sizes else {
-                    throw TensorError("The shape of the mask \(x.shape) at index \(d) does not match the shape of the indexed tensor \(view.shape) at index \(d)")
+                    throw TensorError(
+                        "The shape of the mask \(x.shape) at index \(d) does not match the shape of the indexed tensor \(view.shape) at index \(d)"
+                    )
                 }
                 let nz = x.nonzeroPositions()
                 for k in 0..<x.rank {
@@ -177,13 +184,14 @@ extension Tensor {
         var positions: [[Int]] = []
         for (k, t) in tensors.enumerated() {
             let size = view.shape[dims[k]]
-            positions.append(try t.broadcast(to: indexShape).integers.map { p in
-                let i = Int(p)
-                guard i >= -size && i < size else {
-                    throw TensorError("index \(i) is out of bounds for dimension \(dims[k]) with size \(size)")
-                }
-                return i < 0 ? i + size : i
-            })
+            positions.append(
+                try t.broadcast(to: indexShape).integers.map { p in
+                    let i = Int(p)
+                    guard i >= -size && i < size else {
+                        throw TensorError("index \(i) is out of bounds for dimension \(dims[k]) with size \(size)")
+                    }
+                    return i < 0 ? i + size : i
+                })
         }
         let rest = (0..<view.rank).filter { !dims.contains($0) }
         return AdvancedIndex(view: view, dims: dims, positions: positions, indexShape: indexShape, rest: rest)
@@ -242,7 +250,8 @@ extension Tensor {
     public func permute(_ dims: [Int]) throws -> Tensor {
         let d = try dims.map { try normalizeDim($0, "permute") }
         guard d.count == rank, Set(d).count == rank else {
-            throw TensorError("permute: number of dims don't match in permute (got \(dims) for a tensor of shape \(shape))")
+            throw TensorError(
+                "permute: number of dims don't match in permute (got \(dims) for a tensor of shape \(shape))")
         }
         if d == Array(0..<rank) { return self }
         let out = Tensor(storage: storage, shape: d.map { shape[$0] }, strides: d.map { strides[$0] }, offset: offset)

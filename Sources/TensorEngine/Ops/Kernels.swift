@@ -41,7 +41,8 @@ func broadcastShapes(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
         let da = i < r - a.count ? 1 : a[i - (r - a.count)]
         let db = i < r - b.count ? 1 : b[i - (r - b.count)]
         guard da == db || da == 1 || db == 1 else {
-            throw TensorError("\(op): shapes \(a) and \(b) cannot be broadcast together (dimension \(i): \(da) vs \(db))")
+            throw TensorError(
+                "\(op): shapes \(a) and \(b) cannot be broadcast together (dimension \(i): \(da) vs \(db))")
         }
         out[i] = da == 1 ? db : da
     }
@@ -74,10 +75,15 @@ extension Tensor {
 /// Calls `body(outIndex, offsetA, offsetB, innerCount, innerStrideA, innerStrideB)` once per
 /// innermost row of `shape`, in row-major order.
 @inline(__always)
-func forEachRow(_ shape: [Int], _ sa: [Int], _ sb: [Int],
-                _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+func forEachRow(
+    _ shape: [Int], _ sa: [Int], _ sb: [Int],
+    _ body: (Int, Int, Int, Int, Int, Int) -> Void
+) {
     let r = shape.count
-    if r == 0 { body(0, 0, 0, 1, 0, 0); return }
+    if r == 0 {
+        body(0, 0, 0, 1, 0, 0)
+        return
+    }
     let inner = shape[r - 1]
     let rows = shape.dropLast().reduce(1, *)
     if inner == 0 || rows == 0 { return }
@@ -143,10 +149,14 @@ func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>,
         var i = run * perRun
         let end = run == runs - 1 ? n : Swift.min(n, i + perRun)
         while i + 8 <= end {
-            UnsafeMutableRawPointer(po + i).storeBytes(of: f(pa.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(po + i).storeBytes(
+                of: f(pa.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
             i += 8
         }
-        while i < end { po[i] = scalar(c.pointer(Float.self)[i]); i += 1 }
+        while i < end {
+            po[i] = scalar(c.pointer(Float.self)[i])
+            i += 1
+        }
     }
 }
 

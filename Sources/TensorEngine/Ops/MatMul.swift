@@ -14,10 +14,12 @@ nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
 /// B through `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place),
 /// C is contiguous rows.
-func gemm<T: FloatElement>(_ m: Int, _ n: Int, _ k: Int,
-                           _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
-                           _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-                           bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil) {
+func gemm<T: FloatElement>(
+    _ m: Int, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
+    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil
+) {
     let (bRow, bCol) = bStrides ?? (n, 1)
     if T.self == Float.self {
         let a32 = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
@@ -95,10 +97,18 @@ func fmaProbe256(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
     let x = UnsafeRawPointer(seed).loadUnaligned(as: V.self), y = UnsafeRawPointer(seed + 16).loadUnaligned(as: V.self)
     var a = (x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7, x + 8, x + 9, x + 10, x + 11)
     for _ in 0..<rounds {
-        a.0 = a.0.addingProduct(y, x); a.1 = a.1.addingProduct(y, x); a.2 = a.2.addingProduct(y, x)
-        a.3 = a.3.addingProduct(y, x); a.4 = a.4.addingProduct(y, x); a.5 = a.5.addingProduct(y, x)
-        a.6 = a.6.addingProduct(y, x); a.7 = a.7.addingProduct(y, x); a.8 = a.8.addingProduct(y, x)
-        a.9 = a.9.addingProduct(y, x); a.10 = a.10.addingProduct(y, x); a.11 = a.11.addingProduct(y, x)
+        a.0 = a.0.addingProduct(y, x)
+        a.1 = a.1.addingProduct(y, x)
+        a.2 = a.2.addingProduct(y, x)
+        a.3 = a.3.addingProduct(y, x)
+        a.4 = a.4.addingProduct(y, x)
+        a.5 = a.5.addingProduct(y, x)
+        a.6 = a.6.addingProduct(y, x)
+        a.7 = a.7.addingProduct(y, x)
+        a.8 = a.8.addingProduct(y, x)
+        a.9 = a.9.addingProduct(y, x)
+        a.10 = a.10.addingProduct(y, x)
+        a.11 = a.11.addingProduct(y, x)
     }
     return (a.0 + a.1 + a.2 + a.3 + a.4 + a.5 + a.6 + a.7 + a.8 + a.9 + a.10 + a.11)[0]
 }
@@ -113,11 +123,13 @@ let fusedMinimumK = 64
 
 /// Rows lo..<hi, columns `cols`, of a float32 product C (m × n): 4-row register tiles over
 /// packed panels of B (16 lanes with AVX2, 32 with AVX-512), then single rows.
-func sgemmRows(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
-               _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-               _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-               _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?) {
-    if useAVX512 && cols.count > 16 {   // up to 16 columns fit one AVX2 panel
+func sgemmRows(
+    _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?
+) {
+    if useAVX512 && cols.count > 16 {  // up to 16 columns fit one AVX2 panel
         sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
     } else if k >= fusedMinimumK {
         sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
@@ -132,22 +144,32 @@ protocol MultiplyAdd {
 }
 
 enum Fused: MultiplyAdd {
-    @inline(__always) static func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { c.addingProduct(a, b) }
+    @inline(__always) static func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        c.addingProduct(a, b)
+    }
 }
 
 enum Unfused: MultiplyAdd {
-    @inline(__always) static func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { c + a * b }
+    @inline(__always) static func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        c + a * b
+    }
 }
 
-func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
-                                _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
-                                _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-                                _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-                                _: M.Type) {
-    @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { M.step(c, a, b) }
+func sgemmTiles<M: MultiplyAdd>(
+    _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+    _: M.Type
+) {
+    @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        M.step(c, a, b)
+    }
     typealias V = SIMD8<Float>
     @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+    }
     // Each 16-column panel of B is packed into contiguous memory once (k × 16), then every row
     // tile streams through it. The last, narrower panel is zero-padded to 16 lanes; lanes are
     // independent, so its valid columns get exactly the chain they would get in a full panel.
@@ -166,17 +188,25 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
             if let bias {
                 tail.initialize(repeating: 0, count: 16)
                 tail.update(from: bias + j, count: width)
-                bias0 = load(tail); bias1 = load(tail + 8)
+                bias0 = load(tail)
+                bias1 = load(tail + 8)
             }
             @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
                 let r = c + row * n + j
                 if width == 16 {
-                    store(v0, r); store(v1, r + 8)
+                    store(v0, r)
+                    store(v1, r + 8)
                 } else {
                     var q = 0
-                    if width >= 8 { store(v0, r); q = 8 }
+                    if width >= 8 {
+                        store(v0, r)
+                        q = 8
+                    }
                     let rest = q == 0 ? v0 : v1
-                    while q < width { r[q] = rest[q & 7]; q += 1 }
+                    while q < width {
+                        r[q] = rest[q & 7]
+                        q += 1
+                    }
                 }
             }
             var i = lo
@@ -188,17 +218,30 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
                     let b0 = load(bp), b1 = load(bp + 8)
                     let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
                     let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
-                    c00 = step(c00, x0, b0); c01 = step(c01, x0, b1)
-                    c10 = step(c10, x1, b0); c11 = step(c11, x1, b1)
-                    c20 = step(c20, x2, b0); c21 = step(c21, x2, b1)
-                    c30 = step(c30, x3, b0); c31 = step(c31, x3, b1)
+                    c00 = step(c00, x0, b0)
+                    c01 = step(c01, x0, b1)
+                    c10 = step(c10, x1, b0)
+                    c11 = step(c11, x1, b1)
+                    c20 = step(c20, x2, b0)
+                    c21 = step(c21, x2, b1)
+                    c30 = step(c30, x3, b0)
+                    c31 = step(c31, x3, b1)
                     bp += panelStride
                 }
                 if bias != nil {
-                    c00 = c00 + bias0; c01 = c01 + bias1; c10 = c10 + bias0; c11 = c11 + bias1
-                    c20 = c20 + bias0; c21 = c21 + bias1; c30 = c30 + bias0; c31 = c31 + bias1
+                    c00 = c00 + bias0
+                    c01 = c01 + bias1
+                    c10 = c10 + bias0
+                    c11 = c11 + bias1
+                    c20 = c20 + bias0
+                    c21 = c21 + bias1
+                    c30 = c30 + bias0
+                    c31 = c31 + bias1
                 }
-                put(c00, c01, i); put(c10, c11, i + 1); put(c20, c21, i + 2); put(c30, c31, i + 3)
+                put(c00, c01, i)
+                put(c10, c11, i + 1)
+                put(c20, c21, i + 2)
+                put(c30, c31, i + 3)
                 i += 4
             }
             // Leftover rows against the same panel.
@@ -208,10 +251,14 @@ func sgemmTiles<M: MultiplyAdd>(_ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: I
                 var bp = panelStart
                 for p in 0..<k {
                     let x = V(repeating: ar[p * aCol])
-                    c0 = step(c0, x, load(bp)); c1 = step(c1, x, load(bp + 8))
+                    c0 = step(c0, x, load(bp))
+                    c1 = step(c1, x, load(bp + 8))
                     bp += panelStride
                 }
-                if bias != nil { c0 = c0 + bias0; c1 = c1 + bias1 }
+                if bias != nil {
+                    c0 = c0 + bias0
+                    c1 = c1 + bias1
+                }
                 put(c0, c1, i)
                 i += 1
             }
@@ -224,10 +271,13 @@ extension Tensor {
     /// Matrix product of two matrices, no graph. A may be any strided view; B is made contiguous.
     func mmForward(_ other: Tensor, bias: Tensor? = nil) throws -> Tensor {
         guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
-            throw TensorError("mm: shapes \(shape) and \(other.shape) cannot be multiplied (\(shape.last ?? 0) vs \(other.shape.first ?? 0))")
+            throw TensorError(
+                "mm: shapes \(shape) and \(other.shape) cannot be multiplied (\(shape.last ?? 0) vs \(other.shape.first ?? 0))"
+            )
         }
         guard dtype.isFloatingPoint, other.dtype == dtype else {
-            throw TensorError("mm: expected two floating point tensors of the same type, got \(dtype) and \(other.dtype)")
+            throw TensorError(
+                "mm: expected two floating point tensors of the same type, got \(dtype) and \(other.dtype)")
         }
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
         let out = Tensor(uninitialized: [m, n], dtype: dtype)
@@ -237,11 +287,13 @@ extension Tensor {
         let bStrides = inPlace ? (other.strides[0], other.strides[1]) : (n, 1)
         let c = try bias.map { try $0.to(dtype).broadcast(to: [n]).contiguousData() }
         if dtype == .float32 {
-            gemm(m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self),
-                 bias: c.map { UnsafePointer($0.pointer(Float.self)) }, bStrides: bStrides)
+            gemm(
+                m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self),
+                bias: c.map { UnsafePointer($0.pointer(Float.self)) }, bStrides: bStrides)
         } else {
-            gemm(m, n, k, pointer(Double.self), strides[0], strides[1], b.pointer(Double.self), out.pointer(Double.self),
-                 bias: c.map { UnsafePointer($0.pointer(Double.self)) })
+            gemm(
+                m, n, k, pointer(Double.self), strides[0], strides[1], b.pointer(Double.self), out.pointer(Double.self),
+                bias: c.map { UnsafePointer($0.pointer(Double.self)) })
         }
         return out
     }
@@ -250,8 +302,10 @@ extension Tensor {
     public func mm(_ other: Tensor) throws -> Tensor {
         let out = try mmForward(other)
         return record(out, "MmBackward0", [self, other]) { g in
-            [self.requiresGrad ? try g.mmForward(other.detach().t) : nil,
-             other.requiresGrad ? try self.detach().t.mmForward(g) : nil]
+            [
+                self.requiresGrad ? try g.mmForward(other.detach().t) : nil,
+                other.requiresGrad ? try self.detach().t.mmForward(g) : nil,
+            ]
         }
     }
 
@@ -287,7 +341,8 @@ extension Tensor {
             if s == 1 { out = try out.squeeze(-1) }
             return out
         default:
-            throw TensorError("matmul: both arguments need at least 1 dimension, got shapes \(shape) and \(other.shape)")
+            throw TensorError(
+                "matmul: both arguments need at least 1 dimension, got shapes \(shape) and \(other.shape)")
         }
     }
 
@@ -297,27 +352,33 @@ extension Tensor {
             throw TensorError("addmm: bias of shape \(bias.shape) does not match \(weight.shape[0]) outputs")
         }
         guard dtype == .float32, weight.dtype == .float32, bias.dtype == .float32, bias.shape == [weight.shape[0]],
-              shape[1] == weight.shape[1], weight.hasUnitStride, hasUnitStride else {
+            shape[1] == weight.shape[1], weight.hasUnitStride, hasUnitStride
+        else {
             return try addmmGeneral(bias, weight)
         }
         // Float32 operands read in place, without transposed views or copies: the products
         // below are the ones `mm` would run on those views, chain for chain.
         let (m, k, n) = (shape[0], shape[1], weight.shape[0])
         let out = Tensor(uninitialized: [m, n], dtype: .float32)
-        gemm(m, n, k, pointer(Float.self), strides[0], strides[1], weight.pointer(Float.self), out.pointer(Float.self),
-             bias: bias.pointer(Float.self), bStrides: (weight.strides[1], weight.strides[0]))
+        gemm(
+            m, n, k, pointer(Float.self), strides[0], strides[1], weight.pointer(Float.self), out.pointer(Float.self),
+            bias: bias.pointer(Float.self), bStrides: (weight.strides[1], weight.strides[0]))
         return record(out, "AddmmBackward0", [self, weight, bias]) { g in
             let g = g.dtype == .float32 && g.hasUnitStride ? g : g.to(.float32).contiguousData()
             var dx: Tensor?, dw: Tensor?
-            if self.requiresGrad {   // g (m × n) · W (n × k)
+            if self.requiresGrad {  // g (m × n) · W (n × k)
                 dx = Tensor(uninitialized: [m, k], dtype: .float32)
-                gemm(m, k, n, g.pointer(Float.self), g.strides[0], g.strides[1], weight.pointer(Float.self), dx!.pointer(Float.self),
-                     bStrides: (weight.strides[0], weight.strides[1]))
+                gemm(
+                    m, k, n, g.pointer(Float.self), g.strides[0], g.strides[1], weight.pointer(Float.self),
+                    dx!.pointer(Float.self),
+                    bStrides: (weight.strides[0], weight.strides[1]))
             }
-            if weight.requiresGrad {   // gᵀ (n × m) · x (m × k)
+            if weight.requiresGrad {  // gᵀ (n × m) · x (m × k)
                 dw = Tensor(uninitialized: [n, k], dtype: .float32)
-                gemm(n, k, m, g.pointer(Float.self), g.strides[1], g.strides[0], self.pointer(Float.self), dw!.pointer(Float.self),
-                     bStrides: (self.strides[0], self.strides[1]))
+                gemm(
+                    n, k, m, g.pointer(Float.self), g.strides[1], g.strides[0], self.pointer(Float.self),
+                    dw!.pointer(Float.self),
+                    bStrides: (self.strides[0], self.strides[1]))
             }
             return [dx, dw, bias.requiresGrad ? try g.sum(dim: 0) : nil]
         }
@@ -331,9 +392,11 @@ extension Tensor {
         let wt = try weight.detach().t
         let out = try mmForward(wt, bias: bias.detach())
         return record(out, "AddmmBackward0", [self, weight, bias]) { g in
-            [self.requiresGrad ? try g.mmForward(weight.detach()) : nil,
-             weight.requiresGrad ? try g.t.mmForward(self.detach()) : nil,
-             bias.requiresGrad ? try g.sum(dim: 0) : nil]
+            [
+                self.requiresGrad ? try g.mmForward(weight.detach()) : nil,
+                weight.requiresGrad ? try g.t.mmForward(self.detach()) : nil,
+                bias.requiresGrad ? try g.sum(dim: 0) : nil,
+            ]
         }
     }
 }
@@ -342,7 +405,9 @@ extension Tensor {
 /// x is (…, in), weight is (out, in), bias is (out); the result is (…, out).
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
     guard let last = x.shape.last, last == weight.shape[1] else {
-        throw TensorError("linear: input shape \(x.shape) cannot be multiplied with weight of shape \(weight.shape) (in_features \(weight.shape[1]))")
+        throw TensorError(
+            "linear: input shape \(x.shape) cannot be multiplied with weight of shape \(weight.shape) (in_features \(weight.shape[1]))"
+        )
     }
     if x.rank == 2, let bias { return try x.addmm(bias, weight) }
     let y = try x.matmul(weight.t)

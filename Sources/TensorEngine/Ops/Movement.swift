@@ -35,7 +35,9 @@ extension Tensor {
     /// Like `reshape`, but the tensor must be contiguous (PyTorch's `view`).
     public func view(_ newShape: [Int]) throws -> Tensor {
         guard isContiguous else {
-            throw TensorError("view: size \(newShape) is not compatible with the tensor's size and stride (shape \(shape), strides \(strides)); use reshape")
+            throw TensorError(
+                "view: size \(newShape) is not compatible with the tensor's size and stride (shape \(shape), strides \(strides)); use reshape"
+            )
         }
         return try reshape(newShape)
     }
@@ -44,7 +46,9 @@ extension Tensor {
     public func flatten(startDim: Int = 0, endDim: Int = -1) throws -> Tensor {
         if rank == 0 { return try reshape([1]) }
         let s = try normalizeDim(startDim, "flatten"), e = try normalizeDim(endDim, "flatten")
-        guard s <= e else { throw TensorError("flatten: start dimension \(startDim) comes after end dimension \(endDim)") }
+        guard s <= e else {
+            throw TensorError("flatten: start dimension \(startDim) comes after end dimension \(endDim)")
+        }
         let merged = shape[s...e].reduce(1, *)
         return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
     }
@@ -70,7 +74,9 @@ extension Tensor {
     /// The transpose of a matrix (a view); vectors are returned unchanged.
     public var t: Tensor {
         get throws {
-            guard rank <= 2 else { throw TensorError("t(): expects a tensor with at most 2 dimensions, got shape \(shape)") }
+            guard rank <= 2 else {
+                throw TensorError("t(): expects a tensor with at most 2 dimensions, got shape \(shape)")
+            }
             return rank < 2 ? self : try transpose(0, 1)
         }
     }
@@ -94,7 +100,8 @@ extension Tensor {
         } else {
             keep = keep.filter { shape[$0] != 1 }
         }
-        let out = Tensor(storage: storage, shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
+        let out = Tensor(
+            storage: storage, shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
         let inShape = shape
         return record(out, "SqueezeBackward0", [self]) { g in [try g.reshape(inShape)] }
     }
@@ -105,7 +112,8 @@ extension Tensor {
         let d = try normalizeDim(dim, "select")
         let i = index < 0 ? index + shape[d] : index
         guard i >= 0 && i < shape[d] else {
-            throw TensorError("index \(index) is out of bounds for dimension \(d) with size \(shape[d]) (shape \(shape))")
+            throw TensorError(
+                "index \(index) is out of bounds for dimension \(d) with size \(shape[d]) (shape \(shape))")
         }
         var sh = shape, st = strides
         sh.remove(at: d)
@@ -160,8 +168,10 @@ extension Tensor {
         var dt = first.dtype
         for t in tensors.dropFirst() {
             guard t.rank == first.rank,
-                  zip(t.shape, first.shape).enumerated().allSatisfy({ $0.offset == d || $0.element.0 == $0.element.1 }) else {
-                throw TensorError("cat: sizes of tensors must match except in dimension \(d): got \(first.shape) and \(t.shape)")
+                zip(t.shape, first.shape).enumerated().allSatisfy({ $0.offset == d || $0.element.0 == $0.element.1 })
+            else {
+                throw TensorError(
+                    "cat: sizes of tensors must match except in dimension \(d): got \(first.shape) and \(t.shape)")
             }
             outShape[d] += t.shape[d]
             dt = DType.promote(dt, t.dtype)

@@ -27,8 +27,10 @@ extension Tensor {
     }
 
     /// Reduces `self` (contiguous) along `d` with a Double accumulator; `combine(acc, x, index)`.
-    func reduceAlong(_ d: Int, keepDim: Bool, dtype outType: DType,
-                     initial: Double, _ combine: (inout Double, Double) -> Void) -> Tensor {
+    func reduceAlong(
+        _ d: Int, keepDim: Bool, dtype outType: DType,
+        initial: Double, _ combine: (inout Double, Double) -> Void
+    ) -> Tensor {
         let c = contiguousData()
         let (outer, n, inner) = split(at: d)
         let out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: outType)
@@ -126,7 +128,10 @@ extension Tensor {
                 var best = c.load(o * n * inner + i), bestK = 0
                 for k in 1..<Swift.max(n, 1) {
                     let v = c.load((o * n + k) * inner + i)
-                    if v.isNaN && !best.isNaN || (greater ? v > best : v < best) { best = v; bestK = k }
+                    if v.isNaN && !best.isNaN || (greater ? v > best : v < best) {
+                        best = v
+                        bestK = k
+                    }
                 }
                 values.store(o * inner + i, best)
                 indices.storage.ints[o * inner + i] = Int64(bestK)

@@ -8,7 +8,8 @@ extension Tensor {
     /// `condition ? a : b` element-wise, broadcast together. Backward: the gradient goes to the
     /// side that was chosen.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let shape = try broadcastShapes(try broadcastShapes(condition.shape, a.shape, op: "where"), b.shape, op: "where")
+        let shape = try broadcastShapes(
+            try broadcastShapes(condition.shape, a.shape, op: "where"), b.shape, op: "where")
         var dt = DType.promote(a.dtype, b.dtype)
         if dt == .bool && (a.dtype != .bool || b.dtype != .bool) { dt = .int64 }
         let c = try condition.broadcast(to: shape).contiguousData()
@@ -27,10 +28,14 @@ extension Tensor {
     public func gather(dim: Int, _ index: Tensor) throws -> Tensor {
         let d = try normalizeDim(dim, "gather")
         guard index.dtype == .int64, index.rank == rank else {
-            throw TensorError("gather(): Expected dtype int64 for index and the same number of dimensions as input (\(rank)), got \(index.dtype) \(index.shape)")
+            throw TensorError(
+                "gather(): Expected dtype int64 for index and the same number of dimensions as input (\(rank)), got \(index.dtype) \(index.shape)"
+            )
         }
         for k in 0..<rank where k != d && index.shape[k] > shape[k] {
-            throw TensorError("gather(): Size does not match at dimension \(k) expected index \(index.shape) to be no larger than self \(shape) apart from dimension \(d)")
+            throw TensorError(
+                "gather(): Size does not match at dimension \(k) expected index \(index.shape) to be no larger than self \(shape) apart from dimension \(d)"
+            )
         }
         let positions = index.integers
         let n = shape[d]
@@ -42,7 +47,9 @@ extension Tensor {
         var at = [Int](repeating: 0, count: rank)
         for i in 0..<positions.count {
             var p = Int(positions[i])
-            guard p >= -n && p < n else { throw TensorError("gather(): index \(p) is out of bounds for dimension \(d) with size \(n)") }
+            guard p >= -n && p < n else {
+                throw TensorError("gather(): index \(p) is out of bounds for dimension \(d) with size \(n)")
+            }
             if p < 0 { p += n }
             for k in 0..<rank {
                 let j = k == d ? p : at[k]
@@ -97,7 +104,9 @@ extension Tensor {
     /// The `k` largest (or smallest) elements along `dim`, in order, and their indices.
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true) throws -> (values: Tensor, indices: Tensor) {
         let d = try normalizeDim(dim, "topk")
-        guard k >= 0 && k <= (rank == 0 ? 1 : shape[d]) else { throw TensorError("topk: k (\(k)) is out of range for dimension \(d)") }
+        guard k >= 0 && k <= (rank == 0 ? 1 : shape[d]) else {
+            throw TensorError("topk: k (\(k)) is out of range for dimension \(d)")
+        }
         let sorted = try sort(dim: d, descending: largest)
         let indices = try sorted.indices.slice(dim: d, start: 0, end: k).contiguousData()
         return (try gather(dim: d, indices), indices)
@@ -117,7 +126,9 @@ extension Tensor {
     /// The tensor tiled `sizes[i]` times along each dimension (PyTorch's `repeat`).
     public func repeating(_ sizes: [Int]) throws -> Tensor {
         guard sizes.count >= rank else {
-            throw TensorError("repeat: number of repeat dims (\(sizes.count)) can not be smaller than number of dimensions of tensor (\(rank))")
+            throw TensorError(
+                "repeat: number of repeat dims (\(sizes.count)) can not be smaller than number of dimensions of tensor (\(rank))"
+            )
         }
         let padded = [Int](repeating: 1, count: sizes.count - rank) + shape
         // (1, s0, 1, s1, …) expanded to (r0, s0, r1, s1, …), then merged pairwise.
@@ -145,7 +156,9 @@ extension Tensor {
     public func split(sizes: [Int], dim: Int = 0) throws -> [Tensor] {
         let d = try normalizeDim(dim, "split")
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
-            throw TensorError("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
+            throw TensorError(
+                "split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)"
+            )
         }
         var start = 0
         return try sizes.map { n in
@@ -157,7 +170,9 @@ extension Tensor {
     /// Grids from 1-D tensors: with "ij", output k varies along dimension k; with "xy" (numpy's
     /// default) the first two dimensions are swapped.
     public static func meshgrid(_ tensors: [Tensor], indexing: String = "ij") throws -> [Tensor] {
-        guard indexing == "ij" || indexing == "xy" else { throw TensorError("meshgrid: indexing must be \"ij\" or \"xy\", got \"\(indexing)\"") }
+        guard indexing == "ij" || indexing == "xy" else {
+            throw TensorError("meshgrid: indexing must be \"ij\" or \"xy\", got \"\(indexing)\"")
+        }
         guard tensors.allSatisfy({ $0.rank <= 1 }) else { throw TensorError("meshgrid: expects 0-D or 1-D tensors") }
         var sizes = tensors.map { $0.count }
         let swap = indexing == "xy" && tensors.count >= 2
@@ -175,12 +190,17 @@ extension Tensor {
     public func isnan() -> Tensor {
         let out = Tensor(uninitialized: shape, dtype: .bool)
         var i = 0
-        forEachOffset { out.store(i, load($0).isNaN ? 1 : 0); i += 1 }
+        forEachOffset {
+            out.store(i, load($0).isNaN ? 1 : 0)
+            i += 1
+        }
         return out
     }
 
     /// |self − other| ≤ atol + rtol·|other| everywhere (NaN equal to NaN only with `equalNaN`).
-    public func allclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws -> Bool {
+    public func allclose(
+        _ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false
+    ) throws -> Bool {
         let shape = try broadcastShapes(self.shape, other.shape, op: "allclose")
         let a = try broadcast(to: shape).scalars, b = try other.broadcast(to: shape).scalars
         return zip(a, b).allSatisfy { x, y in
@@ -192,9 +212,13 @@ extension Tensor {
 
     /// How often each non-negative integer occurs (at least `minlength` counts).
     public func bincount(minlength: Int = 0) throws -> Tensor {
-        guard rank == 1, dtype == .int64 else { throw TensorError("bincount only supports 1-d non-negative integral inputs.") }
+        guard rank == 1, dtype == .int64 else {
+            throw TensorError("bincount only supports 1-d non-negative integral inputs.")
+        }
         let values = integers.map(Int.init)
-        guard values.allSatisfy({ $0 >= 0 }) else { throw TensorError("bincount only supports 1-d non-negative integral inputs.") }
+        guard values.allSatisfy({ $0 >= 0 }) else {
+            throw TensorError("bincount only supports 1-d non-negative integral inputs.")
+        }
         var counts = [Int](repeating: 0, count: Swift.max(minlength, (values.max() ?? -1) + 1))
         for v in values { counts[v] += 1 }
         return try Tensor(counts)
@@ -237,12 +261,16 @@ extension Tensor {
                 for i in 0..<inner {
                     let at = { (k: Int) in (o * n + k) * inner + i }
                     if (0..<n).allSatisfy({ x.load(at($0)) != 0 }) {
-                        for k in 0..<n { gi.store(at(k), round(round(gk.load(at(k)) * ok.load(at(k))) / x.load(at(k)))) }
+                        for k in 0..<n {
+                            gi.store(at(k), round(round(gk.load(at(k)) * ok.load(at(k))) / x.load(at(k))))
+                        }
                         continue
                     }
                     var prefix = 1.0
                     var suffixes = [Double](repeating: 1, count: n + 1)
-                    for k in stride(from: n - 1, through: 0, by: -1) { suffixes[k] = round(suffixes[k + 1] * x.load(at(k))) }
+                    for k in stride(from: n - 1, through: 0, by: -1) {
+                        suffixes[k] = round(suffixes[k + 1] * x.load(at(k)))
+                    }
                     for k in 0..<n {
                         gi.store(at(k), round(gk.load(at(k)) * round(prefix * suffixes[k + 1])))
                         prefix = round(prefix * x.load(at(k)))

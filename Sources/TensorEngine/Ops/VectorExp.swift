@@ -22,8 +22,9 @@ func expf8(_ x: SIMD8<Float>) -> SIMD8<Float> {
         for i in 0..<8 { out[i] = Foundation.expf(x[i]) }
         return out
     }
-    let xd = SIMD8<Double>(Double(x[0]), Double(x[1]), Double(x[2]), Double(x[3]),
-                           Double(x[4]), Double(x[5]), Double(x[6]), Double(x[7]))
+    let xd = SIMD8<Double>(
+        Double(x[0]), Double(x[1]), Double(x[2]), Double(x[3]),
+        Double(x[4]), Double(x[5]), Double(x[6]), Double(x[7]))
     let shifted = SIMD8<Double>(repeating: ExpTable.shift).addingProduct(SIMD8(repeating: ExpTable.invLn2N), xd)
     let ki = unsafeBitCast(shifted, to: SIMD8<UInt64>.self)
     let kd = shifted - ExpTable.shift
@@ -36,8 +37,9 @@ func expf8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let r2 = r * r
     let y = SIMD8<Double>(repeating: 1).addingProduct(r, SIMD8(repeating: ExpTable.c2))
     let e = y.addingProduct(z, r2) * s
-    return SIMD8<Float>(Float(e[0]), Float(e[1]), Float(e[2]), Float(e[3]),
-                        Float(e[4]), Float(e[5]), Float(e[6]), Float(e[7]))
+    return SIMD8<Float>(
+        Float(e[0]), Float(e[1]), Float(e[2]), Float(e[3]),
+        Float(e[4]), Float(e[5]), Float(e[6]), Float(e[7]))
 }
 
 /// glibc's `__exp2f_data` (EXP2F_TABLE_BITS = 5): T[i] = bits(2^(i/32)) − (i << 47), the

@@ -10,9 +10,13 @@ public class Adam: Optimizer {
     public let beta1: Double, beta2: Double, eps: Double, weightDecay: Double
     var m: [Int: Tensor] = [:], v: [Int: Tensor] = [:], steps: [Int: Int] = [:]
 
-    public init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                eps: Double = 1e-8, weightDecay: Double = 0) throws {
-        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else { throw TensorError("Adam: invalid beta parameters \(betas)") }
+    public init(
+        _ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        eps: Double = 1e-8, weightDecay: Double = 0
+    ) throws {
+        guard (0..<1).contains(betas.0), (0..<1).contains(betas.1) else {
+            throw TensorError("Adam: invalid beta parameters \(betas)")
+        }
         guard eps >= 0, weightDecay >= 0 else { throw TensorError("Adam: invalid epsilon or weight_decay") }
         beta1 = betas.0
         beta2 = betas.1
@@ -22,9 +26,12 @@ public class Adam: Optimizer {
     }
 
     public override var settings: [(String, String)] {
-        [("betas", "(\(format(beta1)), \(format(beta2)))"), ("eps", format(eps)), ("weight_decay", format(weightDecay)),
-         ("amsgrad", "False"), ("capturable", "False"), ("decoupled_weight_decay", self is AdamW ? "True" : "False"),
-         ("differentiable", "False"), ("foreach", "None"), ("fused", "None"), ("maximize", "False")]
+        [
+            ("betas", "(\(format(beta1)), \(format(beta2)))"), ("eps", format(eps)),
+            ("weight_decay", format(weightDecay)),
+            ("amsgrad", "False"), ("capturable", "False"), ("decoupled_weight_decay", self is AdamW ? "True" : "False"),
+            ("differentiable", "False"), ("foreach", "None"), ("fused", "None"), ("maximize", "False"),
+        ]
     }
 
     public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
@@ -51,8 +58,10 @@ public class Adam: Optimizer {
 /// AdamW as `torch.optim.AdamW`: the weight decay is applied to the parameter itself
 /// (`p = p·(1 − lr·weightDecay)`) before an Adam step without it.
 public final class AdamW: Adam {
-    public override init(_ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                         eps: Double = 1e-8, weightDecay: Double = 0.01) throws {
+    public override init(
+        _ parameters: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        eps: Double = 1e-8, weightDecay: Double = 0.01
+    ) throws {
         try super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay)
     }
 

@@ -9,8 +9,10 @@ public final class RMSprop: Optimizer {
     public let alpha: Double, eps: Double, weightDecay: Double
     var squareAverages: [Int: Tensor] = [:]
 
-    public init(_ parameters: [Tensor], lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8,
-                weightDecay: Double = 0) throws {
+    public init(
+        _ parameters: [Tensor], lr: Double = 0.01, alpha: Double = 0.99, eps: Double = 1e-8,
+        weightDecay: Double = 0
+    ) throws {
         guard alpha >= 0, eps >= 0, weightDecay >= 0 else {
             throw TensorError("RMSprop: invalid alpha, eps or weight_decay value")
         }
@@ -21,9 +23,11 @@ public final class RMSprop: Optimizer {
     }
 
     public override var settings: [(String, String)] {
-        [("alpha", format(alpha)), ("eps", format(eps)), ("weight_decay", format(weightDecay)), ("momentum", "0"),
-         ("centered", "False"), ("capturable", "False"), ("differentiable", "False"), ("foreach", "None"),
-         ("maximize", "False")]
+        [
+            ("alpha", format(alpha)), ("eps", format(eps)), ("weight_decay", format(weightDecay)), ("momentum", "0"),
+            ("centered", "False"), ("capturable", "False"), ("differentiable", "False"), ("foreach", "None"),
+            ("maximize", "False"),
+        ]
     }
 
     public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {
@@ -48,8 +52,10 @@ public final class Adagrad: Optimizer {
     public let lrDecay: Double, weightDecay: Double, eps: Double, initialAccumulator: Double
     var sums: [Int: Tensor] = [:], steps: [Int: Int] = [:]
 
-    public init(_ parameters: [Tensor], lr: Double = 0.01, lrDecay: Double = 0, weightDecay: Double = 0,
-                initialAccumulatorValue: Double = 0, eps: Double = 1e-10) throws {
+    public init(
+        _ parameters: [Tensor], lr: Double = 0.01, lrDecay: Double = 0, weightDecay: Double = 0,
+        initialAccumulatorValue: Double = 0, eps: Double = 1e-10
+    ) throws {
         guard lrDecay >= 0, weightDecay >= 0, initialAccumulatorValue >= 0, eps >= 0 else {
             throw TensorError("Adagrad: invalid lr_decay, weight_decay, initial_accumulator_value or eps")
         }
@@ -61,9 +67,12 @@ public final class Adagrad: Optimizer {
     }
 
     public override var settings: [(String, String)] {
-        [("lr_decay", format(lrDecay)), ("weight_decay", format(weightDecay)),
-         ("initial_accumulator_value", format(initialAccumulator)), ("eps", format(eps)), ("differentiable", "False"),
-         ("foreach", "None"), ("fused", "None"), ("maximize", "False")]
+        [
+            ("lr_decay", format(lrDecay)), ("weight_decay", format(weightDecay)),
+            ("initial_accumulator_value", format(initialAccumulator)), ("eps", format(eps)),
+            ("differentiable", "False"),
+            ("foreach", "None"), ("fused", "None"), ("maximize", "False"),
+        ]
     }
 
     public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {

@@ -51,8 +51,10 @@ public final class SGD: Optimizer {
     public let momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool
     var buffers: [Int: Tensor] = [:]
 
-    public init(_ parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0,
-                weightDecay: Double = 0, nesterov: Bool = false) throws {
+    public init(
+        _ parameters: [Tensor], lr: Double, momentum: Double = 0, dampening: Double = 0,
+        weightDecay: Double = 0, nesterov: Bool = false
+    ) throws {
         guard momentum >= 0 else { throw TensorError("SGD: invalid momentum value \(momentum)") }
         guard weightDecay >= 0 else { throw TensorError("SGD: invalid weight_decay value \(weightDecay)") }
         if nesterov && (momentum <= 0 || dampening != 0) {
@@ -66,9 +68,12 @@ public final class SGD: Optimizer {
     }
 
     public override var settings: [(String, String)] {
-        [("momentum", format(momentum)), ("dampening", format(dampening)), ("weight_decay", format(weightDecay)),
-         ("nesterov", nesterov ? "True" : "False"), ("differentiable", "False"), ("foreach", "None"), ("fused", "None"),
-         ("maximize", "False")]
+        [
+            ("momentum", format(momentum)), ("dampening", format(dampening)), ("weight_decay", format(weightDecay)),
+            ("nesterov", nesterov ? "True" : "False"), ("differentiable", "False"), ("foreach", "None"),
+            ("fused", "None"),
+            ("maximize", "False"),
+        ]
     }
 
     public override func update(_ p: Tensor, grad: Tensor, index: Int) throws {

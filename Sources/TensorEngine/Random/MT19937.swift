@@ -12,7 +12,7 @@ public struct MT19937: Sendable {
             let prev = state[i - 1]
             state[i] = 1812433253 &* (prev ^ (prev >> 30)) &+ UInt32(i)
         }
-        index = MT19937.n   // the first draw runs a full twist
+        index = MT19937.n  // the first draw runs a full twist
     }
 
     mutating func twist() {

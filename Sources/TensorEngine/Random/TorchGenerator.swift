@@ -96,7 +96,10 @@ public final class TorchGenerator {
             }
         }
         var i = 0
-        while i + 16 <= n { block(d + i); i += 16 }
+        while i + 16 <= n {
+            block(d + i)
+            i += 16
+        }
         if n % 16 != 0 {
             // PyTorch redraws the last 16 values and transforms them as one block.
             for k in (n - 16)..<n { d[k] = uniformFloat(0, 1) }
@@ -116,7 +119,10 @@ public final class TorchGenerator {
             }
         }
         var i = 0
-        while i + 16 <= n { block(d + i); i += 16 }
+        while i + 16 <= n {
+            block(d + i)
+            i += 16
+        }
         if n % 16 != 0 {
             for k in (n - 16)..<n { d[k] = uniformDouble(0, 1) }
             block(d + n - 16)
@@ -160,7 +166,9 @@ extension Tensor {
     @discardableResult
     public func uniform_(from: Double = 0, to: Double = 1, generator: TorchGenerator = .global) throws -> Tensor {
         try checkInPlace("uniform_")
-        guard dtype.isFloatingPoint else { throw TensorError("uniform_: expected a floating point tensor, got \(dtype)") }
+        guard dtype.isFloatingPoint else {
+            throw TensorError("uniform_: expected a floating point tensor, got \(dtype)")
+        }
         guard from <= to else { throw TensorError("uniform_: expects from <= to, got from=\(from), to=\(to)") }
         generator.fillUniform(self, from: from, to: to)
         return self
@@ -170,19 +178,25 @@ extension Tensor {
     @discardableResult
     public func normal_(mean: Double = 0, std: Double = 1, generator: TorchGenerator = .global) throws -> Tensor {
         try checkInPlace("normal_")
-        guard dtype.isFloatingPoint else { throw TensorError("normal_: expected a floating point tensor, got \(dtype)") }
+        guard dtype.isFloatingPoint else {
+            throw TensorError("normal_: expected a floating point tensor, got \(dtype)")
+        }
         guard std >= 0 else { throw TensorError("normal_: expects std >= 0.0, but found std \(std)") }
         generator.fillNormal(self, mean: mean, std: std)
         return self
     }
 
     /// U(0, 1) values (`torch.rand`).
-    public static func rand(_ shape: [Int], dtype: DType = .float32, generator: TorchGenerator = .global) throws -> Tensor {
+    public static func rand(
+        _ shape: [Int], dtype: DType = .float32, generator: TorchGenerator = .global
+    ) throws -> Tensor {
         try Tensor.zeros(shape, dtype: dtype).uniform_(generator: generator)
     }
 
     /// Standard normal values (`torch.randn`).
-    public static func randn(_ shape: [Int], dtype: DType = .float32, generator: TorchGenerator = .global) throws -> Tensor {
+    public static func randn(
+        _ shape: [Int], dtype: DType = .float32, generator: TorchGenerator = .global
+    ) throws -> Tensor {
         try Tensor.zeros(shape, dtype: dtype).normal_(generator: generator)
     }
 
@@ -193,7 +207,9 @@ extension Tensor {
     }
 
     /// Integers in [low, high) as int64 (`torch.randint`).
-    public static func randint(_ low: Int, _ high: Int, _ shape: [Int], generator: TorchGenerator = .global) throws -> Tensor {
+    public static func randint(
+        _ low: Int, _ high: Int, _ shape: [Int], generator: TorchGenerator = .global
+    ) throws -> Tensor {
         try Tensor(generator.randint(low, high, count: shape.reduce(1, *)), shape: shape)
     }
 }
@@ -203,7 +219,7 @@ extension TorchGenerator {
     /// draws a base seed when the iterator is made, then a sampler seed, and permutes with a fresh
     /// generator seeded by it. Each epoch takes four 32-bit draws from this generator.
     public func dataLoaderOrder(_ n: Int) -> [Int] {
-        _ = randomSeed63()   // _BaseDataLoaderIter._base_seed
+        _ = randomSeed63()  // _BaseDataLoaderIter._base_seed
         let seed = randomSeed63()
         return TorchGenerator(seed: seed).randperm(n)
     }
