@@ -40,9 +40,9 @@ run: build
 	@echo "Open Output/x2fit/index.html in a browser (all reports: Output/index.html)."
 
 ## lint: the house style (.swift-format: 120 columns, 4-space indent, no semicolons); cell-language
-## test programs (Tests/*/Cases) are not Swift and are left out
+## programs (Tests/*/Cases, Tests/*/Corpus) are not Swift and are left out
 lint:
-	swift format lint --strict $$(find Sources Tests Package.swift -name '*.swift' -not -path '*/Cases/*' | sort)
+	swift format lint --strict $$(find Sources Tests Package.swift -name '*.swift' -not -path '*/Cases/*' -not -path '*/Corpus/*' | sort)
 
 ## test: set up, build, run the test suite, check that every committed report is current
 test: setup lint

@@ -66,7 +66,7 @@ let package = Package(
             name: "TensorEngineTests", dependencies: ["TensorEngine"],
             exclude: ["Fixtures"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases", "Corpus"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ],
     swiftLanguageModes: [.v5]

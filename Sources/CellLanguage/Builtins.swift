@@ -179,6 +179,10 @@ enum Builtins {
                 ("pi", "π (also Float.pi, and pi alone)"), ("infinity", "∞"), ("nan", "not a number"),
                 ("greatestFiniteMagnitude", "the largest finite Double"),
                 ("ulpOfOne", "the gap between 1 and the next Double"),
+                ("squareRoot()", "x.squareRoot(): the square root"),
+                ("rounded()", "x.rounded(): to the nearest whole number"),
+                ("magnitude", "x.magnitude: the absolute value"), ("isNaN", "x.isNaN: whether it is not a number"),
+                ("isFinite", "x.isFinite: neither infinite nor NaN"),
             ])
         library.members("Language", "Int", [("max", "the largest Int"), ("min", "the smallest Int")])
         library.members(
@@ -490,6 +494,8 @@ enum Builtins {
         case .double(let d):
             switch name {
             case "rounded": return method { _ in .double(d.rounded()) }
+            case "squareRoot": return method { _ in .double(d.squareRoot()) }
+            case "magnitude": return .double(Swift.abs(d))
             case "isNaN": return .bool(d.isNaN)
             case "isFinite": return .bool(d.isFinite)
             case "isInfinite": return .bool(d.isInfinite)

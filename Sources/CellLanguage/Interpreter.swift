@@ -92,7 +92,10 @@ public final class Interpreter {
             } else if !mutable {
                 throw Diagnostic("'let' needs a value", at: stmt.range)
             }
-            if let type { value = try conform(value, to: type, scope, at: valueExpr?.range ?? stmt.range) }
+            // `var c: Tensor` without a value is checked when it is first assigned, as Swift lets it be.
+            if let type, valueExpr != nil {
+                value = try conform(value, to: type, scope, at: valueExpr?.range ?? stmt.range)
+            }
             try bind(pattern, value, scope, mutable: mutable, type: type, at: valueExpr?.range ?? stmt.range)
         case .assign(let target, let op, let valueExpr):
             var value = try evaluate(valueExpr, scope)
@@ -193,6 +196,7 @@ public final class Interpreter {
 
     func truth(_ e: Expr, _ scope: Scope) throws -> Bool {
         let v = try evaluate(e, scope)
+        if case .object(let o) = v, let b = try wrap(e.range, { try o.condition() }) { return b }
         guard case .bool(let b) = v else {
             throw Diagnostic("condition must be a Bool, not \(v.typeName)", at: e.range)
         }

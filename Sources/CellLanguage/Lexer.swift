@@ -71,7 +71,9 @@ public struct Lexer {
                 kind = .symbol(sym)
             } else {
                 _ = advance()
-                diagnostics.append(Diagnostic("unexpected character '\(c)'", at: SourceRange(start, location)))
+                // Python's matrix-product operator, typed from habit.
+                let hint = c == "@" ? ": '@' is not an operator in Swift, write a.matmul(b) or matmul(a, b)" : ""
+                diagnostics.append(Diagnostic("unexpected character '\(c)'\(hint)", at: SourceRange(start, location)))
                 continue
             }
             tokens.append(

@@ -162,6 +162,36 @@ public extension Param where T == Double {
     }
 }
 
+/// A number that remembers whether it was written as an Int (`arange(4)` counts in int64,
+/// `arange(4.0)` in float32, as PyTorch infers the type from its arguments).
+public struct Number {
+    public let value: Double
+    public let isInt: Bool
+
+    static func from(_ v: Value) throws -> Number {
+        switch v {
+        case .int(let i): return Number(value: Double(i), isInt: true)
+        case .double(let d): return Number(value: d, isInt: false)
+        default: throw ConversionError.expected("a number", v)
+        }
+    }
+}
+
+public extension Param where T == Number {
+    static func number(_ name: String, default d: Int? = nil) -> Param {
+        Param(
+            name, type: "Int or Double", default: d.map { Number(value: Double($0), isInt: true) },
+            defaultText: d.map(String.init)
+        ) { try Number.from($0) }
+    }
+}
+
+public extension Param where T == Number? {
+    static func number(_ name: String, optional: Void) -> Param {
+        Param(name, type: "(Int or Double)?", default: .some(nil), defaultText: "nil") { try Number.from($0) }
+    }
+}
+
 public extension Param where T == Double? {
     static func double(_ name: String, optional: Void) -> Param {
         Param(name, type: "Double?", default: .some(nil), defaultText: "nil") { v in

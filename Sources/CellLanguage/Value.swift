@@ -253,6 +253,9 @@ public protocol HostObject: AnyObject {
     func member(_ name: String) throws -> Value?
     /// The names `member` answers, for "did you mean" suggestions.
     var memberNames: [String] { get }
+    /// The object as an `if`/`while` condition (a one-element bool tensor, as Python's
+    /// `__bool__`); nil when it cannot be one.
+    func condition() throws -> Bool?
     /// `object.name(args)` without making a bound function first; nil when `name` is not a
     /// method answered this way (the interpreter then calls `member(name)`).
     func callMethod(_ name: String, _ args: Arguments) throws -> Value?
@@ -282,6 +285,7 @@ public extension HostObject {
     func member(_ name: String) throws -> Value? { nil }
     var memberNames: [String] { [] }
     func callMethod(_ name: String, _ args: Arguments) throws -> Value? { nil }
+    func condition() throws -> Bool? { nil }
     func setMember(_ name: String, _ value: Value) throws -> Bool { false }
     func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? { nil }
     func prefix(_ op: String) throws -> Value? { nil }

@@ -166,6 +166,34 @@ extension EngineBindings {
             b.wrap(SmoothL1Loss(reduction: $0, beta: $1))
         }
 
+        // The losses as functions (torch.nn.functional's), on (input, target).
+        let functional: [(String, String, (Reduction) -> Loss)] = [
+            ("mseLoss", "mean squared error (F.mse_loss)", { MSELoss(reduction: $0) }),
+            ("l1Loss", "mean absolute error (F.l1_loss)", { L1Loss(reduction: $0) }),
+            (
+                "crossEntropy", "log-softmax then NLL on raw scores and class indices (F.cross_entropy)",
+                { CrossEntropyLoss(reduction: $0) }
+            ),
+            ("nllLoss", "negative log-likelihood at class indices (F.nll_loss)", { NLLLoss(reduction: $0) }),
+            (
+                "binaryCrossEntropy", "binary cross-entropy of probabilities (F.binary_cross_entropy)",
+                { BCELoss(reduction: $0) }
+            ),
+            (
+                "binaryCrossEntropyWithLogits",
+                "binary cross-entropy on raw scores (F.binary_cross_entropy_with_logits)",
+                { BCEWithLogitsLoss(reduction: $0) }
+            ),
+        ]
+        for (name, doc, make) in functional {
+            define(
+                "Losses", name, doc, Param<Tensor>.tensor("input", b), Param<Tensor>.tensor("target", b),
+                Param<Reduction>.reduction
+            ) {
+                b.wrap(try make($2)($0, $1))
+            }
+        }
+
         // Optimizers and schedulers.
         optimizer(
             "SGD", "stochastic gradient descent, as torch.optim.SGD", lr(nil), double("momentum", default: 0),

@@ -130,14 +130,14 @@ final class NumpyNamespace: HostObject {
             b.wrap(try Tensor.linspace(a, e, count: n, dtype: d ?? .float64))
         }
         define(
-            members, "arange", "start, start + step, … below stop (int64 when all are whole numbers, else float64)",
-            Param<Double>.double("start"), Param<Double?>.double("stop", optional: ()),
-            Param<Double>.double("step", default: 1),
+            members, "arange", "start, start + step, … below stop (int64 when all are Ints, else float64)",
+            Param<Number>.number("start"), Param<Number?>.number("stop", optional: ()),
+            Param<Number>.number("step", default: 1),
             Param<DType?>.dtype
         ) { a, e, st, d in
-            let (start, stop) = e == nil ? (0, a) : (a, e!)
-            let whole = [start, stop, st].allSatisfy { $0 == $0.rounded() }
-            return b.wrap(try Tensor.arange(start, stop, step: st, dtype: d ?? (whole ? .int64 : .float64)))
+            let (start, stop) = e == nil ? (0, a.value) : (a.value, e!.value)
+            let ints = a.isInt && (e?.isInt ?? true) && st.isInt
+            return b.wrap(try Tensor.arange(start, stop, step: st.value, dtype: d ?? (ints ? .int64 : .float64)))
         }
         for (name, fill) in [("zeros", 0.0), ("ones", 1.0)] {
             define(
@@ -154,6 +154,18 @@ final class NumpyNamespace: HostObject {
             let t = try b.tensor(x, dtype: d)
             return b.wrap(d == nil && t.dtype == .float32 ? t.to(.float64) : t.clone().detach())
         }
+        define(
+            members, "dot", "the matrix (or dot) product of two arrays", Param<Tensor>.tensor("a", b),
+            Param<Tensor>.tensor("b", b)
+        ) { x, y in
+            // numpy promotes: int64 with float64 is float64 (and int64 with int64 stays int64).
+            let floating: DType = x.dtype == .float32 && y.dtype == .float32 ? .float32 : .float64
+            let product = try (x.dtype == floating ? x : x.to(floating)).matmul(
+                y.dtype == floating ? y : y.to(floating))
+            let ints = !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint
+            return b.wrap(ints ? product.to(.int64) : product)
+        }
+        define(members, "square", "the element-wise square", Param<Tensor>.tensor("x", b)) { x in b.wrap(x.pow(2)) }
         let math: [(String, (Tensor) -> Tensor, (Double) -> Double)] = [
             ("sin", { $0.sin() }, Foundation.sin), ("cos", { $0.cos() }, Foundation.cos),
             ("exp", { $0.exp() }, Foundation.exp),

@@ -324,6 +324,30 @@ extension EngineBindings {
         tensorOp("clone", "a copy that stays in the graph") { x in t(x.clone()) }
         tensorOp("nonzero", "positions of the nonzero elements, one row per element") { x in t(try x.nonzero()) }
         tensorOp("matmul", "matrix product (vectors, matrices, batches)", other) { x, o in t(try x.matmul(o)) }
+        tensorOp(
+            "add", "x + alpha · other, with broadcasting", other, Param<Double>.double("alpha", default: 1).labeled
+        ) { x, o, a in
+            t(try x + (a == 1 ? o : o * a))
+        }
+        tensorOp(
+            "sub", "x − alpha · other, with broadcasting", other, Param<Double>.double("alpha", default: 1).labeled
+        ) { x, o, a in
+            t(try x - (a == 1 ? o : o * a))
+        }
+        tensorOp("mul", "x · other, element-wise with broadcasting", other) { x, o in t(try x * o) }
+        tensorOp("div", "x / other, element-wise with broadcasting", other) { x, o in t(try x / o) }
+        tensorOp("dot", "the sum of the element-wise product of two vectors", other) { x, o in
+            guard x.rank == 1, o.rank == 1, x.count == o.count else {
+                throw TensorError("dot: expects two 1-D tensors of the same size, got \(x.shape) and \(o.shape)")
+            }
+            return t(try x.matmul(o))
+        }
+        tensorOp(
+            "norm", "the Euclidean (2-)norm of all elements, or along dim", dimOpt, .keepDim
+        ) { x, d, k in
+            let squares = try x * x
+            return t(try (d.map { try squares.sum(dim: $0, keepDim: k) } ?? squares.sum()).sqrt())
+        }
         tensorOp("mm", "product of two matrices", other) { x, o in t(try x.mm(o)) }
 
         // Comparisons (also as operators).
@@ -342,10 +366,10 @@ extension EngineBindings {
         tensorOp("detach", "the same values outside the graph") { x in t(x.detach()) }
         tensorOp(
             "backward", "gradients of this tensor into every leaf that requires grad",
-            Param<Tensor?>.tensor("gradient", b, optional: ()),
+            Param<Tensor?>.tensor("gradient", b, optional: ()), Param<Bool>.bool("retainGraph", default: false).labeled,
             free: false
-        ) { x, g in
-            try x.backward(g)
+        ) { x, g, retain in
+            try x.backward(g, retainGraph: retain)
             return .nil
         }
         tensorOp(
@@ -516,13 +540,14 @@ extension EngineBindings {
             return t(try made(out, g))
         }
         define(
-            "arange", "start, start + step, … up to (not including) end; int64 when all are whole numbers",
-            Param<Double>.double("start"), Param<Double?>.double("end", optional: ()),
-            Param<Double>.double("step", default: 1),
+            "arange", "start, start + step, … up to (not including) end; int64 when all are Ints, else float32",
+            Param<Number>.number("start"), Param<Number?>.number("end", optional: ()),
+            Param<Number>.number("step", default: 1),
             dtype, grad
         ) { a, e, s, d, g in
-            let (start, end) = e == nil ? (0, a) : (a, e!)
-            return t(try made(try Tensor.arange(start, end, step: s, dtype: d), g))
+            let (start, end) = e == nil ? (0, a.value) : (a.value, e!.value)
+            let ints = a.isInt && (e?.isInt ?? true) && s.isInt
+            return t(try made(try Tensor.arange(start, end, step: s.value, dtype: d ?? (ints ? .int64 : .float32)), g))
         }
         define(
             "linspace", "steps evenly spaced values from start to end", Param<Double>.double("start"),

@@ -34,6 +34,14 @@ final class TensorObject: HostObject {
         }
     }
 
+    /// `if x.sum() > 0 { … }`: a one-element tensor is true when nonzero, as in PyTorch.
+    func condition() throws -> Bool? {
+        guard tensor.count == 1 else {
+            throw TensorError("Boolean value of Tensor with more than one value is ambiguous (shape \(tensor.shape))")
+        }
+        return try tensor.item() != 0
+    }
+
     func callMethod(_ name: String, _ args: Arguments) throws -> Value? {
         guard let method = bindings.tensorMethods[name] else { return nil }
         return try method(tensor, args)
@@ -104,8 +112,17 @@ final class TensorObject: HostObject {
         default: return nil
         }
         let (l, r) = reversed ? (o, tensor) : (tensor, o)
+        // A number on the left is Python's __rsub__ and __rtruediv__: `4.2 - x` is torch.rsub
+        // (named RsubBackward1), and `2 / x` is x.reciprocal() * 2.
+        // NOTE: the reciprocal then the product round twice, as PyTorch does; 2 / x would once.
+        let numberOnLeft: Bool = {
+            if reversed, case .object = other { return false }
+            return reversed
+        }()
         switch op {
         case "+": return b.wrap(try l + r)
+        case "-" where numberOnLeft: return b.wrap(try tensor.rsub(o))
+        case "/" where numberOnLeft && tensor.dtype.isFloatingPoint: return b.wrap(try tensor.reciprocal() * o)
         case "-": return b.wrap(try l - r)
         case "*": return b.wrap(try l * r)
         case "/": return b.wrap(try l / r)

@@ -49,8 +49,9 @@ extension Tensor {
 
     /// Computes the gradient of this tensor with respect to every leaf that requires grad and
     /// accumulates it into their `grad`. Without `gradient`, the tensor must hold one element.
-    /// The graph is freed afterwards: a second `backward()` through it is an error.
-    public func backward(_ gradient: Tensor? = nil) throws {
+    /// The graph is freed afterwards (a second `backward()` through it is an error) unless
+    /// `retainGraph`, as PyTorch's `retain_graph=True`.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) throws {
         guard requiresGrad else {
             throw TensorError("backward: element 0 of tensors does not require grad and does not have a grad_fn")
         }
@@ -112,8 +113,10 @@ extension Tensor {
                         input.pendingGrad = reduced
                     }
                 }
-                fn.backward = nil
-                fn.inputs = []
+                if !retainGraph {
+                    fn.backward = nil
+                    fn.inputs = []
+                }
             }
         }
     }

@@ -4,21 +4,30 @@ import XCTest
 
 @testable import Notebook
 
-/// Runs every program in Cases/ as a one-cell notebook against the engine: what it prints must
+/// Runs cell-language programs as one-cell notebooks against the engine: what each prints must
 /// equal its `// expect: …` lines in order, and each `// expect error: …` line must be reported
-/// on that line with that message. Where a case has a PyTorch twin (`NAME.py` beside it), the
-/// expected lines are what PyTorch printed: `python3 Cases/compare_with_pytorch.py` reruns
-/// every twin and compares (by hand, with `pip install torch numpy`; never in CI).
+/// on that line with that message.
+/// - Cases/: the engine's surface. Where a case has a PyTorch twin (`NAME.py` beside it), the
+///   expected lines are what PyTorch printed: `python3 Cases/compare_with_pytorch.py` reruns every
+///   twin and compares (by hand, with `pip install torch numpy`; never in CI).
+/// - Corpus/: public PyTorch and numpy programs people learn from, ported as a PyTorch user
+///   writes them, each beside its original; `Corpus/record.py` runs the originals with real
+///   PyTorch and writes what they printed as the expected lines.
 final class EngineCaseTests: XCTestCase {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Cases")
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
-    func testCases() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
+    func testCases() throws { try runEvery(in: "Cases", atLeast: 3) }
+
+    func testCorpus() throws { try runEvery(in: "Corpus", atLeast: 15) }
+
+    func runEvery(in folderName: String, atLeast minimum: Int) throws {
+        let folder = Self.here.appendingPathComponent(folderName)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
             $0.hasSuffix(".swift")
         }.sorted()
-        XCTAssertGreaterThanOrEqual(files.count, 3)
+        XCTAssertGreaterThanOrEqual(files.count, minimum)
         for file in files {
-            let source = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
+            let source = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             var expectedOutput: [String] = []
             var expectedErrors: [String] = []
             for (i, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -34,10 +43,10 @@ final class EngineCaseTests: XCTestCase {
             let cell = result.cells[0]
             var lines = cell.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.last == "" { lines.removeLast() }
-            XCTAssertEqual(lines, expectedOutput, "\(file): output")
+            XCTAssertEqual(lines, expectedOutput, "\(folderName)/\(file): output")
             var errors: [String] = []
             if case .failed(let d) = cell.status { errors = ["\(d.range.start.line - 1): \(d.message)"] }
-            XCTAssertEqual(errors, expectedErrors, "\(file): errors")
+            XCTAssertEqual(errors, expectedErrors, "\(folderName)/\(file): errors")
         }
     }
 }

@@ -63,7 +63,7 @@ public final class BCELoss: Loss {
         let t = target.detach()
         let logP = input.log().clamp(min: -100)
         let log1mP = try (-input).log1p().clamp(min: -100)
-        return try reduction.apply((t - 1) * log1mP - t * logP)
+        return try reduction.apply((t - 1) * log1mP - t * logP).named("BinaryCrossEntropyBackward0")
     }
 }
 
@@ -157,7 +157,7 @@ public final class HuberLoss: Loss {
     }
     public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
         try checkSameShape(input, target, "HuberLoss")
-        return try reduction.apply(huber(input - target, delta: delta, scale: 1))
+        return try reduction.apply(huber(input - target, delta: delta, scale: 1)).named("HuberLossBackward0")
     }
 }
 
@@ -171,7 +171,7 @@ public final class SmoothL1Loss: Loss {
     }
     public override func loss(_ input: Tensor, _ target: Tensor) throws -> Tensor {
         try checkSameShape(input, target, "SmoothL1Loss")
-        return try reduction.apply(huber(input - target, delta: beta, scale: 1 / beta))
+        return try reduction.apply(huber(input - target, delta: beta, scale: 1 / beta)).named("SmoothL1LossBackward0")
     }
 }
 
@@ -182,6 +182,7 @@ public final class BCEWithLogitsLoss: Loss {
         try checkSameShape(input, target, "BCEWithLogitsLoss")
         let t = target.detach()
         return try reduction.apply(input.clamp(min: 0) - input * t + (-input.abs()).exp().log1p())
+            .named("BinaryCrossEntropyWithLogitsBackward0")
     }
 }
 
@@ -198,4 +199,13 @@ func huber(_ d: Tensor, delta: Double, scale: Double) throws -> Tensor {
     let quadratic = try d * d * 0.5
     let linear = try (a - 0.5 * delta) * delta
     return try Tensor.where(small, quadratic, linear) * scale
+}
+
+extension Tensor {
+    /// The tensor with its graph node named as PyTorch names the fused op it stands for (a loss
+    /// composed here of several ops prints as PyTorch's one).
+    func named(_ gradFnName: String) -> Tensor {
+        gradFn?.name = gradFnName
+        return self
+    }
 }

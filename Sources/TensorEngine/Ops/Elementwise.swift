@@ -161,6 +161,21 @@ extension Tensor {
         unary({ $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
     }
 
+    /// `other − self` (torch.rsub, what Python's `4.2 - x` calls). Backward: (−g, g).
+    public func rsub(_ other: Tensor) throws -> Tensor {
+        let out = try other.arith(.sub, self, "rsub")
+        return record(out, "RsubBackward1", [self, other]) { g in [try -g, g] }
+    }
+
+    /// 1 / x. Backward: −g · y² (reciprocal_backward).
+    public func reciprocal() -> Tensor {
+        let out = unary({ 1 / $0 }, { 1 / $0 })
+        return record(out, "ReciprocalBackward0", [self]) { g in
+            let y = out.detach()
+            return [try -g * (y * y)]
+        }
+    }
+
     /// `self` raised to a constant power.
     public func pow(_ exponent: Double) -> Tensor {
         let out: Tensor

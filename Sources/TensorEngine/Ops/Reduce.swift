@@ -46,7 +46,9 @@ extension Tensor {
 
     /// The sum of all elements (a 0-dimensional tensor). Bool and int64 sum to int64.
     public func sum() throws -> Tensor {
-        try flattenedView().sum(dim: 0)
+        let out = try flattenedView().sum(dim: 0)
+        out.gradFn?.name = "SumBackward0"  // PyTorch's name for the sum of all elements
+        return out
     }
 
     /// The sum along `dim`.
@@ -90,7 +92,9 @@ extension Tensor {
 
     /// The mean of all elements.
     public func mean() throws -> Tensor {
-        try flattenedView().mean(dim: 0)
+        let out = try flattenedView().mean(dim: 0)
+        out.gradFn?.name = "MeanBackward0"  // PyTorch's name for the mean of all elements
+        return out
     }
 
     /// The mean along `dim`.

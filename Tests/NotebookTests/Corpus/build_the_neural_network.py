@@ -1,0 +1,67 @@
+# "Build the Neural Network" (Learn the Basics) — pytorch/tutorials
+# beginner_source/basics/buildmodel_tutorial.py. Changed: torch.manual_seed(0); on the CPU;
+# sizes printed as lists (Runbook has no torch.Size).
+import torch
+from torch import nn
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        x = self.flatten(x)
+        logits = self.linear_relu_stack(x)
+        return logits
+
+
+torch.manual_seed(0)
+model = NeuralNetwork()
+print(model)
+
+X = torch.rand(1, 28, 28)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+
+input_image = torch.rand(3, 28, 28)
+print(list(input_image.size()))
+
+flatten = nn.Flatten()
+flat_image = flatten(input_image)
+print(list(flat_image.size()))
+
+layer1 = nn.Linear(in_features=28*28, out_features=20)
+hidden1 = layer1(flat_image)
+print(list(hidden1.size()))
+
+print(f"Before ReLU: {hidden1}\n\n")
+hidden1 = nn.ReLU()(hidden1)
+print(f"After ReLU: {hidden1}")
+
+seq_modules = nn.Sequential(
+    flatten,
+    layer1,
+    nn.ReLU(),
+    nn.Linear(20, 10)
+)
+input_image = torch.rand(3, 28, 28)
+logits = seq_modules(input_image)
+
+softmax = nn.Softmax(dim=1)
+pred_probab = softmax(logits)
+print(pred_probab)
+
+print(f"Model structure: {model}\n\n")
+
+for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {list(param.size())} | Values : {param[:2]} \n")
