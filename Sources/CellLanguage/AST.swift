@@ -119,6 +119,15 @@ public struct Parameter {
 }
 
 public final class FunctionDecl {
+    /// `f(_ x: Int, scale: Double = …)`, for messages about a call.
+    public var signature: String {
+        let params = parameters.map { p -> String in
+            let label = p.label == nil ? "_ " : (p.label == p.name ? "" : p.label! + " ")
+            return label + p.name + (p.type.map { ": \($0)" } ?? "") + (p.defaultValue == nil ? "" : " = …")
+        }
+        return name + "(" + params.joined(separator: ", ") + ")"
+    }
+
     public let name: String
     public let parameters: [Parameter]
     public let returnType: TypeAnnotation?

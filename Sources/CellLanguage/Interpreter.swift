@@ -622,9 +622,11 @@ public final class Interpreter {
                 if index < items.count {
                     let got = items[index].label.map { "'\($0):'" } ?? "an unlabelled argument"
                     throw args.error(
-                        "\(decl.name) expects the argument for parameter \(what) here, got \(got)", at: items[index])
+                        "\(decl.name) expects the argument for parameter \(what) here, got \(got); expected \(decl.signature)",
+                        at: items[index])
                 }
-                throw args.error("missing argument for parameter \(what) in call to \(decl.name)")
+                throw args.error(
+                    "missing argument for parameter \(what) in call to \(decl.name); expected \(decl.signature)")
             }
             if let t = p.type {
                 value = try conform(value, to: t, scope, at: index > 0 ? items[index - 1].range : args.range)
@@ -633,7 +635,7 @@ public final class Interpreter {
         }
         if index < items.count {
             throw args.error(
-                "extra argument\(items[index].label.map { " '\($0):'" } ?? "") in call to \(decl.name)",
+                "extra argument\(items[index].label.map { " '\($0):'" } ?? "") in call to \(decl.name); expected \(decl.signature)",
                 at: items[index])
         }
         var result: Value = .nil
