@@ -5,12 +5,6 @@ import Foundation
 enum Builtins {
     static func install(in interp: Interpreter) {
         let library = interp.library
-        func define<each T>(
-            _ name: String, _ doc: String, _ params: repeat Param<each T>,
-            body: @escaping (repeat each T) throws -> Value
-        ) {
-            interp.define(name, .function(library.function("Language", name, doc, repeat each params, body: body)))
-        }
         library.record(
             "Language",
             Signature(
@@ -45,7 +39,8 @@ enum Builtins {
             let p = try args.bind(["_ value"])
             return .string(p["value"]!.printed)
         }
-        define(
+        interp.define(
+            "Language",
             "Int", "a number or Bool as an Int (truncating); a String parsed, nil if it is not one",
             Param<Value>.any("value")
         ) { v in
@@ -60,7 +55,8 @@ enum Builtins {
             }
         }
         for name in ["Double", "Float"] {
-            define(
+            interp.define(
+                "Language",
                 name, "a number as \(name) (Float is Double in cells); a String parsed, nil if it is not one",
                 Param<Value>.any("value")
             ) { v in
@@ -84,7 +80,8 @@ enum Builtins {
             }
             return .array(items)
         }
-        define("abs", "the magnitude of a number", Param<Value>.any("x", type: "Int or Double")) { v in
+        interp.define("Language", "abs", "the magnitude of a number", Param<Value>.any("x", type: "Int or Double")) {
+            v in
             switch v {
             case .int(let i): return .int(Swift.abs(i))
             case .double(let d): return .double(Swift.abs(d))
@@ -94,7 +91,8 @@ enum Builtins {
         for (name, pick) in [
             ("min", { (a: Double, b: Double) in a <= b }), ("max", { (a: Double, b: Double) in a >= b }),
         ] {
-            define(
+            interp.define(
+                "Language",
                 name, "the \(name == "min" ? "smallest" : "largest") of numbers (or of one array)",
                 Param<[Value]>.values("values")
             ) { given in
@@ -110,7 +108,8 @@ enum Builtins {
                 return best
             }
         }
-        define(
+        interp.define(
+            "Language",
             "round", "to the nearest whole number (ties to even), or to digits decimals", Param<Double>.double("x"),
             Param<Int?>.int("digits", optional: ())
         ) { x, digits in
@@ -130,13 +129,14 @@ enum Builtins {
             ("ceil", "smallest whole number not below x", Foundation.ceil),
         ]
         for (name, doc, f) in math {
-            define(name, doc, Param<Double>.double("x")) { .double(f($0)) }
+            interp.define("Language", name, doc, Param<Double>.double("x")) { .double(f($0)) }
         }
-        define("pow", "x to the power y", Param<Double>.double("x"), Param<Double>.double("y")) {
+        interp.define("Language", "pow", "x to the power y", Param<Double>.double("x"), Param<Double>.double("y")) {
             .double(Foundation.pow($0, $1))
         }
         interp.define("pi", .double(Double.pi))
-        define(
+        interp.define(
+            "Language",
             "stride", "from, from + by, … up to (to:) or through (through:) an end", Param<Value>.any("from").labeled,
             Param<Value?>.any("to", optional: ()).labeled, Param<Value?>.any("through", optional: ()).labeled,
             Param<Value>.any("by").labeled
@@ -172,7 +172,9 @@ enum Builtins {
             while let x = try nextA(), let y = try nextB() { pairs.append(.tuple([x, y])) }
             return .array(pairs)
         }
-        define("type", "the name of a value's type", Param<Value>.any("of").labeled) { .string($0.typeName) }
+        interp.define("Language", "type", "the name of a value's type", Param<Value>.any("of").labeled) {
+            .string($0.typeName)
+        }
         library.members(
             "Language", "Double",
             [

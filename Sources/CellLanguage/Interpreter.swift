@@ -43,6 +43,14 @@ public final class Interpreter {
         globals.define(name, value, mutable: false)
     }
 
+    /// Declares a host function of typed parameters in the reference's `table` and defines it.
+    public func define<each T>(
+        _ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
+        body: @escaping (repeat each T) throws -> Value
+    ) {
+        define(name, .function(library.function(table, name, doc, repeat each params, body: body)))
+    }
+
     public func define(_ name: String, _ body: @escaping (Arguments) throws -> Value) {
         define(name, .function(Function(name, body)))
     }

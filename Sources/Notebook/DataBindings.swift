@@ -7,12 +7,6 @@ import TensorEngine
 extension EngineBindings {
     func installData(collector: FigureCollector) {
         let i = interpreter, b = self
-        func define<each T>(
-            _ name: String, _ doc: String, _ params: repeat Param<each T>,
-            body: @escaping (repeat each T) throws -> Value
-        ) {
-            i.define(name, .function(library.function("Data", name, doc, repeat each params, body: body)))
-        }
         i.define(
             "Dataset",
             .object(
@@ -22,10 +16,14 @@ extension EngineBindings {
                         throw args.error("make a data set with MNIST5k(train:) or FashionMNIST(train:)")
                     }, isType: { if case .object(let o) = $0 { return o is DatasetObject } else { return false } })))
         let train = Param<Bool>.bool("train", default: true)
-        define("FashionMNIST", "Fashion-MNIST's 60,000 training or 10,000 test images (28×28) and labels", train) {
+        i.define(
+            "Data", "FashionMNIST", "Fashion-MNIST's 60,000 training or 10,000 test images (28×28) and labels", train
+        ) {
             .object(DatasetObject(try Datasets.fashionMNIST(train: $0), b))
         }
-        define("MNIST5k", "5,000 MNIST digits (28×28), split into 4,000 training and 1,000 test images", train) {
+        i.define(
+            "Data", "MNIST5k", "5,000 MNIST digits (28×28), split into 4,000 training and 1,000 test images", train
+        ) {
             .object(DatasetObject(try Datasets.mnist5k(train: $0), b))
         }
         let dataset = Param<ImageDataset>("dataset", type: "Dataset") { v in
@@ -35,7 +33,8 @@ extension EngineBindings {
             return d.dataset
         }
         let flag = { (name: String) in Param<Bool>.bool(name, default: false).labeled }
-        define(
+        i.define(
+            "Data",
             "DataLoader", "(images, labels) batches of a data set, shuffled by the torch generator as PyTorch's",
             dataset, Param<Int>.int("batchSize", default: 1), flag("shuffle"), flag("dropLast"), flag("flatten")
         ) { d, size, sh, drop, flat in
@@ -53,7 +52,8 @@ extension EngineBindings {
                 ("batch", "batch(_ indices, flatten:): (images, labels) of the given images"),
             ])
         library.members("Data", "DataLoader", [("count", "batches per epoch"), ("dataset", "the data set it loads")])
-        define(
+        i.define(
+            "Data",
             "saveWeights", "writes a module's parameters as safetensors beside the report",
             Param<Module>.module("module", b),
             Param<String>.string("fileName")

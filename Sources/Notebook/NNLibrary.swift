@@ -41,12 +41,6 @@ extension Param where T == Reduction {
 extension EngineBindings {
     func installNNLibrary() {
         let b = self
-        func define<each T>(
-            _ table: String, _ name: String, _ doc: String, _ params: repeat Param<each T>,
-            body: @escaping (repeat each T) throws -> Value
-        ) {
-            interpreter.define(name, .function(library.function(table, name, doc, repeat each params, body: body)))
-        }
         func layer<each T>(
             _ name: String, _ doc: String, _ params: repeat Param<each T>,
             body: @escaping (repeat each T) throws -> Module
@@ -80,7 +74,7 @@ extension EngineBindings {
         func lr(_ d: Double?) -> Param<Double> { double("lr", default: d) }
 
         // Layers.
-        define(
+        interpreter.define(
             "Layers", "Parameter", "a tensor registered as a parameter when set on a module (requires grad)",
             Param<Tensor>.tensor("data", b)
         ) { x in
@@ -135,63 +129,43 @@ extension EngineBindings {
             double("eps", default: 1e-5), double("momentum", default: 0.1)
         ) { n, e, m in try BatchNorm1d(n, eps: e, momentum: m) }
 
-        // Losses.
-        let losses: [(String, String, (Reduction) -> Module)] = [
-            ("MSELoss", "mean squared error", { MSELoss(reduction: $0) }),
-            ("L1Loss", "mean absolute error", { L1Loss(reduction: $0) }),
+        // Losses, as modules (`MSELoss()(y, t)`) and as torch.nn.functional's functions (`mseLoss(y, t)`).
+        let losses: [(String, String, String, (Reduction) -> Loss)] = [
+            ("MSELoss", "mseLoss", "mean squared error", { MSELoss(reduction: $0) }),
+            ("L1Loss", "l1Loss", "mean absolute error", { L1Loss(reduction: $0) }),
             (
-                "CrossEntropyLoss", "log-softmax then NLL, on raw scores (N, C) and class indices (N)",
+                "CrossEntropyLoss", "crossEntropy", "log-softmax then NLL, on raw scores (N, C) and class indices (N)",
                 { CrossEntropyLoss(reduction: $0) }
             ),
-            ("NLLLoss", "negative log-likelihood of log-probabilities at class indices", { NLLLoss(reduction: $0) }),
-            ("BCELoss", "binary cross-entropy of probabilities", { BCELoss(reduction: $0) }),
             (
-                "BCEWithLogitsLoss", "binary cross-entropy on raw scores (sigmoid inside, stable)",
+                "NLLLoss", "nllLoss", "negative log-likelihood of log-probabilities at class indices",
+                { NLLLoss(reduction: $0) }
+            ),
+            ("BCELoss", "binaryCrossEntropy", "binary cross-entropy of probabilities", { BCELoss(reduction: $0) }),
+            (
+                "BCEWithLogitsLoss", "binaryCrossEntropyWithLogits",
+                "binary cross-entropy on raw scores (sigmoid inside, stable)",
                 { BCEWithLogitsLoss(reduction: $0) }
             ),
         ]
-        for (name, doc, make) in losses {
-            define("Losses", name, doc, Param<Reduction>.reduction) { b.wrap(make($0)) }
+        for (name, function, doc, make) in losses {
+            interpreter.define("Losses", name, doc, Param<Reduction>.reduction) { b.wrap(make($0)) }
+            interpreter.define(
+                "Losses", function, doc + ", of input and target", Param<Tensor>.tensor("input", b),
+                Param<Tensor>.tensor("target", b), Param<Reduction>.reduction
+            ) { b.wrap(try make($2)($0, $1)) }
         }
-        define(
+        interpreter.define(
             "Losses", "HuberLoss", "½d² below delta, linear above", Param<Reduction>.reduction,
             double("delta", default: 1).labeled
         ) {
             b.wrap(HuberLoss(reduction: $0, delta: $1))
         }
-        define(
+        interpreter.define(
             "Losses", "SmoothL1Loss", "Huber's loss divided by beta", Param<Reduction>.reduction,
             double("beta", default: 1).labeled
         ) {
             b.wrap(SmoothL1Loss(reduction: $0, beta: $1))
-        }
-
-        // The losses as functions (torch.nn.functional's), on (input, target).
-        let functional: [(String, String, (Reduction) -> Loss)] = [
-            ("mseLoss", "mean squared error (F.mse_loss)", { MSELoss(reduction: $0) }),
-            ("l1Loss", "mean absolute error (F.l1_loss)", { L1Loss(reduction: $0) }),
-            (
-                "crossEntropy", "log-softmax then NLL on raw scores and class indices (F.cross_entropy)",
-                { CrossEntropyLoss(reduction: $0) }
-            ),
-            ("nllLoss", "negative log-likelihood at class indices (F.nll_loss)", { NLLLoss(reduction: $0) }),
-            (
-                "binaryCrossEntropy", "binary cross-entropy of probabilities (F.binary_cross_entropy)",
-                { BCELoss(reduction: $0) }
-            ),
-            (
-                "binaryCrossEntropyWithLogits",
-                "binary cross-entropy on raw scores (F.binary_cross_entropy_with_logits)",
-                { BCEWithLogitsLoss(reduction: $0) }
-            ),
-        ]
-        for (name, doc, make) in functional {
-            define(
-                "Losses", name, doc, Param<Tensor>.tensor("input", b), Param<Tensor>.tensor("target", b),
-                Param<Reduction>.reduction
-            ) {
-                b.wrap(try make($2)($0, $1))
-            }
         }
 
         // Optimizers and schedulers.
@@ -227,7 +201,7 @@ extension EngineBindings {
         ) { ps, l, d, w, i, e in
             try Adagrad(ps, lr: l, lrDecay: d, weightDecay: w, initialAccumulatorValue: i, eps: e)
         }
-        define(
+        interpreter.define(
             "Optimizers", "StepLR", "multiplies the optimizer's lr by gamma every stepSize calls of step()",
             Param<Value>.any("optimizer", type: "Optimizer"), int("stepSize"), double("gamma", default: 0.1)
         ) { o, s, g in
@@ -240,19 +214,21 @@ extension EngineBindings {
         // Initialisers, in place.
         let gain = double("gain", default: 1).labeled, a = double("a", default: 0).labeled,
             tensor = Param<Tensor>.tensor("tensor", b)
-        define("Initialisers", "kaimingUniform_", "He-uniform initialisation in place", tensor, a) { t, a in
+        interpreter.define("Initialisers", "kaimingUniform_", "He-uniform initialisation in place", tensor, a) { t, a in
             try Init.kaimingUniform_(t, a: a, generator: b.torch)
             return b.wrap(t)
         }
-        define("Initialisers", "kaimingNormal_", "He-normal initialisation in place", tensor, a) { t, a in
+        interpreter.define("Initialisers", "kaimingNormal_", "He-normal initialisation in place", tensor, a) { t, a in
             try Init.kaimingNormal_(t, a: a, generator: b.torch)
             return b.wrap(t)
         }
-        define("Initialisers", "xavierUniform_", "Glorot-uniform initialisation in place", tensor, gain) { t, g in
+        interpreter.define("Initialisers", "xavierUniform_", "Glorot-uniform initialisation in place", tensor, gain) {
+            t, g in
             try Init.xavierUniform_(t, gain: g, generator: b.torch)
             return b.wrap(t)
         }
-        define("Initialisers", "xavierNormal_", "Glorot-normal initialisation in place", tensor, gain) { t, g in
+        interpreter.define("Initialisers", "xavierNormal_", "Glorot-normal initialisation in place", tensor, gain) {
+            t, g in
             try Init.xavierNormal_(t, gain: g, generator: b.torch)
             return b.wrap(t)
         }

@@ -462,15 +462,10 @@ extension EngineBindings {
     func installFactories() {
         let b = self, i = interpreter
         func t(_ x: Tensor) -> Value { wrap(x) }
-        func define<each T>(
-            _ name: String, _ doc: String, _ params: repeat Param<each T>,
-            body: @escaping (repeat each T) throws -> Value
-        ) {
-            i.define(name, .function(library.function("Creating tensors", name, doc, repeat each params, body: body)))
-        }
         let dtype = Param<DType?>.dtype, grad = Param<Bool>.requiresGrad, shape = Param<[Int]>.shape()
 
-        define(
+        i.define(
+            "Creating tensors",
             "tensor", "a new tensor from a number or a (nested) array of numbers or bools", Param<Value>.any("data"),
             dtype, grad
         ) { data, d, g in
@@ -483,23 +478,28 @@ extension EngineBindings {
             let doc =
                 name == "empty"
                 ? "a tensor of the given sizes (filled with zeros here: no garbage)" : "a tensor of \(Int(fill))s"
-            define(name, doc, shape, dtype, grad) { s, d, g in
+            i.define("Creating tensors", name, doc, shape, dtype, grad) { s, d, g in
                 t(try made(try Tensor.full(s, fill, dtype: d ?? .float32), g))
             }
         }
-        define(
+        i.define(
+            "Creating tensors",
             "full", "a tensor filled with value", Param<[Int]>.size(), Param<Double>.double("fillValue"), dtype, grad
         ) { s, v, d, g in
             t(try made(try Tensor.full(s, v, dtype: d ?? .float32), g))
         }
-        define("eye", "the n×m identity matrix", Param<Int>.int("n"), Param<Int?>.int("m", optional: ()), dtype, grad) {
+        i.define(
+            "Creating tensors", "eye", "the n×m identity matrix", Param<Int>.int("n"),
+            Param<Int?>.int("m", optional: ()), dtype, grad
+        ) {
             n, m, d, g in
             let out = try Tensor.zeros([n, m ?? n], dtype: d ?? .float32)
             for k in 0..<Swift.min(n, m ?? n) { try out.select(k).select(k).fill_(1) }
             return t(try made(out, g))
         }
         for (name, normal) in [("rand", false), ("randn", true)] {
-            define(
+            i.define(
+                "Creating tensors",
                 name,
                 normal
                     ? "standard normal samples from the torch generator"
@@ -515,7 +515,8 @@ extension EngineBindings {
             }
         }
         for (name, kind) in [("zerosLike", 0), ("onesLike", 1), ("randLike", 2), ("randnLike", 3)] {
-            define(
+            i.define(
+                "Creating tensors",
                 name, "like \(["zeros", "ones", "rand", "randn"][kind]), with the shape and dtype of input",
                 Param<Tensor>.tensor("input", b),
                 dtype, grad
@@ -530,7 +531,8 @@ extension EngineBindings {
                 return t(try made(out, g))
             }
         }
-        define(
+        i.define(
+            "Creating tensors",
             "normal", "normal samples with the given mean and std (numbers), of the given size",
             Param<Double>.double("mean"),
             Param<Double>.double("std"), Param<[Int]>.size(), dtype, grad
@@ -539,7 +541,8 @@ extension EngineBindings {
             try out.normal_(mean: m, std: s, generator: b.torch)
             return t(try made(out, g))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "arange", "start, start + step, … up to (not including) end; int64 when all are Ints, else float32",
             Param<Number>.number("start"), Param<Number?>.number("end", optional: ()),
             Param<Number>.number("step", default: 1),
@@ -549,29 +552,35 @@ extension EngineBindings {
             let ints = a.isInt && (e?.isInt ?? true) && s.isInt
             return t(try made(try Tensor.arange(start, end, step: s.value, dtype: d ?? (ints ? .int64 : .float32)), g))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "linspace", "steps evenly spaced values from start to end", Param<Double>.double("start"),
             Param<Double>.double("end"),
             Param<Int>.int("steps"), dtype, grad
         ) { a, e, n, d, g in
             t(try made(try Tensor.linspace(a, e, count: n, dtype: d ?? .float32), g))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "randint", "integers in [low, high) from the torch generator", Param<Int>.int("low"),
             Param<Int>.int("high"),
             Param<[Int]>.size()
         ) { lo, hi, s in
             t(try Tensor.randint(lo, hi, s, generator: b.torch))
         }
-        define("randperm", "a random permutation of 0..<n from the torch generator", Param<Int>.int("n")) { n in
+        i.define(
+            "Creating tensors", "randperm", "a random permutation of 0..<n from the torch generator",
+            Param<Int>.int("n")
+        ) { n in
             t(try Tensor.randperm(n, generator: b.torch))
         }
-        define("manualSeed", "seeds the torch generator", Param<Int>.int("seed")) { s in
+        i.define("Creating tensors", "manualSeed", "seeds the torch generator", Param<Int>.int("seed")) { s in
             guard s >= 0 else { throw TensorError("manualSeed: the seed must be non-negative") }
             b.torch.manualSeed(UInt64(s))
             return .nil
         }
-        define(
+        i.define(
+            "Creating tensors",
             "where", "condition ? input : other, element-wise with broadcasting", Param<Tensor>.tensor("condition", b),
             Param<Tensor>.tensor("input", b), Param<Tensor>.tensor("other", b)
         ) { c, x, y in
@@ -581,20 +590,23 @@ extension EngineBindings {
             }
             return t(try Tensor.where(c, x, y))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "meshgrid", "coordinate grids from 1-D tensors (indexing \"ij\", or numpy's \"xy\")",
             Param<[Tensor]>.spread("tensors", b),
             Param<String>.string("indexing", default: "ij").labeled
         ) { xs, ix in
             .array(try Tensor.meshgrid(xs, indexing: ix).map(t))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "cat", "joins tensors along an existing dimension", Param<[Tensor]>.tensors("tensors", b),
             Param<Int>.int("dim", default: 0)
         ) { xs, d in
             t(try Tensor.cat(xs, dim: d))
         }
-        define(
+        i.define(
+            "Creating tensors",
             "stack", "joins same-shaped tensors along a new dimension", Param<[Tensor]>.tensors("tensors", b),
             Param<Int>.int("dim", default: 0)
         ) { xs, d in
