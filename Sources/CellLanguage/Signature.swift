@@ -41,6 +41,29 @@ public struct Signature: CustomStringConvertible {
         self.parameters = parameters
     }
 
+    nonisolated(unsafe) private static var parsedSpecs: [String: Signature] = [:]
+
+    /// A signature from its short text form (see `Arguments.bind`), parsed once per text.
+    static func parsed(_ spec: [String], name: String) -> Signature {
+        let key = name + "(" + spec.joined(separator: ",")
+        if let s = parsedSpecs[key] { return s }
+        let parameters = spec.map { text -> Parameter in
+            var t = Substring(text)
+            let optional = t.hasSuffix("=")
+            if optional { t = t.dropLast() }
+            let variadic = t.hasSuffix("...")
+            if variadic { t = t.dropLast(3) }
+            let positional = t.hasPrefix("_ ")
+            if positional { t = t.dropFirst(2) }
+            return Parameter(
+                name: String(t), positional: positional, variadic: variadic, typeName: "Any",
+                defaultText: optional ? "nil" : nil)
+        }
+        let s = Signature(name, parameters)
+        parsedSpecs[key] = s
+        return s
+    }
+
     /// `Flatten(_ startDim: Int = 1, _ endDim: Int = -1)`.
     public var description: String { name + "(" + parameters.map(\.description).joined(separator: ", ") + ")" }
 

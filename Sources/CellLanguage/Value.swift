@@ -153,54 +153,21 @@ public struct Arguments {
         Diagnostic(message, at: item?.range ?? range)
     }
 
-    /// Binds arguments to a signature such as `["_ input", "lr", "momentum=", "_ size..."]`:
-    /// `_ name` is positional, `name` is labelled, a trailing `=` marks it optional, and a trailing
-    /// `...` collects the remaining positional arguments into an array. Unknown labels, missing
-    /// arguments and extra arguments are errors naming the callee. `nil` for an optional
-    /// parameter is the same as leaving it out.
-    public func bind(_ signature: [String]) throws -> [String: Value] {
+    /// Binds arguments to a signature written as `["_ input", "lr", "momentum=", "_ size..."]`
+    /// (`_ name` may be passed by position, a trailing `=` marks it optional, a trailing `...`
+    /// collects the remaining positional arguments into an array), for the few members bound by
+    /// hand. The text is parsed once into a `Signature` (cached), and `Signature.bind` binds: one
+    /// binder for every host function. `nil` for an optional parameter is the same as leaving it out.
+    public func bind(_ spec: [String]) throws -> [String: Value] {
+        let signature = Signature.parsed(spec, name: callee)
         var result: [String: Value] = [:]
-        var positionalItems = positional[...]
-        for var spec in signature {
-            let optional = spec.hasSuffix("=")
-            if optional { spec.removeLast() }
-            if spec.hasSuffix("...") {
-                let name = String(spec.dropFirst(2).dropLast(3))
-                result[name] = .array(positionalItems.map(\.value))
-                positionalItems = []
+        for (p, item) in zip(signature.parameters, try signature.bind(self)) {
+            guard let item else {
+                if p.variadic { result[p.name] = .array([]) }
                 continue
             }
-            if spec.hasPrefix("_ ") {
-                let name = String(spec.dropFirst(2))
-                if let item = positionalItems.first {
-                    result[name] = item.value
-                    positionalItems = positionalItems.dropFirst()
-                } else if let v = self[name] {
-                    result[name] = v
-                } else if !optional {
-                    throw error("missing argument '\(name)' in call to \(callee)")
-                }
-            } else if let v = self[spec] {
-                result[spec] = v
-            } else if !optional {
-                throw error("missing argument for parameter '\(spec):' in call to \(callee)")
-            }
-            // An optional parameter given `nil` counts as not given.
-            let key = spec.hasPrefix("_ ") ? String(spec.dropFirst(2)) : spec
-            if optional, case .nil? = result[key] { result[key] = nil }
-        }
-        let names = Set(
-            signature.map { s -> String in
-                var s = s
-                if s.hasSuffix("=") { s.removeLast() }
-                if s.hasSuffix("...") { s.removeLast(3) }
-                return s.hasPrefix("_ ") ? String(s.dropFirst(2)) : s
-            })
-        for item in items where item.label != nil && !names.contains(item.label!) {
-            throw error("\(callee) has no parameter '\(item.label!):'", at: item)
-        }
-        if let extra = positionalItems.first {
-            throw error("extra argument in call to \(callee)", at: extra)
+            if p.defaultText != nil, case .nil = item.value { continue }
+            result[p.name] = item.value
         }
         return result
     }
