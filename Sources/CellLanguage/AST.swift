@@ -119,6 +119,15 @@ public struct Parameter {
 }
 
 public final class FunctionDecl {
+    /// How calls bind: an unlabelled parameter by position, a labelled one by its label.
+    lazy var bindingSignature = Signature(
+        name,
+        parameters.map { p in
+            Signature.Parameter(
+                name: p.label ?? p.name, positional: p.label == nil, typeName: p.type?.description ?? "Any",
+                defaultText: p.defaultValue == nil ? nil : "…")
+        })
+
     /// `f(_ x: Int, scale: Double = …)`, for messages about a call.
     public var signature: String {
         let params = parameters.map { p -> String in

@@ -616,35 +616,21 @@ public final class Interpreter {
             scope.define("self", .instance(boundSelf), mutable: false)
             scope.selfInstance = boundSelf
         }
-        var index = 0
-        let items = args.items
-        for p in decl.parameters {
+        // The same binder as host functions: `_ x` by position, others by their label.
+        let slots = try decl.bindingSignature.bind(args)
+        for (p, slot) in zip(decl.parameters, slots) {
             var value: Value
-            if index < items.count && items[index].label == p.label {
-                value = items[index].value
-                index += 1
+            if let slot {
+                value = slot.value
             } else if let d = p.defaultValue {
                 value = try evaluate(d, scope)
             } else {
-                let what = p.label.map { "'\($0):'" } ?? "'\(p.name)'"
-                if index < items.count {
-                    let got = items[index].label.map { "'\($0):'" } ?? "an unlabelled argument"
-                    throw args.error(
-                        "\(decl.name) expects the argument for parameter \(what) here, got \(got); expected \(decl.signature)",
-                        at: items[index])
-                }
                 throw args.error(
-                    "missing argument for parameter \(what) in call to \(decl.name); expected \(decl.signature)")
+                    "missing argument for parameter '\(p.label ?? p.name)' in call to \(decl.name); expected \(decl.signature)"
+                )
             }
-            if let t = p.type {
-                value = try conform(value, to: t, scope, at: index > 0 ? items[index - 1].range : args.range)
-            }
+            if let t = p.type { value = try conform(value, to: t, scope, at: slot?.range ?? args.range) }
             scope.define(p.name, value, mutable: false)
-        }
-        if index < items.count {
-            throw args.error(
-                "extra argument\(items[index].label.map { " '\($0):'" } ?? "") in call to \(decl.name); expected \(decl.signature)",
-                at: items[index])
         }
         var result: Value = .nil
         var resultRange = decl.range

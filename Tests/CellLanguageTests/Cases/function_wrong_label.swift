@@ -1,2 +1,2 @@
 func f(x: Int) -> Int { return x }
-print(f(y: 1))   // expect error: f expects the argument for parameter 'x:' here, got 'y:'; expected f(x: Int)
+print(f(y: 1))   // expect error: f has no parameter 'y:'; expected f(x: Int)
