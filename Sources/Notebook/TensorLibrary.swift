@@ -117,7 +117,16 @@ extension EngineBindings {
         _ body: @escaping (Tensor, repeat each T) throws -> Value
     ) {
         let bind = library.declare("Tensor methods", name, doc, repeat each params, receiver: "Tensor")
+        // `x.backward()`, `x.sum()`: without arguments the defaults are bound once, here (making
+        // the tuple of a parameter pack on every call costs more than the call).
+        let empty = Arguments(
+            [], range: SourceRange(SourceLocation(line: 0, column: 0), SourceLocation(line: 0, column: 0)), callee: name
+        )
+        let withDefaults: ((Tensor) throws -> Value)? = (try? bind(empty)).map { values in
+            { t in try body(t, repeat each values) }
+        }
         tensorMethods[name] = { t, args in
+            if args.items.isEmpty, let withDefaults { return try withDefaults(t) }
             let values = try bind(args)
             return try body(t, repeat each values)
         }
