@@ -43,6 +43,11 @@ public final class Expr {
         return false
     }()
 
+    /// For identifiers declared in an enclosing block: how many scopes up, and the slot there
+    /// (set by the resolver). For closures: `layout` is the slots of the closure's body.
+    var local: (depth: Int, index: Int)?
+    var layout: SlotLayout?
+
     /// For identifiers: set by the resolver when the name can only mean a global.
     var global = false
     /// For global identifiers: the global's binding, once found (globals keep their binding
@@ -119,6 +124,9 @@ public struct Parameter {
 }
 
 public final class FunctionDecl {
+    /// The slots of the function's body (parameters first), set by the resolver.
+    var layout: SlotLayout?
+
     /// How calls bind: an unlabelled parameter by position, a labelled one by its label.
     lazy var bindingSignature = Signature(
         name,
@@ -184,6 +192,9 @@ public final class Stmt {
         self.kind = kind
         self.range = range
     }
+
+    /// The slots of the blocks this statement opens: `if` then and else, a loop's body.
+    var layouts: [SlotLayout] = []
 
     /// For loops: whether the body holds a closure, function or class that could keep its scope
     /// alive past one iteration (the interpreter then makes a fresh scope per iteration).

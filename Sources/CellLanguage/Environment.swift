@@ -1,4 +1,11 @@
-/// A lexical scope: names bound to values, with a parent for lookups.
+/// The names one block declares, each with a slot index (set by the resolver), so that the
+/// interpreter reads a local from its block's scope by index instead of by hashing its name.
+public final class SlotLayout {
+    var index: [String: Int] = [:]
+}
+
+/// A lexical scope: names bound to values, with a parent for lookups. A block's scope also keeps
+/// its bindings in slots, by the block's layout.
 public final class Scope {
     final class Binding {
         var value: Value
@@ -18,7 +25,21 @@ public final class Scope {
     /// In a method's scope: the instance whose fields and methods bare names also reach.
     var selfInstance: Instance?
 
-    public init(parent: Scope? = nil) { self.parent = parent }
+    /// The bindings of the names in `layout`, by index (nil until bound here).
+    var slots: [Binding?]
+    let layout: SlotLayout?
+
+    public init(parent: Scope? = nil) {
+        self.parent = parent
+        layout = nil
+        slots = []
+    }
+
+    init(parent: Scope, layout: SlotLayout?) {
+        self.parent = parent
+        self.layout = layout
+        slots = [Binding?](repeating: nil, count: layout?.index.count ?? 0)
+    }
 
     func lookup(_ name: String) -> Binding? {
         var scope: Scope? = self
@@ -38,7 +59,9 @@ public final class Scope {
             b.type = type
             b.isBound = true
         } else {
-            bindings[name] = Binding(value: value, mutable: mutable, type: type)
+            let b = Binding(value: value, mutable: mutable, type: type)
+            bindings[name] = b
+            if let i = layout?.index[name] { slots[i] = b }
         }
     }
 

@@ -126,16 +126,17 @@ public final class Interpreter {
             try assign(target, value, scope)
         case .if(let condition, let then, let otherwise):
             if try truth(condition, scope) {
-                return try executeBlock(then, Scope(parent: scope))
+                return try executeBlock(then, Scope(parent: scope, layout: stmt.layouts.first))
             } else if let otherwise {
-                return try executeBlock(otherwise, Scope(parent: scope))
+                return try executeBlock(otherwise, Scope(parent: scope, layout: stmt.layouts.dropFirst().first))
             }
         case .while(let condition, let body):
-            let reused = stmt.capturesScope ? nil : Scope(parent: scope)
+            let layout = stmt.layouts.first
+            let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while try truth(condition, scope) {
                 try tick()
                 reused?.unbindAll()
-                let flow = try executeBlock(body, reused ?? Scope(parent: scope))
+                let flow = try executeBlock(body, reused ?? Scope(parent: scope, layout: layout))
                 switch flow {
                 case .breakLoop: return .normal
                 case .returnValue: return flow
@@ -150,7 +151,8 @@ public final class Interpreter {
             var done = 0
             defer { if let report, let total { report(total, total) } }
             // A body that no closure, function or class can capture reuses one scope.
-            let reused = stmt.capturesScope ? nil : Scope(parent: scope)
+            let layout = stmt.layouts.first
+            let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while let item = try next() {
                 try tick()
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
@@ -160,7 +162,7 @@ public final class Interpreter {
                     reused.unbindAll()
                     inner = reused
                 } else {
-                    inner = Scope(parent: scope)
+                    inner = Scope(parent: scope, layout: layout)
                 }
                 try bind(pattern, item, inner, mutable: mutable, type: nil, at: sequenceExpr.range)
                 let flow = try executeBlock(body, inner)
@@ -391,6 +393,12 @@ public final class Interpreter {
             }
             return .string(s)
         case .identifier(let name):
+            // A local: its block's scope is `depth` scopes up, its binding in slot `index` there.
+            if let (depth, index) = e.local {
+                var s = scope
+                for _ in 0..<depth { s = s.parent ?? s }
+                if index < s.slots.count, let b = s.slots[index], b.isBound { return b.value }
+            }
             if e.global {
                 if let b = e.binding { return b.value }
                 if let b = globals.bindings[name] {
@@ -468,7 +476,7 @@ public final class Interpreter {
             let args = try arguments(argExprs, scope, range: e.range, callee: "subscript")
             return try subscriptGet(base, args, at: e.range)
         case .closure(let params, let body):
-            return .function(Function(name: "closure", body: .closure(params: params, body: body, scope)))
+            return .function(Function(name: "closure", body: .closure(params: params, body: body, scope, e.layout)))
         }
     }
 
@@ -578,8 +586,8 @@ public final class Interpreter {
             return try wrap(args.range) { try body(args) }
         case .user(let decl, let closure):
             return try callUser(decl, args, closure: closure, boundSelf: f.boundSelf)
-        case .closure(let params, let body, let closure):
-            let scope = Scope(parent: closure)
+        case .closure(let params, let body, let closure, let layout):
+            let scope = Scope(parent: closure, layout: layout)
             let values = args.items.map(\.value)
             if params.isEmpty {
                 for (i, v) in values.enumerated() { scope.define("$\(i)", v, mutable: false) }
@@ -611,7 +619,7 @@ public final class Interpreter {
         guard depth < Interpreter.maxDepth else {
             throw args.error("maximum call depth exceeded in '\(decl.name)' (runaway recursion?)")
         }
-        let scope = Scope(parent: closure)
+        let scope = Scope(parent: closure, layout: decl.layout)
         if let boundSelf {
             scope.define("self", .instance(boundSelf), mutable: false)
             scope.selfInstance = boundSelf

@@ -9,6 +9,8 @@ struct Resolver {
     /// The names one block declares, and whether each is constant (`let`, `func`, `class`, a
     /// loop or parameter name) when every declaration of it there is.
     private var blocks: [[String: Bool]] = []
+    /// The slots of each block in `blocks`.
+    private var layouts: [SlotLayout] = []
     private var loops = 0
     private var functions = 0
     private var classes = 0
@@ -56,12 +58,32 @@ struct Resolver {
         }
     }
 
-    private mutating func block(_ body: [Stmt], declaring extra: [String: Bool] = [:]) {
-        var names = extra
-        for s in body { declarations(of: s, into: &names) }
+    /// Resolves a block; returns its slots: the names it declares, parameters first, in order.
+    @discardableResult
+    private mutating func block(_ body: [Stmt], declaring extra: [(String, Bool)] = []) -> SlotLayout {
+        var names: [String: Bool] = [:]
+        let layout = SlotLayout()
+        func slot(_ name: String) {
+            if layout.index[name] == nil { layout.index[name] = layout.index.count }
+        }
+        for (name, constant) in extra {
+            names[name] = constant
+            slot(name)
+        }
+        for s in body {
+            var declared: [String: Bool] = [:]
+            declarations(of: s, into: &declared)
+            for (name, constant) in declared.sorted(by: { $0.key < $1.key }) {
+                names[name] = (names[name] ?? true) && constant
+                slot(name)
+            }
+        }
         blocks.append(names)
+        layouts.append(layout)
         statements(body)
         blocks.removeLast()
+        layouts.removeLast()
+        return layout
     }
 
     private mutating func statements(_ body: [Stmt]) {
@@ -83,19 +105,17 @@ struct Resolver {
             expression(target)
         case .if(let c, let then, let otherwise):
             expression(c)
-            block(then)
-            if let otherwise { block(otherwise) }
+            s.layouts = [block(then)]
+            if let otherwise { s.layouts.append(block(otherwise)) }
         case .for(let pattern, let sequence, let body, let mutable):
             expression(sequence)
             loops += 1
-            var names: [String: Bool] = [:]
-            for n in Resolver.names(in: pattern) { names[n] = !mutable }
-            block(body, declaring: names)
+            s.layouts = [block(body, declaring: Resolver.names(in: pattern).map { ($0, !mutable) })]
             loops -= 1
         case .while(let c, let body):
             expression(c)
             loops += 1
-            block(body)
+            s.layouts = [block(body)]
             loops -= 1
         case .break, .continue:
             if loops == 0 {
@@ -121,15 +141,16 @@ struct Resolver {
     }
 
     private mutating func function(_ f: FunctionDecl) {
-        var params: [String: Bool] = [:]
+        var params: [(String, Bool)] = []
         for p in f.parameters {
-            params[p.name] = true
+            params.append((p.name, true))
             p.defaultValue.map { expression($0) }
         }
         let savedLoops = loops
         loops = 0
         functions += 1
-        block(f.body, declaring: params)
+        let layout = block(f.body, declaring: params)
+        if classes == 0 { f.layout = layout }
         functions -= 1
         loops = savedLoops
     }
@@ -149,6 +170,11 @@ struct Resolver {
         switch e.kind {
         case .identifier(let name):
             e.global = classes == 0 && !name.hasPrefix("$") && !blocks.contains { $0[name] != nil }
+            if classes == 0, !name.hasPrefix("$"), let b = blocks.lastIndex(where: { $0[name] != nil }),
+                let index = layouts[b].index[name]
+            {
+                e.local = (blocks.count - 1 - b, index)
+            }
         case .int, .double, .bool, .nil, .self: break
         case .string(let parts):
             for case .expr(let x) in parts { expression(x) }
@@ -176,9 +202,8 @@ struct Resolver {
             let savedLoops = loops
             loops = 0
             functions += 1
-            var names: [String: Bool] = [:]
-            for p in params { names[p] = true }
-            block(body, declaring: names)
+            let layout = block(body, declaring: params.map { ($0, true) })
+            if classes == 0 { e.layout = layout }
             functions -= 1
             loops = savedLoops
         }

@@ -91,7 +91,7 @@ public enum Value {
 public final class Function {
     public enum Body {
         case user(FunctionDecl, Scope)
-        case closure(params: [String], body: [Stmt], Scope)
+        case closure(params: [String], body: [Stmt], Scope, SlotLayout?)
         case host((Arguments) throws -> Value)
     }
 
