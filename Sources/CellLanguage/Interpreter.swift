@@ -410,6 +410,10 @@ public final class Interpreter {
             case .binding(let b): return b.value
             case .member(let inst): return try member(.instance(inst), name, at: e.range)
             case nil:
+                // Declared in an enclosing block, but further down (Swift's compile-time error).
+                if e.local != nil {
+                    throw Diagnostic("use of local variable '\(name)' before its declaration", at: e.range)
+                }
                 throw Diagnostic(
                     "cannot find '\(name)' in scope" + suggestion(name, among: visibleNames(scope)), at: e.range)
             }
@@ -820,7 +824,7 @@ public final class Interpreter {
         var names: [String] = []
         var s: Scope? = scope
         while let current = s {
-            names += current.bindings.keys
+            names += current.bindings.filter { $0.value.isBound }.keys
             if let inst = current.selfInstance { names += inst.fields.map(\.name) + Array(inst.cls.methods.keys) }
             s = current.parent
         }
