@@ -195,6 +195,8 @@ public final class Stmt {
 
     /// The slots of the blocks this statement opens: `if` then and else, a loop's body.
     var layouts: [SlotLayout] = []
+    /// For `let name = …` / `var name = …` in a block: the name's slot in the block's scope.
+    var slot: Int?
 
     /// For loops: whether the body holds a closure, function or class that could keep its scope
     /// alive past one iteration (the interpreter then makes a fresh scope per iteration).

@@ -104,6 +104,14 @@ public final class Interpreter {
             if let type, valueExpr != nil {
                 value = try conform(value, to: type, scope, at: valueExpr?.range ?? stmt.range)
             }
+            // `let name = …` run again in its block's scope (a loop): its slot's binding, rebound.
+            if let slot = stmt.slot, slot < scope.slots.count, let b = scope.slots[slot] {
+                b.value = value
+                b.mutable = mutable
+                b.type = type
+                b.isBound = true
+                return .normal
+            }
             try bind(pattern, value, scope, mutable: mutable, type: type, at: valueExpr?.range ?? stmt.range)
         case .assign(let target, let op, let valueExpr):
             var value = try evaluate(valueExpr, scope)

@@ -95,7 +95,9 @@ struct Resolver {
     private mutating func statement(_ s: Stmt) {
         switch s.kind {
         case .expression(let e): expression(e)
-        case .binding(_, _, _, let e): e.map { expression($0) }
+        case .binding(_, let pattern, _, let e):
+            e.map { expression($0) }
+            if case .name(let name, _) = pattern, let layout = layouts.last { s.slot = layout.index[name] }
         case .assign(let target, let op, let value):
             expression(value)
             if op == "=", case .identifier(let name) = target.kind, classes == 0, isConstant(name) {
