@@ -83,7 +83,11 @@ enum Builtins {
         interp.define("Language", "abs", "the magnitude of a number", Param<Value>.any("x", type: "Int or Double")) {
             v in
             switch v {
-            case .int(let i): return .int(Swift.abs(i))
+            case .int(let i):
+                guard i != Int.min else {
+                    throw ConversionError("abs: arithmetic overflow (the magnitude of Int.min is not an Int)")
+                }
+                return .int(Swift.abs(i))
             case .double(let d): return .double(Swift.abs(d))
             default: throw ConversionError("abs expects a number, not \(v.typeName)")
             }
@@ -242,8 +246,17 @@ enum Builtins {
                 rest = rest.dropFirst()
                 continue
             }
-            guard let end = rest.firstIndex(where: { "dfegsxi".contains($0) }) else {
-                throw args.error("invalid format string '\(format)'")
+            // Only flags, a width and a precision may stand between % and the conversion: never
+            // `*` (an argument not passed), `@`/`S` (a pointer) or a length modifier, and no
+            // width or precision over 100 (Foundation would read or write past what it was given).
+            guard let end = rest.firstIndex(where: { "dfegsxiEGX".contains($0) }),
+                rest[..<end].allSatisfy({ "-+ 0#.".contains($0) || $0.isASCII && $0.isNumber }),
+                rest[..<end].split(separator: ".", omittingEmptySubsequences: false).count <= 2,
+                rest[..<end].split(separator: ".").allSatisfy({ Int($0.filter(\.isNumber)).map { $0 <= 100 } ?? true })
+            else {
+                throw args.error(
+                    "invalid format string '\(format)': use %d, %i, %x, %f, %e, %g or %s, with flags, a width and a precision (up to 100)"
+                )
             }
             let spec = "%" + rest[...end]
             rest = rest[rest.index(after: end)...]
@@ -251,7 +264,7 @@ enum Builtins {
             let v = values[index]
             index += 1
             switch spec.last! {
-            case "d", "i", "x":
+            case "d", "i", "x", "X":
                 guard case .int(let i) = v else { throw args.error("'\(spec)' expects an Int, not \(v.typeName)") }
                 out += String(format: spec, i)
             case "s": out += v.printed
@@ -473,7 +486,10 @@ enum Builtins {
             }
         case .range(let lo, let hi, let closed):
             guard let lo, let hi else { return nil }
-            let count = Swift.max(0, (closed ? hi + 1 : hi) - lo)
+            guard let count = Interpreter.rangeCount(lo, hi, closed: closed) else {
+                throw Diagnostic(
+                    "the range \(lo)\(closed ? "..." : "..<")\(hi) holds more than Int.max values", at: range)
+            }
             switch name {
             case "count": return .int(count)
             case "lowerBound": return .int(lo)

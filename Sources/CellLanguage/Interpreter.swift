@@ -204,9 +204,18 @@ public final class Interpreter {
         return .normal
     }
 
+    /// How many Ints a range holds; nil when that is not an Int (0...Int.max).
+    static func rangeCount(_ lo: Int, _ hi: Int, closed: Bool) -> Int? {
+        let (d, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow else { return nil }
+        if !closed { return Swift.max(0, d) }
+        let (n, overflow2) = d.addingReportingOverflow(1)
+        return overflow2 ? nil : Swift.max(0, n)
+    }
+
     static func count(_ sequence: Value) -> Int? {
         switch sequence {
-        case .range(let lo?, let hi?, let closed): return (closed ? hi + 1 : hi) - lo
+        case .range(let lo?, let hi?, let closed): return Interpreter.rangeCount(lo, hi, closed: closed)
         case .array(let items): return items.count
         default: return nil
         }
@@ -226,11 +235,13 @@ public final class Interpreter {
         switch sequence {
         case .range(let lo, let hi, let closed):
             guard let lo, let hi else { throw Diagnostic("cannot iterate over a range without both bounds", at: range) }
-            var i = lo
+            // Never past the end, even when it is Int.max (no `i + 1` that overflows).
+            guard closed || hi > Int.min else { return { nil } }
+            var next: Int? = lo
             let end = closed ? hi : hi - 1
             return { () -> Value? in
-                guard i <= end else { return nil }
-                defer { i += 1 }
+                guard let i = next, i <= end else { return nil }
+                next = i == end ? nil : i + 1
                 return .int(i)
             }
         case .array(let items), .tuple(let items):
@@ -719,7 +730,9 @@ public final class Interpreter {
 
     func prefix(_ op: String, _ v: Value, at range: SourceRange) throws -> Value {
         switch (op, v) {
-        case ("-", .int(let i)): return .int(-i)
+        case ("-", .int(let i)):
+            guard i != Int.min else { throw Diagnostic("arithmetic overflow in '-'", at: range) }
+            return .int(-i)
         case ("-", .double(let d)): return .double(-d)
         case ("+", .int), ("+", .double): return v
         case ("!", .bool(let b)): return .bool(!b)
@@ -753,6 +766,10 @@ public final class Interpreter {
             case .multiply: return try overflow(a.multipliedReportingOverflow(by: b), op, range)
             case .divide, .remainder:
                 guard b != 0 else { throw Diagnostic("division by zero", at: range) }
+                // Int.min / -1 does not fit (and Int.min % -1 traps the same way in Swift).
+                guard !(a == Int.min && b == -1) else {
+                    throw Diagnostic("arithmetic overflow in '\(op.rawValue)'", at: range)
+                }
                 return .int(op == .divide ? a / b : a % b)
             default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
@@ -918,7 +935,7 @@ public final class Interpreter {
         case .array(let items), .tuple(let items):
             if args.count == 1, case .range(let lo, let hi, let closed) = args.items[0].value {
                 let l = lo ?? 0
-                let h = hi.map { closed ? $0 + 1 : $0 } ?? items.count
+                let h = hi.map { closed ? $0.addingReportingOverflow(1).partialValue : $0 } ?? items.count
                 guard l >= 0, h <= items.count, l <= h else {
                     throw args.error("range \(l)..<\(h) is out of bounds for \(items.count) elements")
                 }

@@ -88,7 +88,13 @@ public enum Reader {
         "label", "echo", "output", "error", "timeout", "width", "height", "caption",
     ]
 
-    public static func read(path: String, source: String) throws -> NotebookDocument {
+    public static func read(path: String, source original: String) throws -> NotebookDocument {
+        // Windows (\r\n) and old Mac (\r) line endings become \n once, here: Swift counts "\r\n"
+        // as one Character, so splitting on "\n" would disagree with cmark's line numbers.
+        let source =
+            original.contains("\r")
+            ? original.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            : original
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var diagnostics: [Diagnostic] = []
@@ -133,8 +139,14 @@ public enum Reader {
         let title = (meta["title"] as? String) ?? name
         var seed: UInt64?
         if let s = meta["seed"] {
-            guard let i = s as? Int, i >= 0 else {
-                throw DiagnosticList([Diagnostic("seed must be a non-negative integer", at: metaLine("seed"))])
+            // Both generators take the same seed, and numpy's takes 32 bits: 4294967296 must not
+            // quietly seed it with 0.
+            guard let i = s as? Int, i >= 0, i < 1 << 32 else {
+                throw DiagnosticList([
+                    Diagnostic(
+                        "seed must be an integer from 0 to 4294967295 (numpy's generator takes 32 bits)",
+                        at: metaLine("seed"))
+                ])
             }
             seed = UInt64(i)
         }

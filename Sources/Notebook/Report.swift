@@ -163,7 +163,8 @@ public enum Report {
     public static func indexHTML(_ entries: [(name: String, title: String, ok: Bool)]) -> String {
         var rows = ""
         for e in entries {
-            rows += "<li><a href=\"\(e.name)/index.html\">\(escapeHTML(e.title))</a> <code>\(escapeHTML(e.name))</code>"
+            rows +=
+                "<li><a href=\"\(escapeHTML(e.name))/index.html\">\(escapeHTML(e.title))</a> <code>\(escapeHTML(e.name))</code>"
             rows += e.ok ? "" : " <span class=\"failed\">stopped with an error</span>"
             rows += "</li>\n"
         }

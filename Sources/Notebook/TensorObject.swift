@@ -108,7 +108,9 @@ final class TensorObject: HostObject {
         switch other {
         case .object(let x as TensorObject): o = x.tensor
         case .int(let i): o = tensor.scalarTensor(Double(i))
-        case .double(let d): o = tensor.scalarTensor(d)
+        // A Double operand makes an integer tensor's result float32, as a Python float does.
+        case .double(let d):
+            o = tensor.dtype.isFloatingPoint ? tensor.scalarTensor(d) : Tensor(scalar: d, dtype: .float32)
         default: return nil
         }
         let (l, r) = reversed ? (o, tensor) : (tensor, o)
@@ -148,7 +150,8 @@ final class TensorObject: HostObject {
         switch other {
         case .object(let x as TensorObject): o = x.tensor
         case .int(let i): o = tensor.scalarTensor(Double(i))
-        case .double(let d): o = tensor.scalarTensor(d)
+        case .double(let d):
+            o = tensor.dtype.isFloatingPoint ? tensor.scalarTensor(d) : Tensor(scalar: d, dtype: .float32)
         default: return false
         }
         if isGradEnabled && (tensor.requiresGrad || o.requiresGrad) && !(tensor.isLeaf && tensor.requiresGrad) {

@@ -214,7 +214,9 @@ public final class Tensor {
         switch dtype {
         case .float32: storage.floats[off] = Float(value)
         case .float64: storage.doubles[off] = value
-        case .int64: storage.ints[off] = Int64(value)
+        // NOTE: NaN, ±inf and values outside Int64 become Int64.min, as x86's conversion gives
+        // PyTorch (never a trap).
+        case .int64: storage.ints[off] = value >= -0x1p63 && value < 0x1p63 ? Int64(value) : Int64.min
         case .bool: storage.ints[off] = value != 0 ? 1 : 0
         }
     }

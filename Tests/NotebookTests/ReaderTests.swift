@@ -91,6 +91,26 @@ final class ReaderTests: XCTestCase {
         }
     }
 
+    func testWindowsAndOldMacLineEndingsReadAsNewlines() throws {
+        for newline in ["\r\n", "\r"] {
+            let source = [
+                "---", "title: CRLF", "seed: 3", "---", "", "# Heading", "", "```swift runbook", "let a = 1", "```", "",
+                "Prose.", "", "```swift runbook", "print(a + 1)", "let b = nope", "```", "",
+            ].joined(separator: newline)
+            let doc = try Reader.read(path: "Notebooks/t.md", source: source)
+            XCTAssertEqual(doc.title, "CRLF")
+            XCTAssertEqual(doc.seed, 3)
+            XCTAssertEqual(doc.cells.map(\.source), ["let a = 1", "print(a + 1)\nlet b = nope"])
+            XCTAssertEqual(doc.cells.map(\.firstLine), [9, 15])
+        }
+    }
+
+    func testSeedMustFitNumpysGenerator() {
+        XCTAssertThrowsError(try Reader.read(path: "t.md", source: "---\nseed: 4294967296\n---\n")) {
+            XCTAssertTrue("\($0)".contains("seed must be an integer from 0 to 4294967295"), "\($0)")
+        }
+    }
+
     func testDuplicateLabels() {
         let source = "```swift runbook\n//| label: a\n1\n```\n\n```swift runbook\n//| label: a\n2\n```\n"
         XCTAssertThrowsError(try Reader.read(path: "n.md", source: source)) { error in

@@ -17,6 +17,11 @@ extension Tensor {
         }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        guard h + 2 * padding >= kh, w + 2 * padding >= kw else {
+            throw TensorError(
+                "conv2d: Kernel size can't be greater than actual input size: kernel \(kh)×\(kw), padded input \(h + 2 * padding)×\(w + 2 * padding)"
+            )
+        }
         let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
         guard ho > 0, wo > 0 else {
             throw TensorError(
@@ -128,10 +133,13 @@ extension Tensor {
         }
         guard dtype == .float32 else { throw TensorError("max_pool2d: expects float32, got \(dtype)") }
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
-        guard ho > 0, wo > 0 else {
-            throw TensorError("max_pool2d: kernel \(kernel) is larger than the input \(h)×\(w)")
+        // NOTE: checked before dividing: (h − k) / s truncates toward zero, so a kernel larger
+        // than the input would give one output row read from outside the input.
+        guard h >= kernel, w >= kernel else {
+            throw TensorError(
+                "max_pool2d: Output size is too small: kernel \(kernel)×\(kernel) is larger than the input \(h)×\(w)")
         }
+        let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
         let x = contiguousData()
         let out = Tensor(uninitialized: [n, c, ho, wo], dtype: .float32)
         var argmax = [Int32](repeating: 0, count: n * c * ho * wo)

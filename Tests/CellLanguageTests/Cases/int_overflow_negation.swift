@@ -1,0 +1,2 @@
+let big = Int.min
+print(-big)                                       // expect error: arithmetic overflow in '-'
