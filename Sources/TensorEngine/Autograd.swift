@@ -32,7 +32,14 @@ public final class GradFn {
         self.inputs = inputs
         self.backward = backward
     }
+
+    static let maximumNesting = 128
 }
+
+/// How many tensors with a node are being freed inside one another right now, and the nodes set
+/// aside to be freed when that unwinds. See `Tensor.deinit`.
+nonisolated(unsafe) var graphFreeNesting = 0
+nonisolated(unsafe) var graphFreeDeferred: [GradFn] = []
 
 extension Tensor {
     /// Attaches a backward to `out` when grad mode is on and an input requires grad.

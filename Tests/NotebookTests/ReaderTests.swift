@@ -152,6 +152,15 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(result.cells.map(\.output), ["1\n", "2 2\n"])
     }
 
+    /// The classic `total = total + loss` keeps a 30,000-node graph alive; freeing it must not
+    /// overflow the stack (it did, after every cell had run and before the report was written).
+    func testADeepGraphIsFreedWithoutRecursion() throws {
+        let (result, _) = try run(
+            "```swift runbook\nlet w = tensor([1.0], requiresGrad: true)\nvar total = tensor([0.0])\n"
+                + "for _ in 0..<30000 { total = total + (w * 2).sum() }\nprint(total.item())\n```\n")
+        XCTAssertEqual(result.cells[0].output, "60000.0\n")
+    }
+
     func testFailureStopsLaterCellsAndRendersTheError() throws {
         let source =
             "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
