@@ -32,9 +32,41 @@ public final class Expr {
 
     public let kind: Kind
     public let range: SourceRange
+    /// How deep the tree under this node is (the parser refuses trees deeper than
+    /// `Parser.maximumDepth`, which running or resolving would recurse through).
+    let depth: Int
+
     init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
+        var below = 0
+        func see(_ e: Expr?) { if let e, e.depth > below { below = e.depth } }
+        switch kind {
+        case .int, .double, .bool, .nil, .identifier, .self: break
+        case .string(let parts): for case .expr(let e) in parts { see(e) }
+        case .array(let xs), .tuple(let xs): xs.forEach(see)
+        case .dictionary(let pairs):
+            pairs.forEach {
+                see($0.0)
+                see($0.1)
+            }
+        case .forceUnwrap(let e), .prefix(_, let e), .member(let e, _): see(e)
+        case .binary(_, let a, let b):
+            see(a)
+            see(b)
+        case .ternary(let a, let b, let c):
+            see(a)
+            see(b)
+            see(c)
+        case .range(let a, let b, _):
+            see(a)
+            see(b)
+        case .call(let f, let args), .subscript(let f, let args):
+            see(f)
+            args.forEach { see($0.value) }
+        case .closure: break  // its body's statements are counted by the parser's block nesting
+        }
+        depth = below + 1
     }
 
     /// For `x.name`: whether `name` is an array method that changes the array (looked up once).

@@ -480,6 +480,8 @@ enum Builtins {
             case "lowercased": return method { _ in .string(s.lowercased()) }
             case "hasPrefix":
                 return method { args in .bool(s.hasPrefix(try string(try args.bind(["_ prefix"])["prefix"]!, args))) }
+            case "contains":
+                return method { args in .bool(s.contains(try string(try args.bind(["_ other"])["other"]!, args))) }
             case "hasSuffix":
                 return method { args in .bool(s.hasSuffix(try string(try args.bind(["_ suffix"])["suffix"]!, args))) }
             default: return nil

@@ -610,6 +610,12 @@ public final class Interpreter {
         case .user(let decl, let closure):
             return try callUser(decl, args, closure: closure, boundSelf: f.boundSelf)
         case .closure(let params, let body, let closure, let layout):
+            // Closures count toward the call depth as functions do (recursion through a closure).
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < Interpreter.maxDepth else {
+                throw args.error("maximum call depth exceeded in a closure (runaway recursion?)")
+            }
             let scope = Scope(parent: closure, layout: layout)
             let values = args.items.map(\.value)
             if params.isEmpty {

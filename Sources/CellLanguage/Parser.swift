@@ -6,6 +6,9 @@ public struct Parser {
     public private(set) var diagnostics: [Diagnostic] = []
     /// In `if`/`for`/`while` heads a `{` opens the body, never a trailing closure.
     var allowTrailingClosure = true
+    /// How many expressions and blocks are being parsed inside one another (see `maximumDepth`).
+    var nesting = 0
+    var blockNesting = 0
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
@@ -117,6 +120,11 @@ public struct Parser {
     }
 
     mutating func block(_ context: String) throws -> [Stmt] {
+        blockNesting += 1
+        defer { blockNesting -= 1 }
+        guard blockNesting <= Parser.maximumBlockNesting else {
+            throw error("blocks nested too deeply (more than \(Parser.maximumBlockNesting) levels)", at: token.range)
+        }
         _ = try expect("{", context)
         let statements = self.statements()
         _ = try expect("}", "to close the block")
@@ -327,7 +335,25 @@ public struct Parser {
 
     // MARK: - Expressions, lowest precedence first
 
-    public mutating func expression() throws -> Expr { try ternary() }
+    /// The deepest expression tree, and the most blocks inside one another, a cell may have:
+    /// deeper ones would overflow the stack of the parser, the resolver or the interpreter.
+    static let maximumDepth = 600
+    static let maximumBlockNesting = 200
+
+    public mutating func expression() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maximumDepth else {
+            throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: token.range)
+        }
+        let e = try ternary()
+        guard e.depth <= Parser.maximumDepth else {
+            throw error(
+                "expression too complex: more than \(Parser.maximumDepth) operations inside one another; split it with 'let'",
+                at: e.range)
+        }
+        return e
+    }
 
     mutating func ternary() throws -> Expr {
         let condition = try or()
@@ -420,6 +446,11 @@ public struct Parser {
     }
 
     mutating func prefix() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Parser.maximumDepth else {
+            throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: token.range)
+        }
         if check("-") || check("!") || check("+") {
             let op = advance()
             let operand = try prefix()

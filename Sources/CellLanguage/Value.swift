@@ -45,7 +45,14 @@ public enum Value {
     }
 
     /// The text shown for a cell's last expression (strings quoted, like a REPL).
-    public var displayed: String {
+    public var displayed: String { displayed(depth: 0) }
+
+    /// Collections nested deeper than this are shown as `[…]` (and compared without recursion):
+    /// printing a value built by `a = [a]` 100,000 times must not overflow the stack.
+    static let maximumShownDepth = 100
+
+    func displayed(depth: Int) -> String {
+        func inner(_ v: Value) -> String { v.displayed(depth: depth + 1) }
         switch self {
         case .nil: return "nil"
         case .bool(let b): return b ? "true" : "false"
@@ -54,11 +61,16 @@ public enum Value {
         case .string(let s):
             return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 + "\""
-        case .array(let items): return "[" + items.map(\.displayed).joined(separator: ", ") + "]"
+        case .array(let items):
+            if depth >= Value.maximumShownDepth { return "[…]" }
+            return "[" + items.map(inner).joined(separator: ", ") + "]"
         case .dictionary(let pairs):
+            if depth >= Value.maximumShownDepth { return "[…]" }
             return pairs.isEmpty
-                ? "[:]" : "[" + pairs.map { $0.key.displayed + ": " + $0.value.displayed }.joined(separator: ", ") + "]"
-        case .tuple(let items): return "(" + items.map(\.displayed).joined(separator: ", ") + ")"
+                ? "[:]" : "[" + pairs.map { inner($0.key) + ": " + inner($0.value) }.joined(separator: ", ") + "]"
+        case .tuple(let items):
+            if depth >= Value.maximumShownDepth { return "(…)" }
+            return "(" + items.map(inner).joined(separator: ", ") + ")"
         case .range(let lo, let hi, let closed):
             return (lo.map(String.init) ?? "") + (closed ? "..." : "..<") + (hi.map(String.init) ?? "")
         case .function(let f): return "<function \(f.name)>"

@@ -155,6 +155,9 @@ final class Plots {
             }
             let f = format ?? "-"
             let fmtColor = f.first { "bgrcmykw".contains($0) }.flatMap { Color(String($0)) }
+            if let lw, !(lw > 0 && lw <= 100) {
+                throw TensorError("plot: linewidth must be a number of points from 0 to 100, got \(lw)")
+            }
             let width = lw.map { $0 * 96 / 72 } ?? 2.0
             if f.contains("o") || f.contains(".") {
                 self.current().series.append(
@@ -188,14 +191,26 @@ final class Plots {
                 guard let scale = Scale(rawValue: s) else {
                     throw TensorError("\(name): scale must be \"linear\" or \"log\"")
                 }
-                if isX { self.current().xScale = scale } else { self.current().yScale = scale }
+                let ax = self.current()
+                if scale == .log, let limits = isX ? ax.xLimits : ax.yLimits, limits.0 <= 0 {
+                    throw TensorError(
+                        "\(name): a log scale needs positive limits, and they are \(limits.0)…\(limits.1)")
+                }
+                if isX { ax.xScale = scale } else { ax.yScale = scale }
             }
         }
         for (name, isX) in [("xlim", true), ("ylim", false)] {
             define(name, "the \(isX ? "x" : "y") axis range", Param<Double>.double("low"), Param<Double>.double("high"))
             { lo, hi in
-                guard hi > lo else { throw TensorError("\(name): low must be below high") }
-                if isX { self.current().xLimits = (lo, hi) } else { self.current().yLimits = (lo, hi) }
+                // Finite, with a finite span: the ticks and pixel positions are computed from it.
+                guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi > lo else {
+                    throw TensorError("\(name): expects finite limits with low below high, got \(lo) and \(hi)")
+                }
+                let ax = self.current()
+                if (isX ? ax.xScale : ax.yScale) == .log && lo <= 0 {
+                    throw TensorError("\(name): the axis has a log scale, so the limits must be positive, got \(lo)")
+                }
+                if isX { ax.xLimits = (lo, hi) } else { ax.yLimits = (lo, hi) }
             }
         }
         define("axis", "\"off\" hides the axes, \"on\" shows them", Param<String>.string("mode")) { s in
@@ -256,7 +271,13 @@ final class Plots {
             "frame", "adds the figure as a frame of the cell's animated GIF (delay in 1/100 s)",
             Param<Int?>.int("delay", optional: ()).labeled
         ) { delay in
-            if let delay { self.frameDelay = max(2, delay) }
+            if let delay {
+                // A GIF stores the delay in 16 bits of hundredths of a second.
+                guard delay >= 0 && delay <= 65535 else {
+                    throw TensorError("frame: delay must be 0…65535 hundredths of a second, got \(delay)")
+                }
+                self.frameDelay = max(2, delay)
+            }
             guard let f = self.figure else { throw TensorError("frame: nothing is drawn yet") }
             guard self.frames.count < 1000 else { throw TensorError("frame: an animation holds at most 1000 frames") }
             self.frames.append(f.render())

@@ -328,10 +328,14 @@ public enum Reader {
                     diagnostics.append(Diagnostic("option 'error' takes the value 'expected'", at: where_))
                 }
             case "timeout":
-                if let t = Double(value), t > 0 {
+                // Finite and at most a week: the deadline is counted in nanoseconds.
+                if let t = Double(value), t > 0, t <= 604_800 {
                     options.timeout = t
                 } else {
-                    diagnostics.append(Diagnostic("option 'timeout' must be a positive number of seconds", at: where_))
+                    diagnostics.append(
+                        Diagnostic(
+                            "option 'timeout' must be a positive number of seconds, at most 604800 (a week)", at: where_
+                        ))
                 }
             case "width": options.width = positive()
             case "height": options.height = positive()

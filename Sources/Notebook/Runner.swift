@@ -78,8 +78,25 @@ public final class Runner {
         return params
     }
 
+    /// Runs every cell, on a thread of its own with a 512 MiB stack: cells, the interpreter's
+    /// recursion and freeing what they built (a value nested 100,000 deep, a long graph) must not
+    /// overflow the 8 MiB stack of the main thread. Returns when the run and its cleanup are done.
     public func run(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult
     {
+        final class Box: @unchecked Sendable { var result: NotebookResult? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            box.result = runHere(document, parameters: parameters)
+            done.signal()
+        }
+        thread.stackSize = 1 << 29
+        thread.start()
+        done.wait()
+        return box.result!
+    }
+
+    func runHere(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult {
         let seed = document.seed ?? 0
         TorchGenerator.global.manualSeed(seed)
         NumpyRandomState.global.seed(UInt32(truncatingIfNeeded: seed))

@@ -177,7 +177,9 @@ final class TensorObject: HostObject {
             switch item.value {
             case .int(let i): return .int(i)
             case .range(let lo, let hi, let closed):
-                return .slice(start: lo, end: hi.map { closed ? ($0 == -1 ? nil : $0 + 1) : $0 } ?? nil, step: 1)
+                // `x[0...Int.max]` is the whole dimension (no + 1 past Int.max).
+                return .slice(
+                    start: lo, end: hi.map { closed ? ($0 == -1 || $0 == Int.max ? nil : $0 + 1) : $0 } ?? nil, step: 1)
             case .object(let o as TensorObject):
                 guard !o.tensor.dtype.isFloatingPoint else {
                     throw args.error("tensors used as indices must be long, int, byte or bool tensors", at: item)

@@ -89,9 +89,9 @@ public final class Canvas {
     /// Fills a rectangle given in pixel coordinates, with partial coverage at fractional edges.
     public func fillRect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: Color) {
         let (l, r) = (min(x0, x1), max(x0, x1)), (t, b) = (min(y0, y1), max(y0, y1))
-        for y in max(0, Int(t.rounded(.down)))..<min(height, Int(b.rounded(.up))) {
+        for y in max(0, clampedPixel(t.rounded(.down)))..<min(height, clampedPixel(b.rounded(.up))) {
             let cy = min(b, Double(y + 1)) - max(t, Double(y))
-            for x in max(0, Int(l.rounded(.down)))..<min(width, Int(r.rounded(.up))) {
+            for x in max(0, clampedPixel(l.rounded(.down)))..<min(width, clampedPixel(r.rounded(.up))) {
                 let cx = min(r, Double(x + 1)) - max(l, Double(x))
                 blend(x, y, c, cx * cy)
             }
@@ -107,16 +107,18 @@ public final class Canvas {
         guard !points.isEmpty else { return }
         let half = lineWidth / 2
         var coverage: [Int: Double] = [:]
-        coverage.reserveCapacity(points.count * Int(lineWidth + 2) * 4)
+        coverage.reserveCapacity(points.count * clampedPixel(min(lineWidth, 100) + 2) * 4)
         let (cl, ct, cr, cb) = clip ?? (0, 0, Double(width), Double(height))
         for k in 0..<max(1, points.count - 1) {
             let (ax, ay) = points[k]
             let (bx, by) = points.count > 1 ? points[k + 1] : points[k]
             guard ax.isFinite, ay.isFinite, bx.isFinite, by.isFinite else { continue }
-            let minX = max(Int((min(ax, bx) - half - 1).rounded(.down)), Int(cl.rounded(.down)), 0)
-            let maxX = min(Int((max(ax, bx) + half + 1).rounded(.up)), Int(cr.rounded(.up)), width - 1)
-            let minY = max(Int((min(ay, by) - half - 1).rounded(.down)), Int(ct.rounded(.down)), 0)
-            let maxY = min(Int((max(ay, by) + half + 1).rounded(.up)), Int(cb.rounded(.up)), height - 1)
+            let minX = max(clampedPixel((min(ax, bx) - half - 1).rounded(.down)), clampedPixel(cl.rounded(.down)), 0)
+            let maxX = min(
+                clampedPixel((max(ax, bx) + half + 1).rounded(.up)), clampedPixel(cr.rounded(.up)), width - 1)
+            let minY = max(clampedPixel((min(ay, by) - half - 1).rounded(.down)), clampedPixel(ct.rounded(.down)), 0)
+            let maxY = min(
+                clampedPixel((max(ay, by) + half + 1).rounded(.up)), clampedPixel(cb.rounded(.up)), height - 1)
             guard minX <= maxX, minY <= maxY else { continue }
             let dx = bx - ax, dy = by - ay
             let len2 = dx * dx + dy * dy
@@ -146,10 +148,10 @@ public final class Canvas {
 
     /// A filled, antialiased disc.
     public func fillCircle(_ cx: Double, _ cy: Double, radius: Double, _ c: Color) {
-        let minX = max(0, Int((cx - radius - 1).rounded(.down))),
-            maxX = min(width - 1, Int((cx + radius + 1).rounded(.up)))
-        let minY = max(0, Int((cy - radius - 1).rounded(.down))),
-            maxY = min(height - 1, Int((cy + radius + 1).rounded(.up)))
+        let minX = max(0, clampedPixel((cx - radius - 1).rounded(.down))),
+            maxX = min(width - 1, clampedPixel((cx + radius + 1).rounded(.up)))
+        let minY = max(0, clampedPixel((cy - radius - 1).rounded(.down))),
+            maxY = min(height - 1, clampedPixel((cy + radius + 1).rounded(.up)))
         guard minX <= maxX, minY <= maxY else { return }
         for y in minY...maxY {
             for x in minX...maxX {
@@ -257,4 +259,10 @@ public func describePixelDifference(_ a: Data, _ b: Data) -> String? {
     let changed = zip(x.pixels, y.pixels).filter { $0 != $1 }.count
     return "\(changed) of \(x.pixels.count) pixels differ"
         + (changed == 0 ? " (same pixels, different encoding or frames)" : "")
+}
+
+/// A pixel coordinate from a position that may lie far outside the canvas (or be NaN): clamped
+/// to ±10⁹ before it becomes an Int, so no data value can trap the conversion.
+@inline(__always) func clampedPixel(_ v: Double) -> Int {
+    v.isNaN ? 0 : Int(Swift.max(-1e9, Swift.min(1e9, v)))
 }

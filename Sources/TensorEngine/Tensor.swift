@@ -113,8 +113,8 @@ public final class Tensor {
 
     /// A new contiguous tensor filled with zeros.
     convenience init(zeros shape: [Int], dtype: DType) throws {
-        let n = shape.reduce(1, *)
         if shape.contains(where: { $0 < 0 }) { throw TensorError("negative dimension in shape \(shape)") }
+        let n = try Tensor.elementCount(shape)
         if n * dtype.itemSize > tensorAllocationLimit {
             throw TensorError(
                 "allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes"
@@ -127,6 +127,19 @@ public final class Tensor {
 
     /// A contiguous tensor whose contents the caller writes in full; internal callers guarantee
     /// a sane shape.
+    /// The number of elements of a shape, or an error when it (or its bytes) does not fit an Int.
+    static func elementCount(_ shape: [Int]) throws -> Int {
+        var n = 1
+        for d in shape {
+            let (m, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow, m <= Int.max / 8 else {
+                throw TensorError("shape \(shape) has more elements than memory can hold")
+            }
+            n = m
+        }
+        return n
+    }
+
     init(uninitialized shape: [Int], dtype: DType) {
         let n = shape.reduce(1, *)
         self.storage = Storage.make(dtype: dtype, count: n, zeroed: false)
@@ -381,8 +394,14 @@ extension Tensor {
     /// Values from `start` up to (not including) `end` by `step`; int64 when all three are whole
     /// numbers, as `torch.arange`.
     public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType? = nil) throws -> Tensor {
-        guard step != 0 else { throw TensorError("arange: step must be nonzero") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        guard step != 0, start.isFinite, end.isFinite, step.isFinite else {
+            throw TensorError("arange: start, end and step must be finite, and step nonzero")
+        }
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps < Double(tensorAllocationLimit) else {
+            throw TensorError("arange: \(steps) values exceed the limit of \(tensorAllocationLimit) bytes")
+        }
+        let n = Swift.max(0, Int(steps))
         let isWhole = start.rounded() == start && end.rounded() == end && step.rounded() == step
         let t = try Tensor(zeros: [n], dtype: dtype ?? (isWhole ? .int64 : .float32))
         for i in 0..<n { t.store(i, start + Double(i) * step) }

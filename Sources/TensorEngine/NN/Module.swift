@@ -73,8 +73,10 @@ open class Module: CustomStringConvertible {
     /// Every parameter with its dotted path, this module's own first, then each child's.
     public var namedParameters: [(name: String, tensor: Tensor)] {
         var out: [(String, Tensor)] = []
-        var seen = Set<ObjectIdentifier>()
+        var seen = Set<ObjectIdentifier>(), visited = Set<ObjectIdentifier>()
         func visit(_ m: Module, _ prefix: String) {
+            // Each module once, as PyTorch's named_modules memo: a module that holds itself ends.
+            guard visited.insert(ObjectIdentifier(m)).inserted else { return }
             for (name, t) in m.ownParameters {
                 if let t, seen.insert(ObjectIdentifier(t)).inserted { out.append((prefix + name, t)) }
             }
@@ -94,8 +96,13 @@ open class Module: CustomStringConvertible {
     /// Sets training mode here and in every descendant.
     @discardableResult
     public func train(_ mode: Bool = true) -> Module {
-        training = mode
-        for c in children { c.train(mode) }
+        var visited = Set<ObjectIdentifier>()
+        func set(_ m: Module) {
+            guard visited.insert(ObjectIdentifier(m)).inserted else { return }
+            m.training = mode
+            for c in m.children { set(c) }
+        }
+        set(self)
         return self
     }
 
@@ -104,11 +111,20 @@ open class Module: CustomStringConvertible {
 
     /// PyTorch's `Module.__repr__`.
     public var description: String {
+        var shown = Set<ObjectIdentifier>()
+        return describe(&shown)
+    }
+
+    /// The topology; a module already being printed further up shows as `Name(…)` (PyTorch
+    /// recurses without end on a module that holds itself).
+    func describe(_ shown: inout Set<ObjectIdentifier>) -> String {
+        guard shown.insert(ObjectIdentifier(self)).inserted else { return typeName + "(…)" }
+        defer { shown.remove(ObjectIdentifier(self)) }
         let extraLines =
             extraDescription.isEmpty
             ? [] : extraDescription.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let childLines = namedChildren.map { name, module in
-            "(\(name)): " + module.description.replacingOccurrences(of: "\n", with: "\n  ")
+            "(\(name)): " + module.describe(&shown).replacingOccurrences(of: "\n", with: "\n  ")
         }
         let lines = extraLines + childLines
         var s = typeName + "("

@@ -151,9 +151,11 @@ public final class TorchGenerator {
     /// `torch.randint(low, high, (count,))`.
     public func randint(_ low: Int, _ high: Int, count: Int) throws -> [Int] {
         guard high > low else { throw TensorError("randint: expected low < high, got low=\(low), high=\(high)") }
-        let range = UInt64(high - low)
+        // high − low may not fit an Int (randint(-Int.max, Int.max)): computed as UInt64, added back wrapping.
+        let range = UInt64(bitPattern: Int64(high)) &- UInt64(bitPattern: Int64(low))
         return (0..<count).map { _ in
-            range < (1 << 32) ? Int(UInt64(random()) % range) + low : Int(random64() % range) + low
+            let r = range < (1 << 32) ? UInt64(random()) % range : random64() % range
+            return low &+ Int(bitPattern: UInt(r))
         }
     }
 
