@@ -102,17 +102,22 @@ final class TensorObject: HostObject {
 
     // MARK: - Operators
 
-    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? {
-        let b = bindings
-        let o: Tensor
+    /// The other operand of an operator as a tensor: a tensor, or a number as PyTorch wraps it
+    /// (an Int in the tensor's type; a Double makes an integer tensor's result float32, as a
+    /// Python float does). nil for anything else.
+    func operand(_ other: Value) -> Tensor? {
         switch other {
-        case .object(let x as TensorObject): o = x.tensor
-        case .int(let i): o = tensor.scalarTensor(Double(i))
-        // A Double operand makes an integer tensor's result float32, as a Python float does.
+        case .object(let x as TensorObject): return x.tensor
+        case .int(let i): return tensor.scalarTensor(Double(i))
         case .double(let d):
-            o = tensor.dtype.isFloatingPoint ? tensor.scalarTensor(d) : Tensor(scalar: d, dtype: .float32)
+            return tensor.dtype.isFloatingPoint ? tensor.scalarTensor(d) : Tensor(scalar: d, dtype: .float32)
         default: return nil
         }
+    }
+
+    func binary(_ op: String, _ other: Value, reversed: Bool) throws -> Value? {
+        let b = bindings
+        guard let o = operand(other) else { return nil }
         let (l, r) = reversed ? (o, tensor) : (tensor, o)
         // A number on the left is Python's __rsub__ and __rtruediv__: `4.2 - x` is torch.rsub
         // (named RsubBackward1), and `2 / x` is x.reciprocal() * 2.
@@ -146,14 +151,7 @@ final class TensorObject: HostObject {
     /// grad and grad mode is on, and the tensor is not a leaf), the name is bound to a new tensor
     /// instead: the same values, but other names holding the old tensor do not see them.
     func updateInPlace(_ op: String, _ other: Value) throws -> Bool {
-        let o: Tensor
-        switch other {
-        case .object(let x as TensorObject): o = x.tensor
-        case .int(let i): o = tensor.scalarTensor(Double(i))
-        case .double(let d):
-            o = tensor.dtype.isFloatingPoint ? tensor.scalarTensor(d) : Tensor(scalar: d, dtype: .float32)
-        default: return false
-        }
+        guard let o = operand(other) else { return false }
         if isGradEnabled && (tensor.requiresGrad || o.requiresGrad) && !(tensor.isLeaf && tensor.requiresGrad) {
             return false
         }

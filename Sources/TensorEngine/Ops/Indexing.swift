@@ -124,7 +124,7 @@ extension Tensor {
             case .slice(let start, let end, let step):
                 t = try t.slice(dim: d, start: start, end: end, step: step)
                 d += 1
-            case .tensor(let x): d += x.dtype == .bool ? Swift.max(x.rank, 0) : 1
+            case .tensor(let x): d += x.dtype == .bool ? x.rank : 1
             }
         }
         return t
