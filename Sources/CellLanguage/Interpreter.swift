@@ -23,6 +23,9 @@ public final class Interpreter {
             try checkpoint()
         }
     }
+    /// Where the innermost call in progress was written: the place for errors raised when the
+    /// engine calls back into cell code (a cell-defined module's `forward`).
+    public internal(set) var callSite: SourceRange?
     /// A random order of 0..<n from the host's seeded generator, for `shuffled()` and `shuffle()`.
     public var permutation: ((Int) throws -> [Int])?
     /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
@@ -585,6 +588,9 @@ public final class Interpreter {
     /// Calls a function, class, instance or host object with arguments.
     public func call(_ callee: Value, _ args: Arguments) throws -> Value {
         try tick()
+        let outer = callSite
+        callSite = args.range
+        defer { callSite = outer }
         switch callee {
         case .function(let f):
             return try call(f, args)

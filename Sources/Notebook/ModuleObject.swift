@@ -185,7 +185,8 @@ final class ScriptModule: Module {
 
     override func forward(_ x: Tensor) throws -> Tensor {
         guard let instance else { throw TensorError("\(name): the module no longer exists") }
-        let range = SourceRange(SourceLocation(line: 0, column: 0), SourceLocation(line: 0, column: 0))
+        let range =
+            interpreter.callSite ?? SourceRange(SourceLocation(line: 0, column: 0), SourceLocation(line: 0, column: 0))
         let result = try interpreter.callMethod(
             instance, "forward",
             Arguments(

@@ -16,7 +16,7 @@ public enum OutputFolder {
         let partial = root.appendingPathComponent(".\(name).partial")
         let old = root.appendingPathComponent(".\(name).old")
         try? fm.removeItem(at: partial)
-        try? fm.removeItem(at: old)
+        recover(name, root: root)
         try fm.createDirectory(at: partial, withIntermediateDirectories: true)
         for (file, data) in files.sorted(by: { $0.key < $1.key }) {
             try data.write(to: partial.appendingPathComponent(file))
@@ -24,6 +24,20 @@ public enum OutputFolder {
         if fm.fileExists(atPath: final.path) { try fm.moveItem(at: final, to: old) }
         try fm.moveItem(at: partial, to: final)
         try? fm.removeItem(at: old)
+    }
+
+    /// A run killed between the two renames of `write` leaves the last good report as
+    /// `.name.old` and no `name`: put it back (or drop a stale `.old` beside a report), so the
+    /// last good report is never lost. Called before a notebook runs.
+    public static func recover(_ name: String, root: URL) {
+        let fm = FileManager.default
+        let final = root.appendingPathComponent(name), old = root.appendingPathComponent(".\(name).old")
+        guard fm.fileExists(atPath: old.path) else { return }
+        if fm.fileExists(atPath: final.path) {
+            try? fm.removeItem(at: old)
+        } else {
+            try? fm.moveItem(at: old, to: final)
+        }
     }
 
     /// Rewrites `root/index.html` from the reports present in `root`.

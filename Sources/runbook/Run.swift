@@ -74,10 +74,27 @@ struct Session {
 
     /// Reads and runs one notebook. Returns nil (after printing why) when it cannot be read.
     func run(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
-        guard let data = FileManager.default.contents(atPath: path), let source = String(data: data, encoding: .utf8)
-        else {
-            log("error: cannot read notebook '\(path)'")
+        // A notebook that is missing is a usage error (64); one that cannot be read says why.
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw UsageError("no notebook at '\(path)'")
+        }
+        guard !isFolder.boolValue else { throw UsageError("'\(path)' is a folder, not a notebook") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            log("error: cannot read notebook '\(path)' (no permission to read it?)")
             return nil
+        }
+        guard let source = String(data: data, encoding: .utf8) else {
+            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let line = (lines.firstIndex { String(data: Data($0), encoding: .utf8) == nil } ?? 0) + 1
+            log("error: '\(path)' is not UTF-8 text (the first invalid byte is on line \(line)); save it as UTF-8")
+            return nil
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        // These names belong to the output folder itself.
+        guard !["index.html", "api.html"].contains(name), !name.hasSuffix(".failed"), !name.hasPrefix(".") else {
+            throw UsageError(
+                "'\(path)': a notebook may not be named '\(name)' (the output folder uses that name); rename it")
         }
         let document: NotebookDocument
         do {
@@ -138,8 +155,14 @@ struct Run: ParsableCommand {
         let paths = try options.notebooks(defaultAll: false)
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
+            session.log("error: --output '\(output)' is a file, not a folder")
+            throw ExitCode(64)
+        }
         var failed = false
         for path in paths {
+            OutputFolder.recover(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, root: root)
             guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
                 failed = true
                 continue

@@ -129,6 +129,39 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(String(decoding: read("Output/demo/outputs.txt")!, as: UTF8.self).contains("# n = 4\n"))
     }
 
+    func testUnreadableMissingAndReservedNotebooksSayWhy() throws {
+        let missing = try runbook("Notebooks/none.md")
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.stderr.contains("no notebook at 'Notebooks/none.md'"), missing.stderr)
+        try Data("```swift runbook\nprint(1)\n```\n\u{FF}\n".utf8 + [0xFF, 0xFE]).write(
+            to: folder.appendingPathComponent("Notebooks/latin.md"))
+        let latin = try runbook("Notebooks/latin.md")
+        XCTAssertEqual(latin.status, 2)
+        XCTAssertTrue(latin.stderr.contains("is not UTF-8 text (the first invalid byte is on line 5)"), latin.stderr)
+        try write("Notebooks/index.html.md", "# Index\n")
+        XCTAssertEqual(try runbook("Notebooks/index.html.md").status, 64)
+        try write("Notebooks/x.failed.md", "# X\n")
+        XCTAssertEqual(try runbook("Notebooks/x.failed.md").status, 64)
+        try write("afile", "not a folder")
+        let output = try runbook("Notebooks/demo.md", "--output", "afile")
+        XCTAssertEqual(output.status, 64)
+        XCTAssertTrue(output.stderr.contains("--output 'afile' is a file, not a folder"), output.stderr)
+    }
+
+    /// A run killed between the report swap's two renames leaves the last good report as
+    /// `.demo.old`; the next run puts it back before anything else.
+    func testAReportLeftAsideByAKilledRunIsRestored() throws {
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--quiet").status, 0)
+        let good = read("Output/demo/index.html")
+        let fm = FileManager.default
+        try fm.moveItem(
+            at: folder.appendingPathComponent("Output/demo"), to: folder.appendingPathComponent("Output/.demo.old"))
+        try write("Notebooks/demo.md", "```swift runbook\nlet x = undefinedThing\n```\n")
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--quiet").status, 2)
+        XCTAssertEqual(read("Output/demo/index.html"), good)
+        XCTAssertFalse(fm.fileExists(atPath: folder.appendingPathComponent("Output/.demo.old").path))
+    }
+
     func testHelpDescribesEveryCommand() throws {
         let help = try runbook("--help")
         XCTAssertEqual(help.status, 0)
