@@ -33,13 +33,34 @@ public final class GradFn {
         self.backward = backward
     }
 
+    /// Frees a deep graph without deep recursion, as PyTorch frees graphs iteratively (a
+    /// `total = total + loss` over 30,000 steps chains 30,000 nodes): nodes free their inputs
+    /// inside one another up to `maximumNesting` deep; below that they set their inputs aside,
+    /// and the outermost node frees those one by one as it unwinds.
+    /// NOTE: graphs are built and freed on the thread that runs cells; the pool's workers free no
+    /// node.
+    deinit {
+        if graphFreeNesting >= GradFn.maximumNesting {
+            graphFreeDeferred.append((inputs, backward))
+            return
+        }
+        graphFreeNesting += 1
+        inputs = []
+        backward = nil
+        graphFreeNesting -= 1
+        guard graphFreeNesting == 0, !graphFreeDeferred.isEmpty else { return }
+        graphFreeNesting = 1
+        while let set = graphFreeDeferred.popLast() { _ = set }
+        graphFreeNesting = 0
+    }
+
     static let maximumNesting = 128
 }
 
-/// How many tensors with a node are being freed inside one another right now, and the nodes set
-/// aside to be freed when that unwinds. See `Tensor.deinit`.
+/// How many nodes are freeing their inputs inside one another right now, and the inputs (and
+/// backward closures, which hold tensors too) set aside to be freed when that unwinds.
 nonisolated(unsafe) var graphFreeNesting = 0
-nonisolated(unsafe) var graphFreeDeferred: [GradFn] = []
+nonisolated(unsafe) var graphFreeDeferred: [([Tensor], ((Tensor) throws -> [Tensor?])?)] = []
 
 extension Tensor {
     /// Attaches a backward to `out` when grad mode is on and an input requires grad.

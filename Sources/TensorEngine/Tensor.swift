@@ -83,27 +83,6 @@ public final class Tensor {
     var backwardMark = 0
     var pendingGrad: Tensor?
 
-    /// Frees a deep graph without deep recursion, as PyTorch frees graphs iteratively (a
-    /// `total = total + loss` over 30,000 steps chains 30,000 nodes): nodes are freed inside one
-    /// another up to `GradFn.maximumNesting` deep, set aside below that, and freed one by one
-    /// when the outermost tensor's deinit unwinds.
-    /// NOTE: graphs are built and freed on the thread that runs cells; the pool's workers free no
-    /// tensor with a node.
-    deinit {
-        guard gradFn != nil else { return }
-        if graphFreeNesting >= GradFn.maximumNesting {
-            graphFreeDeferred.append(gradFn!)
-            return
-        }
-        graphFreeNesting += 1
-        gradFn = nil  // frees the node here, with the part of the graph only it holds
-        graphFreeNesting -= 1
-        guard graphFreeNesting == 0, !graphFreeDeferred.isEmpty else { return }
-        graphFreeNesting = 1
-        while let set = graphFreeDeferred.popLast() { _ = set }
-        graphFreeNesting = 0
-    }
-
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int) {
         self.storage = storage
         self.shape = shape
