@@ -161,6 +161,25 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(result.cells[0].output, "60000.0\n")
     }
 
+    func testAWrongArgumentIsMarkedAndTheSignatureListed() throws {
+        let (result, runner) = try run("```swift runbook\nlet c = Conv2d(1, 20, kernelSize: \"five\")\n```\n")
+        XCTAssertEqual(
+            runner.renderedErrors(result.cells[0], result.document),
+            """
+            Notebooks/t.md:2:35: error: Conv2d: 'kernelSize' must be an Int, not String
+            let c = Conv2d(1, 20, kernelSize: "five")
+                                              ^~~~~~
+            """)
+        let (flatten, r2) = try run("```swift runbook\nlet f = Flatten(0, 1, 2)\n```\n")
+        XCTAssertEqual(
+            r2.renderedErrors(flatten.cells[0], flatten.document),
+            """
+            Notebooks/t.md:2:23: error: extra argument in call to Flatten; expected Flatten(_ startDim: Int = 1, _ endDim: Int = -1)
+            let f = Flatten(0, 1, 2)
+                                  ^
+            """)
+    }
+
     func testFailureStopsLaterCellsAndRendersTheError() throws {
         let source =
             "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
