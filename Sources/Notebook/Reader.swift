@@ -88,6 +88,41 @@ public enum Reader {
         "label", "echo", "output", "error", "timeout", "width", "height", "caption",
     ]
 
+    /// What Yams must not be given: front matter nested deeper than 50 levels (its parser
+    /// recurses), anchors and aliases (`&a`, `*a`: a few lines of aliases expand to gigabytes),
+    /// complex keys (`? …`, which crash its mapping construction) or more than 64 KiB. Front
+    /// matter holds a title, a seed and parameters; none of these is needed there.
+    static func frontMatterProblem(_ lines: ArraySlice<Substring>) -> (message: String, line: Int)? {
+        var size = 0
+        for (i, line) in lines.enumerated() {
+            size += line.utf8.count + 1
+            if size > 65_536 { return ("front matter is longer than 64 KiB", i + 1) }
+            // The line without quoted text and comments.
+            var plain = "", quote: Character?
+            for c in line {
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    quote = c
+                } else if c == "#" {
+                    break
+                } else {
+                    plain.append(c)
+                }
+            }
+            let indent = plain.prefix { $0 == " " || $0 == "-" }.count
+            let depth = indent / 2 + plain.filter { $0 == "[" || $0 == "{" }.count
+            if depth > 50 { return ("front matter is nested more than 50 levels deep", i + 1) }
+            let content = plain.dropFirst(indent)
+            if content.hasPrefix("?") { return ("complex keys ('? …') are not allowed in front matter", i + 1) }
+            let nodes = plain.split(whereSeparator: { " :[],{}-".contains($0) })
+            if nodes.contains(where: { ($0.first == "&" || $0.first == "*") && $0.count > 1 }) {
+                return ("YAML anchors and aliases (&name, *name) are not allowed in front matter", i + 1)
+            }
+        }
+        return nil
+    }
+
     public static func read(path: String, source original: String) throws -> NotebookDocument {
         // Windows (\r\n) and old Mac (\r) line endings become \n once, here: Swift counts "\r\n"
         // as one Character, so splitting on "\n" would disagree with cmark's line numbers.
@@ -115,6 +150,9 @@ public enum Reader {
             }
             frontMatterEnd = close + 1
             let yaml = lines[1..<close].joined(separator: "\n")
+            if let problem = Reader.frontMatterProblem(lines[1..<close]) {
+                throw DiagnosticList([Diagnostic(problem.message, at: range(line: problem.line + 1, in: lines))])
+            }
             do {
                 if let loaded = try Yams.load(yaml: yaml) {
                     guard let dict = loaded as? [String: Any] else {

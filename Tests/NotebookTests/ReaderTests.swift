@@ -105,6 +105,27 @@ final class ReaderTests: XCTestCase {
         }
     }
 
+    /// Front matter Yams would choke on is refused before it reaches Yams, at its line: an alias
+    /// bomb, nesting 5,000 deep, a complex key (which crashed Yams' mapping construction).
+    func testHostileFrontMatterIsRefusedAtItsLine() {
+        let cases = [
+            ("---\na: &x [1, 2]\nb: [*x, *x]\n---\n", "2: YAML anchors and aliases"),
+            (
+                "---\na: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n---\n",
+                "2: front matter is nested more than 50 levels deep"
+            ),
+            ("---\n? [a]\n: 1\n---\n", "2: complex keys"),
+        ]
+        for (source, expected) in cases {
+            XCTAssertThrowsError(try Reader.read(path: "t.md", source: source)) { error in
+                let d = (error as! DiagnosticList).diagnostics[0]
+                XCTAssertTrue(
+                    "\(d.range.start.line): \(d.message)".hasPrefix(expected), "\(d.range.start.line): \(d.message)")
+            }
+        }
+        XCTAssertNoThrow(try Reader.read(path: "t.md", source: "---\ntitle: \"A *bold* & plain: x\"\n---\n"))
+    }
+
     func testSeedMustFitNumpysGenerator() {
         XCTAssertThrowsError(try Reader.read(path: "t.md", source: "---\nseed: 4294967296\n---\n")) {
             XCTAssertTrue("\($0)".contains("seed must be an integer from 0 to 4294967295"), "\($0)")
