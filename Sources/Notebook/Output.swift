@@ -9,21 +9,36 @@ public func imageDifference(_ a: Data, _ b: Data) -> String? { describePixelDiff
 public enum OutputFolder {
     /// Replaces `root/name/` with `files`: written into a hidden folder beside it, then renamed,
     /// so an interrupted write never leaves a half report.
+    /// Two runs into one folder (two terminals, a sweep) each write their own partial folder and
+    /// swap under the folder's lock, so a report is always one run's, whole.
     public static func write(_ files: [String: Data], name: String, root: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         let final = root.appendingPathComponent(name)
-        let partial = root.appendingPathComponent(".\(name).partial")
+        let partial = root.appendingPathComponent(".\(name).partial-\(getpid())")
         let old = root.appendingPathComponent(".\(name).old")
         try? fm.removeItem(at: partial)
-        recover(name, root: root)
         try fm.createDirectory(at: partial, withIntermediateDirectories: true)
         for (file, data) in files.sorted(by: { $0.key < $1.key }) {
             try data.write(to: partial.appendingPathComponent(file))
         }
-        if fm.fileExists(atPath: final.path) { try fm.moveItem(at: final, to: old) }
-        try fm.moveItem(at: partial, to: final)
-        try? fm.removeItem(at: old)
+        try locked(root) {
+            recover(name, root: root)
+            if fm.fileExists(atPath: final.path) { try fm.moveItem(at: final, to: old) }
+            try fm.moveItem(at: partial, to: final)
+            try? fm.removeItem(at: old)
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on `root/.lock` (flock; released if the process dies).
+    public static func locked<T>(_ root: URL, _ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let fd = open(root.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { return try body() }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(fd, LOCK_UN) }
+        return try body()
     }
 
     /// A run killed between the two renames of `write` leaves the last good report as
@@ -42,7 +57,7 @@ public enum OutputFolder {
 
     /// Rewrites `root/index.html` from the reports present in `root`.
     public static func writeIndex(root: URL) throws {
-        try Data(indexHTML(root: root).utf8).write(to: root.appendingPathComponent("index.html"))
+        try locked(root) { try Data(indexHTML(root: root).utf8).write(to: root.appendingPathComponent("index.html")) }
     }
 
     public static func indexHTML(root: URL) -> String {

@@ -162,6 +162,36 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(fm.fileExists(atPath: folder.appendingPathComponent("Output/.demo.old").path))
     }
 
+    /// Two runs into one output folder at once, with different parameters: after each round the
+    /// report is one run's whole (its text and its figure agree), never a mix.
+    func testTwoRunsAtOnceLeaveOneRunsWholeReport() throws {
+        try write(
+            "Notebooks/pair.md",
+            "---\nparams:\n  n: 1\n---\n```swift runbook\n//| label: p\nprint(n)\nplot([1, 2], [n, n * n])\n```\n")
+        var figures: [String: Data] = [:]
+        for n in ["2", "3"] {
+            XCTAssertEqual(try runbook("Notebooks/pair.md", "--set", "n=\(n)", "--quiet").status, 0)
+            figures[n] = read("Output/pair/p.png")
+        }
+        XCTAssertNotEqual(figures["2"], figures["3"])
+        for _ in 0..<8 {
+            let runs = ["2", "3"].map { n -> Process in
+                let p = Process()
+                p.executableURL = Self.binary
+                p.arguments = ["Notebooks/pair.md", "--set", "n=\(n)", "--quiet"]
+                p.currentDirectoryURL = folder
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                return p
+            }
+            for p in runs { try p.run() }
+            for p in runs { p.waitUntilExit() }
+            let text = String(decoding: read("Output/pair/outputs.txt") ?? Data(), as: UTF8.self)
+            let n = text.contains("\n2\n") ? "2" : "3"
+            XCTAssertEqual(read("Output/pair/p.png"), figures[n], "the figure is not from the run whose text is there")
+        }
+    }
+
     func testHelpDescribesEveryCommand() throws {
         let help = try runbook("--help")
         XCTAssertEqual(help.status, 0)
