@@ -23,6 +23,8 @@ public final class Interpreter {
             try checkpoint()
         }
     }
+    /// The step (from 0) of each `for` loop running, outermost first: where a warning happened.
+    public internal(set) var loopSteps: [Int] = []
     /// Where the innermost call in progress was written: the place for errors raised when the
     /// engine calls back into cell code (a cell-defined module's `forward`).
     public internal(set) var callSite: SourceRange?
@@ -161,12 +163,15 @@ public final class Interpreter {
             let report = total.flatMap { $0 >= 1000 ? loopProgress : nil }
             var done = 0
             defer { if let report, let total { report(total, total) } }
+            loopSteps.append(0)
+            defer { loopSteps.removeLast() }
             // A body that no closure, function or class can capture reuses one scope.
             let layout = stmt.layouts.first
             let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while let item = try next() {
                 try tick()
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
+                loopSteps[loopSteps.count - 1] = done
                 done += 1
                 let inner: Scope
                 if let reused {
@@ -570,6 +575,9 @@ public final class Interpreter {
             let args = try arguments(argExprs, scope, range: e.range, callee: method)
             if case .object(let o) = base {
                 try tick()
+                let outer = callSite
+                callSite = args.range
+                defer { callSite = outer }
                 if let result = try wrap(calleeExpr.range, { try o.callMethod(method, args) }) { return result }
             }
             return try call(try member(base, method, at: calleeExpr.range), args)

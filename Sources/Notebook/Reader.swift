@@ -42,6 +42,8 @@ public struct CellOptions: Equatable {
     public var echo = true
     public var output = true
     public var expectError = false
+    /// `//| nan: error`: a loss that becomes NaN or infinite stops the cell (a warning otherwise).
+    public var nanIsError = false
     public var timeout: Double = 300
     public var width: Int?
     public var height: Int?
@@ -85,7 +87,7 @@ public struct NotebookDocument {
 /// Reads a notebook. Every problem is a diagnostic with a location in the file.
 public enum Reader {
     static let knownOptions: Set<String> = [
-        "label", "echo", "output", "error", "timeout", "width", "height", "caption",
+        "label", "echo", "output", "error", "timeout", "width", "height", "caption", "nan",
     ]
 
     /// What Yams must not be given: front matter nested deeper than 50 levels (its parser
@@ -364,6 +366,12 @@ public enum Reader {
                     options.expectError = true
                 } else {
                     diagnostics.append(Diagnostic("option 'error' takes the value 'expected'", at: where_))
+                }
+            case "nan":
+                if value == "error" || value == "warn" {
+                    options.nanIsError = value == "error"
+                } else {
+                    diagnostics.append(Diagnostic("option 'nan' takes the value 'error' or 'warn'", at: where_))
                 }
             case "timeout":
                 // Finite and at most a week: the deadline is counted in nanoseconds.

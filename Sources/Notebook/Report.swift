@@ -32,6 +32,7 @@ public enum Report {
             out += r.output
             let errors = runner.renderedErrors(r, result.document)
             if !errors.isEmpty { out += errors + "\n" }
+            for w in r.warnings { out += w.rendered(file: result.document.path, lines: result.document.lines) + "\n" }
             for f in r.figures { out += f.isImage ? "[figure \(f.fileName): \(f.alt)]\n" : "[file \(f.fileName)]\n" }
         }
         return out
@@ -118,6 +119,11 @@ public enum Report {
                     if let caption = f.caption { s += "<figcaption>\(escapeHTML(caption))</figcaption>" }
                     s += "</figure>\n"
                 }
+            }
+            // Warnings look like expected errors: the run went on past them.
+            for w in r.warnings {
+                s +=
+                    "<div class=\"error expected warning\"><pre>\(escapeHTML(w.rendered(file: document.path, lines: document.lines)))</pre></div>\n"
             }
             let errors = runner.renderedErrors(r, document)
             if !errors.isEmpty {

@@ -27,6 +27,8 @@ public struct CellResult {
     public var output: String
     public var figures: [FigureFile]
     public var seconds: Double
+    /// Warnings about the run that did not stop it (a loss that became NaN), located.
+    public var warnings: [Diagnostic] = []
 }
 
 /// The outcome of a notebook run.
@@ -103,6 +105,7 @@ public final class Runner {
 
         var results: [CellResult] = []
         var failed = false
+        var warnings: [Diagnostic] = [], reportedNonFinite = false
         for cell in document.cells {
             if failed {
                 results.append(CellResult(cell: cell, status: .notRun, output: "", figures: [], seconds: 0))
@@ -124,6 +127,33 @@ public final class Runner {
                             SourceLocation(line: cell.firstLine, column: 1),
                             SourceLocation(line: cell.firstLine, column: 2)))
                 }
+            }
+            warnings = []
+            bindings.beforeBackward = { [unowned interpreter] loss in
+                // A loss (a few numbers at most) that is no longer finite: once per run, where.
+                guard !reportedNonFinite || cell.options.nanIsError, loss.count <= 16,
+                    loss.count == 1 ? !(try loss.item()).isFinite : loss.scalars.contains(where: { !$0.isFinite })
+                else { return }
+                reportedNonFinite = true
+                let value = loss.scalars.first { !$0.isFinite }!
+                let steps = interpreter.loopSteps.map(String.init).joined(separator: ", ")
+                let place =
+                    steps.isEmpty
+                    ? ""
+                    : " at loop step \(steps) (counting from 0\(interpreter.loopSteps.count > 1 ? ", outermost first" : ""))"
+                let range =
+                    interpreter.callSite
+                    ?? SourceRange(
+                        SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)
+                    )
+                let message = "the loss became \(Value.format(value))\(place); training goes on with it"
+                if cell.options.nanIsError {
+                    throw Diagnostic(
+                        message.replacingOccurrences(of: "; training goes on with it", with: " (//| nan: error)"),
+                        at: range)
+                }
+                warnings.append(
+                    Diagnostic(message + " (stop instead with '//| nan: error')", at: range, severity: .warning))
             }
             var status = CellResult.Status.ok
             do {
@@ -163,7 +193,8 @@ public final class Runner {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let result = CellResult(
-                cell: cell, status: status, output: output, figures: figures.files, seconds: seconds)
+                cell: cell, status: status, output: output, figures: figures.files, seconds: seconds, warnings: warnings
+            )
             results.append(result)
             onCellEnd(result)
         }

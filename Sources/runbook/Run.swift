@@ -129,6 +129,7 @@ struct Session {
             }
         }
         let result = runner.run(document, parameters: parameters)
+        for w in result.cells.flatMap(\.warnings) { log(w.rendered(file: path, lines: document.lines)) }
         if let failed = result.failedCell { log(runner.renderedErrors(failed, document)) }
         return (result, runner)
     }

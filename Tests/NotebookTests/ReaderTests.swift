@@ -71,7 +71,7 @@ final class ReaderTests: XCTestCase {
             XCTAssertEqual(
                 list.diagnostics[0].rendered(
                     file: "n.md", lines: source.split(separator: "\n", omittingEmptySubsequences: false)),
-                "n.md:4:1: error: unknown cell option 'lable' (known: caption, echo, error, height, label, output, timeout, width)\n//| lable: x\n^~~~~~~~~~~~"
+                "n.md:4:1: error: unknown cell option 'lable' (known: caption, echo, error, height, label, nan, output, timeout, width)\n//| lable: x\n^~~~~~~~~~~~"
             )
         }
     }
@@ -199,6 +199,38 @@ final class RunnerTests: XCTestCase {
             let f = Flatten(0, 1, 2)
                                   ^
             """)
+    }
+
+    /// A diverging training is reported once, at the backward() call and loop step where the
+    /// loss first stopped being finite; `//| nan: error` stops the cell there instead.
+    func testANonFiniteLossIsReportedWhereItHappened() throws {
+        let training = """
+            manualSeed(0)
+            let net = Linear(1, 1)
+            let opt = SGD(net.parameters(), lr: 1e10)
+            let x = tensor([[1.0], [2.0]])
+            for epoch in 0..<3 {
+                for step in 0..<20 {
+                    let loss = MSELoss()(net(x), x * 2)
+                    opt.zeroGrad()
+                    loss.backward()
+                    opt.step()
+                }
+            }
+            """
+        let (result, _) = try run("```swift runbook\n\(training)\n```\n")
+        XCTAssertEqual(result.cells[0].status, .ok)
+        XCTAssertEqual(
+            result.cells[0].warnings.map { "\($0)" },
+            [
+                "10:9: warning: the loss became inf at loop step 0, 2 (counting from 0, outermost first); training goes on with it "
+                    + "(stop instead with '//| nan: error')"
+            ])
+        let (stopped, _) = try run("```swift runbook\n//| nan: error\n\(training)\n```\n")
+        guard case .failed(let d) = stopped.cells[0].status else { return XCTFail("\(stopped.cells[0].status)") }
+        XCTAssertEqual(
+            "\(d)",
+            "11:9: error: the loss became inf at loop step 0, 2 (counting from 0, outermost first) (//| nan: error)")
     }
 
     func testFailureStopsLaterCellsAndRendersTheError() throws {
