@@ -9,6 +9,8 @@ public struct Parser {
     /// How many expressions and blocks are being parsed inside one another (see `maximumDepth`).
     var nesting = 0
     var blockNesting = 0
+    /// The second and later bindings of `let a = 1, b = 2`, added after the first by the caller.
+    var moreBindings: [Stmt] = []
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
@@ -99,6 +101,8 @@ public struct Parser {
             if match(";") { continue }
             do {
                 statements.append(try statement())
+                statements += moreBindings
+                moreBindings = []
                 try endOfStatement()
             } catch {
                 synchronize()
@@ -187,18 +191,29 @@ public struct Parser {
         return try expression()
     }
 
+    /// `let a = 1` — and `let a = 1, b = 2`, whose further bindings wait in `moreBindings` for the
+    /// caller to add after the first.
     mutating func binding() throws -> Stmt {
         let start = advance().range
         let mutable = previous.kind == .keyword("var")
-        let pattern = try self.pattern()
-        var type: TypeAnnotation?
-        if match(":") { type = try typeAnnotation() }
-        var value: Expr?
-        if match("=") { value = try expression() }
-        if value == nil, case .tuple = pattern {
-            throw error("a tuple pattern needs a value", at: start + previous.range)
-        }
-        return Stmt(.binding(mutable: mutable, pattern, type, value), start + previous.range)
+        var bindings: [Stmt] = []
+        repeat {
+            let itemStart = token.range
+            let pattern = try self.pattern()
+            var type: TypeAnnotation?
+            if match(":") { type = try typeAnnotation() }
+            var value: Expr?
+            if match("=") { value = try expression() }
+            if value == nil, case .tuple = pattern {
+                throw error("a tuple pattern needs a value", at: start + previous.range)
+            }
+            bindings.append(
+                Stmt(
+                    .binding(mutable: mutable, pattern, type, value),
+                    (bindings.isEmpty ? start : itemStart) + previous.range))
+        } while match(",")
+        moreBindings += bindings.dropFirst()
+        return bindings[0]
     }
 
     mutating func pattern() throws -> Pattern {
@@ -302,6 +317,8 @@ public struct Parser {
                 switch token.kind {
                 case .keyword("let"), .keyword("var"):
                     members.append(try binding())
+                    members += moreBindings
+                    moreBindings = []
                 case .keyword("func"):
                     advance()
                     members.append(Stmt(.function(try function(mstart)), mstart + previous.range))
@@ -563,6 +580,8 @@ public struct Parser {
         while !check("}") && !atEnd {
             if match(";") { continue }
             body.append(try statement())
+            body += moreBindings
+            moreBindings = []
             try endOfStatement()
         }
         _ = try expect("}", "to close the closure")
