@@ -68,6 +68,10 @@ extension EngineBindings {
             guard !collector.files.contains(where: { $0.fileName == name }) else {
                 throw TensorError("saveWeights: '\(name)' is already written by this cell")
             }
+            if let cell = collector.earlier[name] {
+                throw TensorError(
+                    "saveWeights: '\(name)' is already written by cell \(cell); give this file another name")
+            }
             collector.files.append(FigureFile(fileName: name, data: data, alt: "weights", caption: nil, isImage: false))
             return .nil
         }

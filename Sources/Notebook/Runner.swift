@@ -230,12 +230,16 @@ extension ParameterValue {
 final class FigureCollector {
     var cell: Cell?
     var files: [FigureFile] = []
+    /// The file names earlier cells of the run wrote, with the cell: one report folder holds them
+    /// all, so no name may be used twice (a label `a-2` beside a label `a`'s second figure).
+    var earlier: [String: Int] = [:]
     /// Called when a cell ends, to turn a figure still open into a file.
     var flush: () throws -> Void = {}
     /// Drops whatever a failed cell had drawn.
     var reset: () -> Void = {}
 
     func begin(cell: Cell) {
+        if let previous = self.cell { for f in files { earlier[f.fileName] = previous.index + 1 } }
         self.cell = cell
         files = []
         reset()
@@ -251,7 +255,7 @@ final class FigureCollector {
     /// A file name for the next figure of this cell: its id, then -2, -3, …
     func nextName(_ ext: String) -> String {
         let id = cell?.id ?? "figure"
-        let taken = Set(files.map(\.fileName))
+        let taken = Set(files.map(\.fileName)).union(earlier.keys)
         var name = "\(id).\(ext)"
         var n = 2
         while taken.contains(name) {

@@ -245,6 +245,22 @@ struct Check: ParsableCommand {
                 stale = true
                 session.log("\(output)/index.html is stale or missing (run `runbook --all`)")
             }
+            // A report folder whose notebook is gone is stale too.
+            let names = Set(paths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
+            let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+            for folder in folders.sorted()
+            where !folder.hasPrefix(".") && !folder.hasSuffix(".failed") && !names.contains(folder) {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(
+                    atPath: root.appendingPathComponent(folder).path, isDirectory: &isFolder),
+                    isFolder.boolValue
+                {
+                    stale = true
+                    session.log(
+                        "\(output)/\(folder)/ has no notebook Notebooks/\(folder).md (remove the folder or restore the notebook)"
+                    )
+                }
+            }
             if FileManager.default.contents(atPath: root.appendingPathComponent("api.html").path)
                 != Data(APIReference.html.utf8)
             {

@@ -233,6 +233,35 @@ final class RunnerTests: XCTestCase {
             "11:9: error: the loss became inf at loop step 0, 2 (counting from 0, outermost first) (//| nan: error)")
     }
 
+    /// One report folder holds every cell's files: a later cell never takes an earlier one's name.
+    func testFileNamesAreUniqueAcrossCells() throws {
+        let source = """
+            ```swift runbook
+            //| label: a
+            plot([1.0, 2.0])
+            show()
+            plot([2.0, 1.0])
+            ```
+
+            ```swift runbook
+            //| label: a-2
+            plot([3.0, 3.0])
+            saveWeights(Linear(1, 1), "w.safetensors")
+            ```
+
+            ```swift runbook
+            saveWeights(Linear(1, 1), "w.safetensors")
+            ```
+            """
+        let (result, _) = try run(source)
+        XCTAssertEqual(
+            result.cells.map { $0.figures.map(\.fileName) },
+            [["a.png", "a-2.png"], ["w.safetensors", "a-2-2.png"], []])
+        guard case .failed(let d) = result.cells[2].status else { return XCTFail("\(result.cells[2].status)") }
+        XCTAssertEqual(
+            d.message, "saveWeights: 'w.safetensors' is already written by cell 2; give this file another name")
+    }
+
     func testFailureStopsLaterCellsAndRendersTheError() throws {
         let source =
             "```swift runbook\nprint(1)\n```\n\n```swift runbook\nlet a = tensor([1.0, 2.0])\nlet b = a + tensor([1.0, 2.0, 3.0])\n```\n\n```swift runbook\nprint(2)\n```\n"
