@@ -113,3 +113,10 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
     for (unsigned round = 0; atomic_load_explicit(&pool.unfinished, memory_order_acquire) > 0; round++) relax(round);
     inside_worker = 0;
 }
+
+#include <malloc.h>
+
+long long runbook_heap_bytes(void) {
+    struct mallinfo2 m = mallinfo2();
+    return (long long)(m.uordblks + m.hblkhd);
+}

@@ -497,6 +497,10 @@ enum Builtins {
             case "lowerBound": return .int(lo)
             case "upperBound": return .int(hi)
             case "map", "filter", "forEach", "reversed", "contains":
+                guard count <= 10_000_000 else {
+                    throw Diagnostic(
+                        "\(name) on a range of \(count) values: at most 10,000,000 (use a for loop)", at: range)
+                }
                 return try member(.array((0..<count).map { .int(lo + $0) }), name, interpreter: interpreter, at: range)
             default: return nil
             }

@@ -58,7 +58,14 @@ final class NumpyNamespace: HostObject {
                 let x = try draw(1)[0]
                 return int ? .int(Int(x)) : .double(x)
             }
-            let values = try draw(size.reduce(1, *))
+            // Checked before the numbers are drawn: they are held twice (as Doubles, then the tensor).
+            let count = try size.reduce(1) { n, d in
+                let (m, overflow) = n.multipliedReportingOverflow(by: d)
+                guard !overflow else { throw TensorError("size \(size) has more elements than memory can hold") }
+                return m
+            }
+            try Tensor.reserve(count * 2, .float64, for: "np.random")
+            let values = try draw(count)
             return b.wrap(try Tensor(values, shape: size, dtype: int ? .int64 : .float64))
         }
         let size = Param<[Int]?>.npSize, dims = Param<[Int]>.shape("d")

@@ -280,6 +280,13 @@ final class Plots {
             }
             guard let f = self.figure else { throw TensorError("frame: nothing is drawn yet") }
             guard self.frames.count < 1000 else { throw TensorError("frame: an animation holds at most 1000 frames") }
+            // Each frame is kept as a bitmap until the GIF is written: a gigabyte at the most.
+            let frameBytes = f.width * f.height * 4
+            guard (self.frames.count + 1) * frameBytes <= 1 << 30 else {
+                throw TensorError(
+                    "frame: \(self.frames.count + 1) frames of \(f.width)×\(f.height) would hold more than 1 GiB; draw a smaller figure or fewer frames"
+                )
+            }
             self.frames.append(f.render())
         }
         define("show", "ends the figure now (the next call starts a new one)") { try self.finish() }

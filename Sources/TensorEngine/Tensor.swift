@@ -1,3 +1,4 @@
+import CParallel
 import Foundation
 
 /// The element type of a tensor. Floating point is float32 unless asked otherwise; int64 holds
@@ -60,6 +61,33 @@ private let matrixStrides: [[Int]] = (0...256).map { [$0, 1] }
 /// Largest single allocation, in bytes; a request above it is a `TensorError`, not an abort.
 nonisolated(unsafe) public var tensorAllocationLimit = 4 << 30
 
+/// The most memory a notebook may hold (`runbook --memory`): an allocation of a megabyte or
+/// more that would pass it is an error before it is made.
+nonisolated(unsafe) public var tensorMemoryBudget = 8 << 30
+
+extension Tensor {
+    /// Checks that `count` more elements of `dtype` fit the memory budget, before allocating them.
+    /// NOTE: what the heap holds (tensors, arrays, strings, frames alike) is malloc's own count,
+    /// read only for allocations of a megabyte or more: the many small ones cost nothing.
+    public static func reserve(_ count: Int, _ dtype: DType, for op: @autoclosure () -> String) throws {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
+        guard overflow || bytes >= 1 << 20 else { return }
+        let inUse = Int(runbook_heap_bytes())
+        guard !overflow, bytes <= tensorMemoryBudget - inUse else {
+            throw TensorError(
+                "\(op()): out of the memory budget: it needs \(describeBytes(overflow ? Int.max : bytes)) and the notebook "
+                    + "already holds \(describeBytes(inUse)) of \(describeBytes(tensorMemoryBudget)) (raise it with --memory)"
+            )
+        }
+    }
+
+    static func describeBytes(_ n: Int) -> String {
+        n >= 1 << 30
+            ? String(format: "%.1f GiB", Double(n) / Double(1 << 30))
+            : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
+    }
+}
+
 /// An n-dimensional array with shape, strides and an offset into shared storage, and the
 /// autograd state PyTorch keeps on a tensor (`requiresGrad`, `grad`, `gradFn`).
 ///
@@ -99,6 +127,7 @@ public final class Tensor {
                 "allocation of \(n * dtype.itemSize) bytes for shape \(shape) exceeds the limit of \(tensorAllocationLimit) bytes"
             )
         }
+        try Tensor.reserve(n, dtype, for: "a tensor of shape \(shape)")
         self.init(
             storage: Storage.make(dtype: dtype, count: n), shape: shape,
             strides: Tensor.contiguousStrides(shape), offset: 0)

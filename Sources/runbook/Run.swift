@@ -23,11 +23,31 @@ struct NotebookOptions: ParsableArguments {
         help: ArgumentHelp("Threads for the engine's kernels. Results are identical for every count.", valueName: "n"))
     var threads = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "The most memory a notebook's tensors may hold together, e.g. 512M or 8G (default 8G). An op that would pass it is an error in its cell.",
+            valueName: "size"))
+    var memory = "8G"
+
     @Flag(help: "Print only errors and where the reports are.")
     var quiet = false
 
+    /// `--memory` in bytes: a number with K, M or G (powers of 1024).
+    var memoryBytes: Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var text = memory.uppercased()
+        if text.hasSuffix("B") { text.removeLast() }
+        let unit = text.last.flatMap { units[$0] }
+        if unit != nil { text.removeLast() }
+        guard let n = Double(text), n > 0, n.isFinite, n * Double(unit ?? 1) < 0x1p62 else { return nil }
+        return Int(n * Double(unit ?? 1))
+    }
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard let bytes = memoryBytes, bytes >= 1 << 20 else {
+            throw ValidationError("--memory takes a size such as 512M or 8G (at least 1M), not '\(memory)'")
+        }
         for o in overrides where !o.contains("=") { throw ValidationError("--set expects name=value, got '\(o)'") }
     }
 
@@ -153,6 +173,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         engineThreads = options.threads
+        tensorMemoryBudget = options.memoryBytes!
         let paths = try options.notebooks(defaultAll: false)
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)
@@ -208,6 +229,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         engineThreads = options.threads
+        tensorMemoryBudget = options.memoryBytes!
         let paths = try options.notebooks(defaultAll: true)
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)

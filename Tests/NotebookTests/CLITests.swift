@@ -192,6 +192,23 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// `--memory` bounds what a notebook's tensors hold together: an op that would pass it is an
+    /// error in its cell, before anything is allocated.
+    func testTheMemoryBudgetStopsAnOpBeforeItAllocates() throws {
+        try write(
+            "Notebooks/big.md",
+            "```swift runbook\nlet a = ones(1000, 1000)\nlet b = zeros(10000, 1) + zeros(1, 10000)\n```\n")
+        let tight = try runbook("Notebooks/big.md", "--memory", "64M", "--quiet")
+        XCTAssertEqual(tight.status, 2)
+        XCTAssertTrue(
+            tight.stderr.contains(
+                "big.md:3:9: error: add: out of the memory budget: it needs 381.5 MiB and the notebook already holds"
+            ),
+            tight.stderr)
+        XCTAssertEqual(try runbook("Notebooks/big.md", "--memory", "1G", "--quiet").status, 0)
+        XCTAssertEqual(try runbook("Notebooks/big.md", "--memory", "lots").status, 64)
+    }
+
     func testHelpDescribesEveryCommand() throws {
         let help = try runbook("--help")
         XCTAssertEqual(help.status, 0)
@@ -208,7 +225,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(try runbook("help", "run").stdout.contains("--set <name=value>"))
         XCTAssertEqual(try runbook("help", "nope").status, 64)
         let runHelp = try runbook("run", "--help").stdout
-        for option in ["--all", "--set <name=value>", "--output <dir>", "--threads <n>", "--quiet"] {
+        for option in ["--all", "--set <name=value>", "--output <dir>", "--threads <n>", "--memory <size>", "--quiet"] {
             XCTAssertTrue(runHelp.contains(option), option)
         }
     }

@@ -9,4 +9,7 @@ typedef void (*runbook_task)(void *context, long index);
 /// between loops (small products come in quick succession), then sleep.
 void runbook_parallel(long count, long threads, runbook_task task, void *context);
 
+/// The bytes the process's heap holds right now (malloc's own count, mmapped blocks included).
+long long runbook_heap_bytes(void);
+
 #endif

@@ -12,6 +12,10 @@ extension Tensor {
         var dt = DType.promote(dtype, other.dtype)
         if dt == .bool { dt = .int64 }
         if op == .div && !dt.isFloatingPoint { dt = .float32 }
+        // Only broadcasting can make an output larger than both inputs: checked then.
+        if outShape != shape && outShape != other.shape {
+            try Tensor.reserve(try Tensor.elementCount(outShape), dt, for: name)
+        }
         let a = dtype == dt ? self : to(dt)
         let b = other.dtype == dt ? other : other.to(dt)
         let out = Tensor(uninitialized: outShape, dtype: dt)

@@ -280,6 +280,7 @@ extension Tensor {
                 "mm: expected two floating point tensors of the same type, got \(dtype) and \(other.dtype)")
         }
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
+        try Tensor.reserve(m * n, dtype, for: "mm")
         let out = Tensor(uninitialized: [m, n], dtype: dtype)
         // B is read in place when its rows or its columns are contiguous (a weight's transpose).
         let inPlace = other.dtype == .float32 && (other.strides[1] == 1 || other.strides[0] == 1)

@@ -205,6 +205,7 @@ extension Tensor {
     /// A random permutation of 0..<n as int64 (`torch.randperm`).
     public static func randperm(_ n: Int, generator: TorchGenerator = .global) throws -> Tensor {
         guard n >= 0 else { throw TensorError("randperm: n must be non-negative, got \(n)") }
+        try Tensor.reserve(n, .int64, for: "randperm")
         return try Tensor(generator.randperm(n))
     }
 
