@@ -270,20 +270,8 @@ final class OptimizerObject: HostObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "step":
-            return .function(
-                Function("step") { args in
-                    try args.none()
-                    try self.optimizer.step()
-                    return .nil
-                })
-        case "zeroGrad":
-            return .function(
-                Function("zeroGrad") { args in
-                    try args.none()
-                    self.optimizer.zeroGrad()
-                    return .nil
-                })
+        // `let step = opt.step` as a value: the same methods, through `callMethod`.
+        case "step", "zeroGrad": return .function(Function(name) { args in try self.callMethod(name, args) ?? .nil })
         case "lr": return .double(optimizer.lr)
         default: return nil
         }
