@@ -80,6 +80,7 @@ public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .m
         let n = input.count
         let diff = Tensor(uninitialized: input.shape, dtype: .float32)
         let px = input.pointer(Float.self), pt = target.pointer(Float.self), pd = diff.pointer(Float.self)
+        defer { withExtendedLifetime((input, target)) {} }
         var acc = 0.0
         for i in 0..<n {
             let d = px[i] - pt[i]

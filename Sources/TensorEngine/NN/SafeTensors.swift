@@ -18,8 +18,9 @@ public enum SafeTensors {
                 throw TensorError("safetensors: cannot store \(t.dtype) tensor '\(name)'")
             }
             let c = t.contiguousData()
-            let bytes = Data(
-                bytes: c.storage.raw.advanced(by: c.offset * t.dtype.itemSize), count: t.count * t.dtype.itemSize)
+            let bytes = withExtendedLifetime(c) {
+                Data(bytes: c.storage.raw.advanced(by: c.offset * t.dtype.itemSize), count: t.count * t.dtype.itemSize)
+            }
             header[name] = ["dtype": code, "shape": t.shape, "data_offsets": [body.count, body.count + bytes.count]]
             body.append(bytes)
         }

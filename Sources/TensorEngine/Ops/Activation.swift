@@ -75,6 +75,7 @@ extension Tensor {
         let n = shape[rank - 1], rows = count / n
         let out = Tensor(uninitialized: shape, dtype: .float32)
         let px = x.pointer(Float.self), po = out.pointer(Float.self)
+        defer { withExtendedLifetime(x) {} }
         for r in 0..<rows {
             let row = px + r * n, o = po + r * n
             var best = row[0]
@@ -91,6 +92,7 @@ extension Tensor {
             let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
             let dx = Tensor(uninitialized: self.shape, dtype: .float32)
             let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
+            defer { withExtendedLifetime(g) {} }
             for r in 0..<rows {
                 var sum = 0.0
                 for k in 0..<n { sum += Double(pg[r * n + k]) }
@@ -131,6 +133,7 @@ func zipFloat32<K: FloatKernel2>(_ a: Tensor, _ b: Tensor, _: K.Type) -> Tensor?
     }
     let out = Tensor(uninitialized: a.shape, dtype: .float32)
     let pa = a.pointer(Float.self), pb = b.pointer(Float.self), po = out.pointer(Float.self)
+    defer { withExtendedLifetime((a, b)) {} }
     let n = out.count, runs = n >= 1 << 15 ? engineThreads : 1, perRun = (n + runs - 1) / runs
     parallelFor(runs) { run in
         for i in (run * perRun)..<Swift.min(n, (run + 1) * perRun) { po[i] = K.apply(pa[i], pb[i]) }

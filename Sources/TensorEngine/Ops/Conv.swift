@@ -31,7 +31,10 @@ extension Tensor {
             throw TensorError("conv2d: bias shape \(bias.shape) does not match \(o) output channels")
         }
         let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
+        // NOTE: a local tensor whose storage is read through a pointer is kept alive to the end of
+        // the scope (`withExtendedLifetime`): Swift may free an object after its last use.
         let x = contiguousData(), wt = weight.contiguousData()
+        defer { withExtendedLifetime((x, wt)) {} }
         let out = Tensor(uninitialized: [n, o, ho, wo], dtype: .float32)
         let k = c * kh * kw, spatial = ho * wo
         // Images are split into one contiguous run per thread; each image's output is computed
@@ -63,6 +66,7 @@ extension Tensor {
         let inputGrad = requiresGrad
         return record(out, "ConvolutionBackward0", inputs) { g in
             let gc = g.contiguousData()
+            defer { withExtendedLifetime(gc) {} }
             let dx = inputGrad ? Tensor(uninitialized: [n, c, h, w], dtype: .float32) : nil
             let dw = Tensor(uninitialized: [o, c, kh, kw], dtype: .float32)
             let pw = wt.pointer(Float.self), pdw = dw.pointer(Float.self)
@@ -141,6 +145,7 @@ extension Tensor {
         }
         let ho = (h - kernel) / s + 1, wo = (w - kernel) / s + 1
         let x = contiguousData()
+        defer { withExtendedLifetime(x) {} }
         let out = Tensor(uninitialized: [n, c, ho, wo], dtype: .float32)
         var argmax = [Int32](repeating: 0, count: n * c * ho * wo)
         let px = x.pointer(Float.self), po = out.pointer(Float.self)
@@ -183,6 +188,7 @@ extension Tensor {
         }
         return record(out, "MaxPool2DWithIndicesBackward0", [self]) { g in
             let gc = g.contiguousData()
+            defer { withExtendedLifetime(gc) {} }
             let dx = try Tensor.zeros([n, c, h, w])
             let pg = gc.pointer(Float.self), pd = dx.pointer(Float.self)
             argmax.withUnsafeBufferPointer { am in

@@ -108,6 +108,8 @@ func forEachRow(
 /// `out[i] = f(a[i], b[i])` over the broadcast shape of `out`; a and b have out's element type.
 @inline(__always)
 func zipKernel<T, U>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type, _ f: (T, T) -> U) {
+    // Inlined, a and b may be the caller's temporaries: they must outlive the pointers.
+    defer { withExtendedLifetime((a, b)) {} }
     let pa = a.pointer(T.self), pb = b.pointer(T.self), po = out.pointer(U.self)
     let n = out.count
     let aFull = a.shape == out.shape && a.isContiguous
@@ -132,6 +134,7 @@ func zipKernel<T, U>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _: T.Type, _ f: (T
 @inline(__always)
 func mapKernel<T, U>(_ a: Tensor, _ out: Tensor, _: T.Type, _ f: (T) -> U) {
     let c = a.contiguousData()
+    defer { withExtendedLifetime(c) {} }  // a copy when `a` is a view: pa points into it
     let pa = c.pointer(T.self), po = out.pointer(U.self)
     for i in 0..<out.count { po[i] = f(pa[i]) }
 }
@@ -140,6 +143,7 @@ func mapKernel<T, U>(_ a: Tensor, _ out: Tensor, _: T.Type, _ f: (T) -> U) {
 @inline(__always)
 func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float) -> Float) {
     let c = a.contiguousData()
+    defer { withExtendedLifetime(c) {} }
     let pa = UnsafeRawPointer(c.pointer(Float.self)), po = out.pointer(Float.self)
     let n = out.count
     // Large tensors are cut into one run of whole vectors per thread (element-wise: the bits
@@ -163,6 +167,7 @@ func mapKernel8(_ a: Tensor, _ out: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>,
 /// Applies `f` to every element of `self` in place, reading `b` broadcast to `self`'s shape.
 @inline(__always)
 func updateKernel<T>(_ t: Tensor, _ b: Tensor, _: T.Type, _ f: (T, T) -> T) {
+    defer { withExtendedLifetime((t, b)) {} }
     let pt = t.pointer(T.self), pb = b.pointer(T.self)
     if t.isContiguous && b.isContiguous && b.shape == t.shape {
         for i in 0..<t.count { pt[i] = f(pt[i], pb[i]) }

@@ -287,6 +287,7 @@ extension Tensor {
         let b = inPlace ? other : other.contiguousData()
         let bStrides = inPlace ? (other.strides[0], other.strides[1]) : (n, 1)
         let c = try bias.map { try $0.to(dtype).broadcast(to: [n]).contiguousData() }
+        defer { withExtendedLifetime((self, b, c)) {} }  // gemm reads them through pointers
         if dtype == .float32 {
             gemm(
                 m, n, k, pointer(Float.self), strides[0], strides[1], b.pointer(Float.self), out.pointer(Float.self),
@@ -366,6 +367,7 @@ extension Tensor {
             bias: bias.pointer(Float.self), bStrides: (weight.strides[1], weight.strides[0]))
         return record(out, "AddmmBackward0", [self, weight, bias]) { g in
             let g = g.dtype == .float32 && g.hasUnitStride ? g : g.to(.float32).contiguousData()
+            defer { withExtendedLifetime(g) {} }
             var dx: Tensor?, dw: Tensor?
             if self.requiresGrad {  // g (m × n) · W (n × k)
                 dx = Tensor(uninitialized: [m, k], dtype: .float32)

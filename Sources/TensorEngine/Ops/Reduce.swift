@@ -63,6 +63,7 @@ extension Tensor {
             let (outer, n, inner) = split(at: d)
             out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: .float32)
             let p = c.pointer(Float.self), q = out.storage.floats
+            defer { withExtendedLifetime(c) {} }
             if inner == 1 {
                 for o in 0..<outer {
                     var acc = 0.0
