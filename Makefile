@@ -6,7 +6,7 @@ MNIST5K := Data/mnist_5k.csv.gz
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 RUNBOOK := .build/release/runbook
 
-.PHONY: setup packages data build run test lint bench clean
+.PHONY: setup packages data build run test lint bench fuzz clean
 
 ## setup: install the Debian packages and fetch the data sets (only what is missing)
 setup: packages data
@@ -42,7 +42,7 @@ run: build
 ## lint: the house style (.swift-format: 120 columns, 4-space indent, no semicolons); cell-language
 ## programs (Tests/*/Cases, Tests/*/Corpus) are not Swift and are left out
 lint:
-	swift format lint --strict $$(find Sources Tests Package.swift -name '*.swift' -not -path '*/Cases/*' -not -path '*/Corpus/*' | sort)
+	swift format lint --strict $$(find Sources Tests Fuzz Package.swift -name '*.swift' -not -path '*/Cases/*' -not -path '*/Corpus/*' | sort)
 
 ## test: set up, build, run the test suite, check that every committed report is current
 test: setup lint
@@ -52,6 +52,12 @@ test: setup lint
 
 bench: build
 	$(RUNBOOK) bench
+
+## fuzz: libFuzzer + AddressSanitizer over the reader, the cell language and whole notebooks,
+## FUZZ_SECONDS each (findings land in Fuzz/findings/)
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	Fuzz/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build

@@ -71,3 +71,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz harnesses (`make fuzz`), only when RUNBOOK_FUZZ is set: they need libFuzzer, so they
+// are built alone, with -sanitize=fuzzer,address.
+if Context.environment["RUNBOOK_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(
+            name: "FuzzReader", dependencies: ["FuzzSupport", "Notebook", "CellLanguage"], path: "Fuzz/FuzzReader"),
+        .executableTarget(
+            name: "FuzzLanguage", dependencies: ["FuzzSupport", "CellLanguage"], path: "Fuzz/FuzzLanguage"),
+        .executableTarget(
+            name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "TensorEngine"], path: "Fuzz/FuzzNotebook"),
+    ]
+}

@@ -116,7 +116,11 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
 
 #include <malloc.h>
 
+// Under AddressSanitizer (the fuzz builds) malloc is the sanitizer's, which mallinfo2 does not see.
+extern size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+
 long long runbook_heap_bytes(void) {
+    if (__sanitizer_get_current_allocated_bytes) return (long long)__sanitizer_get_current_allocated_bytes();
     struct mallinfo2 m = mallinfo2();
     return (long long)(m.uordblks + m.hblkhd);
 }

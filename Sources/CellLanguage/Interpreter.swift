@@ -15,14 +15,17 @@ public final class Interpreter {
     public static let checkpointInterval = 64
     var ticksLeft = Interpreter.checkpointInterval
 
-    /// One loop iteration or call: every so often, the host's checkpoint.
-    @inline(__always) func tick() throws {
+    /// One loop iteration or call at `site`: every so often, the host's checkpoint.
+    @inline(__always) func tick(at site: @autoclosure () -> SourceRange) throws {
         ticksLeft &-= 1
         if ticksLeft <= 0 {
             ticksLeft = Interpreter.checkpointInterval
+            checkpointSite = site()
             try checkpoint()
         }
     }
+    /// The loop or call at which `checkpoint` was last called: where to report a stopped cell.
+    public var checkpointSite: SourceRange?
     /// The step (from 0) of each `for` loop running, outermost first: where a warning happened.
     public internal(set) var loopSteps: [Int] = []
     /// Where the innermost call in progress was written: the place for errors raised when the
@@ -147,7 +150,7 @@ public final class Interpreter {
             let layout = stmt.layouts.first
             let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while try truth(condition, scope) {
-                try tick()
+                try tick(at: stmt.range)
                 reused?.unbindAll()
                 let flow = try executeBlock(body, reused ?? Scope(parent: scope, layout: layout))
                 switch flow {
@@ -169,7 +172,7 @@ public final class Interpreter {
             let layout = stmt.layouts.first
             let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while let item = try next() {
-                try tick()
+                try tick(at: stmt.range)
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
                 loopSteps[loopSteps.count - 1] = done
                 done += 1
@@ -574,7 +577,7 @@ public final class Interpreter {
             let base = try evaluate(baseExpr, scope)
             let args = try arguments(argExprs, scope, range: e.range, callee: method)
             if case .object(let o) = base {
-                try tick()
+                try tick(at: args.range)
                 let outer = callSite
                 callSite = args.range
                 defer { callSite = outer }
@@ -595,7 +598,7 @@ public final class Interpreter {
 
     /// Calls a function, class, instance or host object with arguments.
     public func call(_ callee: Value, _ args: Arguments) throws -> Value {
-        try tick()
+        try tick(at: args.range)
         let outer = callSite
         callSite = args.range
         defer { callSite = outer }

@@ -8,9 +8,9 @@ final class EngineBindings {
     unowned let interpreter: Interpreter
     /// Every declared function, method and type, for the reference.
     var library: HostLibrary { interpreter.library }
-    /// Told of the tensor `backward()` is called on, before the backward (see Runner: a loss that
-    /// became NaN or infinite is reported once, with where it happened).
-    var beforeBackward: ((Tensor) throws -> Void)?
+    /// Told of the tensor `backward()` is called on ("loss"), and of an optimizer's gradients
+    /// before its `step()` ("gradient"): the Runner reports the first that is no longer finite.
+    var checkFinite: ((_ what: String, [Tensor]) throws -> Void)?
     /// Tensor methods by name, declared in TensorLibrary.swift.
     var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]
     let torch: TorchGenerator

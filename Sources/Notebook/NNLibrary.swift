@@ -65,7 +65,7 @@ extension EngineBindings {
                 .function(
                     Function(name) { args in
                         let (ps, values) = try bind(args)
-                        return .object(OptimizerObject(try body(ps, repeat each values)))
+                        return .object(OptimizerObject(try body(ps, repeat each values), bindings: b))
                     }))
         }
         func int(_ name: String, default d: Int? = nil) -> Param<Int> { .int(name, default: d) }
@@ -251,7 +251,11 @@ private let betas = Param<(Double, Double)>(
 /// An optimizer in a cell: `step()`, `zeroGrad()`, `lr` (read and set), printed as PyTorch.
 final class OptimizerObject: HostObject {
     let optimizer: Optimizer
-    init(_ o: Optimizer) { optimizer = o }
+    unowned let bindings: EngineBindings
+    init(_ o: Optimizer, bindings: EngineBindings) {
+        optimizer = o
+        self.bindings = bindings
+    }
     var typeName: String { optimizer.typeName }
     var displayText: String { optimizer.description }
 
@@ -259,6 +263,7 @@ final class OptimizerObject: HostObject {
         switch name {
         case "step":
             try args.none()
+            try bindings.checkFinite?("gradient", optimizer.parameters.compactMap(\.grad))
             try optimizer.step()
         case "zeroGrad":
             try args.none()

@@ -1,5 +1,6 @@
 import CellLanguage
 import Foundation
+import Synchronization
 import TensorEngine
 
 /// A file a cell produced, written beside the report: a figure, or (not an image) saved weights.
@@ -56,6 +57,9 @@ public final class Runner {
     /// Told about long loops: (done, total) — for a progress bar.
     public var onProgress: (Int, Int) -> Void = { _, _ in }
 
+    /// The longest any cell may run, whatever its `//| timeout:` says (fuzzing, tests).
+    public var timeoutLimit: Double?
+
     public init() {}
 
     /// Applies `--set name=value` overrides: unknown names and values of the wrong type are errors.
@@ -83,12 +87,31 @@ public final class Runner {
     /// Runs every cell on the cell thread (see `CellThread`): cells, the interpreter's recursion
     /// and freeing what they built (a value nested 100,000 deep) must not overflow the 8 MiB stack
     /// of the main thread. Returns when the run and its cleanup are done.
+    ///
+    /// A watchdog (this thread, while the cell thread works) makes the timeout and the memory
+    /// budget hold where the interpreter cannot check them: inside one long engine call, builtin
+    /// or render. It first raises a flag the interpreter's checkpoint turns into a located error;
+    /// when a cell is still running `watchdogGrace` seconds past its limit, the run is given up:
+    /// the cell is reported failed, `abandoned` is set, and the caller must write its report and
+    /// exit (the cell thread cannot be stopped from outside).
     public func run(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult
     {
-        CellThread.shared.run { self.runHere(document, parameters: parameters) }
+        let progress = RunProgress()
+        let (result, abandoned) = CellThread.run(
+            { self.runHere(document, parameters: parameters, progress: progress) },
+            watch: { progress.watch(document: document, parameters: parameters, grace: Runner.watchdogGrace) })
+        self.abandoned = abandoned
+        return result
     }
 
-    func runHere(_ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)]) -> NotebookResult {
+    /// Seconds a cell may run past its timeout or over the memory budget before the run is given up.
+    public static let watchdogGrace = 2.0
+    /// Whether the last run was given up with its cell still running (see `run`).
+    public private(set) var abandoned = false
+
+    func runHere(
+        _ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], progress: RunProgress
+    ) -> NotebookResult {
         let seed = document.seed ?? 0
         TorchGenerator.global.manualSeed(seed)
         NumpyRandomState.global.seed(UInt32(truncatingIfNeeded: seed))
@@ -103,39 +126,46 @@ public final class Runner {
         Plots.install(in: interpreter, bindings: bindings, collector: figures)
         for (name, value) in parameters { interpreter.define(name, value.value) }
 
-        var results: [CellResult] = []
         var failed = false
         var warnings: [Diagnostic] = [], reportedNonFinite = false
         for cell in document.cells {
             if failed {
-                results.append(CellResult(cell: cell, status: .notRun, output: "", figures: [], seconds: 0))
+                progress.end(CellResult(cell: cell, status: .notRun, output: "", figures: [], seconds: 0))
                 continue
             }
             onCellStart(cell)
-            var output = ""
-            interpreter.output = { output += $0 }
             figures.begin(cell: cell)
             let start = DispatchTime.now().uptimeNanoseconds
-            let deadline = start + UInt64(cell.options.timeout * 1e9)
+            let timeout = min(cell.options.timeout, timeoutLimit ?? .infinity)
+            let deadline = start + UInt64(min(timeout * 1e9, 0x1p62))
+            progress.begin(cell, timeout: timeout, started: start, deadline: deadline)
+            interpreter.output = { progress.print($0) }
             var timedOut = false
-            interpreter.checkpoint = {
+            interpreter.checkpointSite = nil
+            interpreter.checkpoint = { [unowned interpreter] in
+                // At the loop or call running (or the cell's first line).
+                let site =
+                    interpreter.checkpointSite
+                    ?? SourceRange(
+                        SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)
+                    )
                 if DispatchTime.now().uptimeNanoseconds > deadline {
                     timedOut = true
-                    throw Diagnostic(
-                        "cell stopped: it ran longer than its timeout of \(Value.format(cell.options.timeout)) s (raise it with '//| timeout: …')",
-                        at: SourceRange(
-                            SourceLocation(line: cell.firstLine, column: 1),
-                            SourceLocation(line: cell.firstLine, column: 2)))
+                    throw Diagnostic(RunProgress.timeoutMessage(timeout), at: site)
+                }
+                if progress.overBudget.load(ordering: .relaxed) {
+                    throw Diagnostic(RunProgress.memoryMessage(), at: site)
                 }
             }
             warnings = []
-            bindings.beforeBackward = { [unowned interpreter] loss in
-                // A loss (a few numbers at most) that is no longer finite: once per run, where.
-                guard !reportedNonFinite || cell.options.nanIsError, loss.count <= 16,
-                    loss.count == 1 ? !(try loss.item()).isFinite : loss.scalars.contains(where: { !$0.isFinite })
+            bindings.checkFinite = { [unowned interpreter] what, tensors in
+                // A loss, or an optimizer's gradients, no longer finite: once per run, where.
+                guard !reportedNonFinite || cell.options.nanIsError else { return }
+                guard
+                    let (i, value) = tensors.lazy.enumerated().compactMap({ i, t in t.firstNonFinite.map { (i, $0) } })
+                        .first
                 else { return }
                 reportedNonFinite = true
-                let value = loss.scalars.first { !$0.isFinite }!
                 let steps = interpreter.loopSteps.map(String.init).joined(separator: ", ")
                 let place =
                     steps.isEmpty
@@ -146,20 +176,23 @@ public final class Runner {
                     ?? SourceRange(
                         SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)
                     )
-                let message = "the loss became \(Value.format(value))\(place); training goes on with it"
-                if cell.options.nanIsError {
-                    throw Diagnostic(
-                        message.replacingOccurrences(of: "; training goes on with it", with: " (//| nan: error)"),
-                        at: range)
-                }
+                let subject =
+                    what == "loss"
+                    ? "the loss" : "the \(what) of parameter \(i) (shape \(tensors[i].shape.description))"
+                let message = "\(subject) became \(Value.format(value))\(place)"
+                if cell.options.nanIsError { throw Diagnostic(message + " (//| nan: error)", at: range) }
                 warnings.append(
-                    Diagnostic(message + " (stop instead with '//| nan: error')", at: range, severity: .warning))
+                    Diagnostic(
+                        message + "; training goes on with it (stop instead with '//| nan: error')", at: range,
+                        severity: .warning))
             }
             var status = CellResult.Status.ok
             do {
                 let program = try Parser.parse(cell.source, firstLine: cell.firstLine)
-                if let shown = try interpreter.run(program) { output += shown.displayed + "\n" }
+                if let shown = try interpreter.run(program) { progress.print(shown.displayed + "\n") }
                 try figures.finish()
+                // One long call may end past the deadline before any checkpoint saw it.
+                if DispatchTime.now().uptimeNanoseconds > deadline { try interpreter.checkpoint() }
                 if cell.options.expectError {
                     status = .failed(
                         Diagnostic(
@@ -193,12 +226,12 @@ public final class Runner {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let result = CellResult(
-                cell: cell, status: status, output: output, figures: figures.files, seconds: seconds, warnings: warnings
-            )
-            results.append(result)
+                cell: cell, status: status, output: progress.output, figures: figures.files, seconds: seconds,
+                warnings: warnings)
+            guard progress.end(result) else { break }  // given up by the watchdog
             onCellEnd(result)
         }
-        return NotebookResult(document: document, parameters: parameters, cells: results)
+        return NotebookResult(document: document, parameters: parameters, cells: progress.results)
     }
 
     /// All diagnostics of a cell that had several (syntax errors), by cell index.
@@ -266,12 +299,93 @@ final class FigureCollector {
     }
 }
 
+/// What the cell thread has done so far, shared with the watchdog (under `lock`).
+final class RunProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [CellResult] = []
+    private var current: Cell?, timeout = 0.0, started: UInt64 = 0, deadline: UInt64 = 0, overSince: UInt64?
+    private(set) var output = ""
+    private var givenUp = false
+    /// Raised by the watchdog when the heap passes the memory budget; the checkpoint throws.
+    let overBudget = Atomic<Bool>(false)
+
+    static func timeoutMessage(_ timeout: Double) -> String {
+        "cell stopped: it ran longer than its timeout of \(Value.format(timeout)) s (raise it with '//| timeout: …')"
+    }
+
+    static func memoryMessage() -> String {
+        "cell stopped: the notebook holds \(Tensor.describeBytes(heapBytesInUse())), more than its memory budget of "
+            + "\(Tensor.describeBytes(tensorMemoryBudget)) (raise it with --memory)"
+    }
+
+    func begin(_ cell: Cell, timeout: Double, started: UInt64, deadline: UInt64) {
+        lock.withLock {
+            (current, self.timeout, self.started, self.deadline) = (cell, timeout, started, deadline)
+            (overSince, output) = (nil, "")
+            overBudget.store(false, ordering: .relaxed)
+        }
+    }
+
+    func print(_ text: String) { lock.withLock { output += text } }
+
+    /// Records a cell's result; false when the watchdog gave the run up meanwhile.
+    func end(_ result: CellResult) -> Bool {
+        lock.withLock {
+            guard !givenUp else { return false }
+            results.append(result)
+            current = nil
+            return true
+        }
+    }
+
+    /// Called every few milliseconds while the cell thread runs: nil, or the result of a run given
+    /// up because its cell is past its timeout, or over the memory budget, by more than `grace` s.
+    func watch(
+        document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], grace: Double
+    )
+        -> NotebookResult?
+    {
+        let heap = heapBytesInUse()
+        return lock.withLock {
+            guard let cell = current else { return nil }
+            let now = DispatchTime.now().uptimeNanoseconds, graceNanos = UInt64(grace * 1e9)
+            if heap > tensorMemoryBudget {
+                overBudget.store(true, ordering: .relaxed)
+                if overSince == nil { overSince = now }
+            }
+            let message: String
+            if now > deadline &+ graceNanos && deadline &+ graceNanos > deadline {
+                message = RunProgress.timeoutMessage(timeout)
+            } else if let since = overSince, now > since + graceNanos {
+                message = RunProgress.memoryMessage()
+            } else {
+                return nil
+            }
+            givenUp = true
+            let failed = CellResult(
+                cell: cell,
+                status: .failed(
+                    Diagnostic(
+                        message + "; it was inside one long operation, so the run was given up",
+                        at: SourceRange(
+                            SourceLocation(line: cell.firstLine, column: 1),
+                            SourceLocation(line: cell.firstLine, column: 2)))),
+                output: output, figures: [], seconds: Double(now - started) / 1e9)
+            let rest = document.cells.dropFirst(cell.index + 1).map {
+                CellResult(cell: $0, status: .notRun, output: "", figures: [], seconds: 0)
+            }
+            return NotebookResult(document: document, parameters: parameters, cells: results + [failed] + rest)
+        }
+    }
+}
+
 /// One long-lived thread with a 512 MiB stack on which notebooks run, one at a time: a thread
 /// made per run would start each run with a cold allocator arena (measured 2–3% slower).
 final class CellThread: @unchecked Sendable {
-    static let shared = CellThread()
+    /// The thread runs go to; replaced when a run is given up with its thread still busy.
+    nonisolated(unsafe) private static var current = CellThread()
+    private static let lock = NSLock()
 
-    private let lock = NSLock()
     private let work = DispatchSemaphore(value: 0)
     private var job: (() -> Void)?
 
@@ -286,19 +400,29 @@ final class CellThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the cell thread and returns its result (callers are serialised).
-    func run(_ body: @escaping () -> NotebookResult) -> NotebookResult {
+    /// Runs `body` on the cell thread and returns its result (callers are serialised); `watch` is
+    /// asked every 20 ms meanwhile, and a result it gives ends the wait (`abandoned`).
+    static func run(
+        _ body: @escaping () -> NotebookResult, watch: () -> NotebookResult?
+    ) -> (
+        NotebookResult, abandoned: Bool
+    ) {
         lock.lock()
         defer { lock.unlock() }
         final class Box: @unchecked Sendable { var value: NotebookResult? }
-        let box = Box(), done = DispatchSemaphore(value: 0)
-        job = {
+        let box = Box(), done = DispatchSemaphore(value: 0), thread = current
+        thread.job = {
             box.value = body()
             done.signal()
         }
-        work.signal()
-        done.wait()
-        job = nil
-        return box.value!
+        thread.work.signal()
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if let given = watch() {
+                current = CellThread()
+                return (given, true)
+            }
+        }
+        thread.job = nil
+        return (box.value!, false)
     }
 }

@@ -378,7 +378,7 @@ extension EngineBindings {
             Param<Tensor?>.tensor("gradient", b, optional: ()), Param<Bool>.bool("retainGraph", default: false).labeled,
             free: false
         ) { x, g, retain in
-            try b.beforeBackward?(x)
+            try b.checkFinite?("loss", [x])
             try x.backward(g, retainGraph: retain)
             return .nil
         }

@@ -65,6 +65,9 @@ nonisolated(unsafe) public var tensorAllocationLimit = 4 << 30
 /// more that would pass it is an error before it is made.
 nonisolated(unsafe) public var tensorMemoryBudget = 8 << 30
 
+/// The bytes the process's heap holds now: malloc's own count of tensors, arrays, strings, frames.
+public func heapBytesInUse() -> Int { Int(runbook_heap_bytes()) }
+
 extension Tensor {
     /// Checks that `count` more elements of `dtype` fit the memory budget, before allocating them.
     /// NOTE: what the heap holds (tensors, arrays, strings, frames alike) is malloc's own count,
@@ -81,7 +84,7 @@ extension Tensor {
         }
     }
 
-    static func describeBytes(_ n: Int) -> String {
+    public static func describeBytes(_ n: Int) -> String {
         n >= 1 << 30
             ? String(format: "%.1f GiB", Double(n) / Double(1 << 30))
             : String(format: "%.1f MiB", Double(n) / Double(1 << 20))
@@ -335,6 +338,7 @@ public final class Tensor {
         let src = try source.broadcast(to: shape)
         if dtype == .float32 && src.dtype == .float32 {
             let values = src.contiguousData(), p = values.pointer(Float.self), q = storage.floats
+            defer { withExtendedLifetime(values) {} }  // p points into it
             var i = 0
             forEachOffset {
                 q[$0] = p[i]
@@ -442,10 +446,33 @@ extension Tensor {
     /// A contiguous copy that is part of the graph (PyTorch's `clone()`).
     public func clone() -> Tensor {
         let out = Tensor(uninitialized: shape, dtype: dtype)
-        out.storage.raw.copyMemory(from: contiguousData().storage.raw, byteCount: count * dtype.itemSize)
+        let c = contiguousData()
+        withExtendedLifetime(c) { out.storage.raw.copyMemory(from: c.storage.raw, byteCount: count * dtype.itemSize) }
         return record(out, "CloneBackward0", [self]) { g in [g] }
     }
 
     /// A contiguous tensor with this shape and type, for a kernel to fill completely.
     func uninitializedLike() -> Tensor { Tensor(uninitialized: shape, dtype: dtype) }
+}
+
+extension Tensor {
+    /// The first element that is NaN or infinite, in row-major order; nil when every one is finite
+    /// (always nil for integer tensors). Float32 data is scanned eight lanes at a time.
+    public var firstNonFinite: Double? {
+        guard dtype.isFloatingPoint else { return nil }
+        guard dtype == .float32 && isContiguous else { return scalars.first { !$0.isFinite } }
+        defer { withExtendedLifetime(self) {} }
+        let p = UnsafeRawPointer(pointer(Float.self)), n = count
+        var acc = SIMD8<Float>(repeating: 0), i = 0
+        // x − x is 0 for a finite x and NaN otherwise.
+        while i + 8 <= n {
+            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            acc += v - v
+            i += 8
+        }
+        if acc.sum().isFinite && (i..<n).allSatisfy({ p.load(fromByteOffset: 4 * $0, as: Float.self).isFinite }) {
+            return nil
+        }
+        return scalars.first { !$0.isFinite }
+    }
 }

@@ -82,6 +82,14 @@ struct Session {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 
+    /// Ends the process (status 2) after a run the watchdog gave up: its cell is still running on
+    /// a thread nothing can stop, so no later notebook runs and nothing waits for it.
+    func exitGivenUp(remaining: Int) -> Never {
+        if remaining > 0 { log("stopping: \(remaining) later notebook\(remaining == 1 ? "" : "s") not run") }
+        fflush(stdout)
+        _exit(2)
+    }
+
     /// Like `run(_:overrides:)`, with a bad `--set` turned into exit status 64.
     func runOrExit(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
         do {
@@ -183,7 +191,7 @@ struct Run: ParsableCommand {
             throw ExitCode(64)
         }
         var failed = false
-        for path in paths {
+        for (number, path) in paths.enumerated() {
             OutputFolder.recover(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, root: root)
             guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
                 failed = true
@@ -197,6 +205,10 @@ struct Run: ParsableCommand {
                 session.log(
                     "\(path): failed; the last good report is untouched; this run's report: \(output)/\(name).failed/index.html"
                 )
+                if runner.abandoned {
+                    try OutputFolder.writeIndex(root: root)
+                    session.exitGivenUp(remaining: paths.count - 1 - number)
+                }
             } else {
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(name + ".failed"))
                 try OutputFolder.write(files, name: name, root: root)
@@ -234,10 +246,16 @@ struct Check: ParsableCommand {
         let session = Session(quiet: options.quiet)
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
-        for path in paths {
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides),
-                result.failedCell == nil
-            else {
+        for (number, path) in paths.enumerated() {
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
+                failed = true
+                continue
+            }
+            if runner.abandoned {
+                session.log("\(path): failed")
+                session.exitGivenUp(remaining: paths.count - 1 - number)
+            }
+            guard result.failedCell == nil else {
                 failed = true
                 continue
             }

@@ -233,6 +233,30 @@ final class RunnerTests: XCTestCase {
             "11:9: error: the loss became inf at loop step 0, 2 (counting from 0, outermost first) (//| nan: error)")
     }
 
+    /// A gradient that is no longer finite while the loss still is (√w at w = 0: 0 · ∞) is
+    /// reported at the optimizer's step(), naming the parameter.
+    func testANonFiniteGradientIsReportedAtTheStep() throws {
+        let training = """
+            let w = zeros(3, requiresGrad: true)
+            let b = ones(2, requiresGrad: true)
+            let opt = SGD([b, w], lr: 0.1)
+            for step in 0..<3 {
+                let loss = (w * 0).sqrt().sum() + b.sum()
+                opt.zeroGrad()
+                loss.backward()
+                opt.step()
+            }
+            """
+        let (result, _) = try run("```swift runbook\n\(training)\n```\n")
+        XCTAssertEqual(result.cells[0].status, .ok)
+        XCTAssertEqual(
+            result.cells[0].warnings.map { "\($0)" },
+            [
+                "9:5: warning: the gradient of parameter 1 (shape [3]) became nan at loop step 0 (counting from 0); "
+                    + "training goes on with it (stop instead with '//| nan: error')"
+            ])
+    }
+
     /// One report folder holds every cell's files: a later cell never takes an earlier one's name.
     func testFileNamesAreUniqueAcrossCells() throws {
         let source = """
