@@ -3,8 +3,9 @@
 # whole notebooks: `make fuzz FUZZ_SECONDS=1800` runs each harness that long, one after another.
 # A crash or hang is kept as Fuzz/findings/<harness>-<kind>-<hash>; turn it into a regression
 # notebook under Tests/Hostile/ once fixed. The growing corpora stay in .build/fuzz/corpus.
-# Leak detection is off: closures and the scopes they capture form reference cycles that the
-# interpreter does not collect (memory held until the run ends, not a crash).
+# Leak detection is off: a cell can make reference cycles of its own (a local function that
+# calls itself, a module holding itself) that live until the process ends; the runner releases
+# everything else when a run is over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}

@@ -152,13 +152,22 @@ enum Builtins {
                 throw ConversionError(
                     "use stride(from:to:by:) or stride(from:through:by:) with numbers and a nonzero step")
             }
-            let allInts = [fromValue, byValue, through ?? to ?? .nil].allSatisfy {
-                if case .int = $0 { return true } else { return false }
-            }
+            let inclusive = through != nil
             var items: [Value] = []
+            if case .int(var x) = fromValue, case .int(let step) = byValue, case .int(let last) = through ?? to {
+                // In Ints (a Double cannot hold every Int), stopping before the step would overflow.
+                while step > 0 ? (inclusive ? x <= last : x < last) : (inclusive ? x >= last : x > last) {
+                    items.append(.int(x))
+                    if items.count > 10_000_000 { throw ConversionError("stride produces too many values") }
+                    let (next, overflow) = x.addingReportingOverflow(step)
+                    if overflow { break }
+                    x = next
+                }
+                return .array(items)
+            }
             var x = from, i = 0.0
-            while by > 0 ? (through != nil ? x <= end : x < end) : (through != nil ? x >= end : x > end) {
-                items.append(allInts ? .int(Int(x)) : .double(x))
+            while by > 0 ? (inclusive ? x <= end : x < end) : (inclusive ? x >= end : x > end) {
+                items.append(.double(x))
                 i += 1
                 x = from + i * by
                 if items.count > 10_000_000 { throw ConversionError("stride produces too many values") }

@@ -15,6 +15,19 @@ public final class Interpreter {
     public static let checkpointInterval = 64
     var ticksLeft = Interpreter.checkpointInterval
 
+    /// Drops every global value and host hook, ending the reference cycles a run makes
+    /// (functions that refer to themselves, host tables that refer to their host): a process
+    /// that runs many notebooks (fuzzing, sweeps) gets its memory back. The interpreter is
+    /// unusable afterwards.
+    public func releaseEverything() {
+        for binding in globals.bindings.values { binding.value = .nil }
+        globals.bindings = [:]
+        checkpoint = {}
+        output = { _ in }
+        loopProgress = nil
+        permutation = nil
+    }
+
     /// One loop iteration or call at `site`: every so often, the host's checkpoint.
     @inline(__always) func tick(at site: @autoclosure () -> SourceRange) throws {
         ticksLeft &-= 1

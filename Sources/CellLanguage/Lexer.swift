@@ -1,6 +1,17 @@
 /// Turns cell source into tokens. Locations are given in the enclosing file: the lexer is told
 /// where the cell's first line starts.
 public struct Lexer {
+    /// A character for a message: quoted when it is visible, by its code point when it is a
+    /// control, format or space character that would print as nothing (U+0000, U+200B).
+    static func describe(_ c: Character) -> String {
+        let invisible = c.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+                || $0.properties.generalCategory == .spaceSeparator || $0.properties.generalCategory == .unassigned
+        }
+        let codes = c.unicodeScalars.map { "U+" + String(String($0.value, radix: 16, uppercase: true).leftPadded(4)) }
+        return invisible ? codes.joined(separator: " ") : "'\(c)'"
+    }
+
     let chars: [Character]
     var index = 0
     var line: Int
@@ -73,7 +84,8 @@ public struct Lexer {
                 _ = advance()
                 // Python's matrix-product operator, typed from habit.
                 let hint = c == "@" ? ": '@' is not an operator in Swift, write a.matmul(b) or matmul(a, b)" : ""
-                diagnostics.append(Diagnostic("unexpected character '\(c)'\(hint)", at: SourceRange(start, location)))
+                diagnostics.append(
+                    Diagnostic("unexpected character \(Lexer.describe(c))\(hint)", at: SourceRange(start, location)))
                 continue
             }
             tokens.append(
@@ -225,5 +237,11 @@ public struct Lexer {
         }
         if !text.isEmpty || segments.isEmpty { segments.append(.text(text)) }
         return .string(segments)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -17,11 +17,25 @@ final class EngineBindings {
     let numpy: NumpyRandomState
     /// Told how far a loader has come in its epoch.
     var progress: ((Int, Int) -> Void)?
+    /// Every module a cell class made: each holds its instance, which holds it (see `release`).
+    var scriptModules: [ScriptModule] = []
 
     init(interpreter: Interpreter, torch: TorchGenerator, numpy: NumpyRandomState) {
         self.interpreter = interpreter
         self.torch = torch
         self.numpy = numpy
+    }
+
+    /// Ends the reference cycles of a run (the tables' closures hold these bindings; a cell
+    /// module and its instance hold each other), so a process running many notebooks gets
+    /// their memory back. Called when a run is over.
+    func release() {
+        tensorMethods = [:]
+        checkFinite = nil
+        progress = nil
+        for m in scriptModules { m.instance = nil }
+        scriptModules = []
+        interpreter.releaseEverything()
     }
 
     // MARK: - Conversions between cell values and engine values

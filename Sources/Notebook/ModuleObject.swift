@@ -151,7 +151,9 @@ final class ModuleClass: HostObject {
     var displayText: String { "<type Module>" }
 
     func makeBase(for instance: Instance, interpreter: Interpreter) throws -> HostObject? {
-        ScriptModuleBase(ScriptModule(instance: instance, interpreter: interpreter, bindings: bindings), bindings)
+        let module = ScriptModule(instance: instance, interpreter: interpreter, bindings: bindings)
+        bindings.scriptModules.append(module)
+        return ScriptModuleBase(module, bindings)
     }
 
     func isType(of value: Value) -> Bool? {

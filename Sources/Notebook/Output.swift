@@ -44,8 +44,15 @@ public enum OutputFolder {
     /// A run killed between the two renames of `write` leaves the last good report as
     /// `.name.old` and no `name`: put it back (or drop a stale `.old` beside a report), so the
     /// last good report is never lost. Called before a notebook runs.
+    /// Also removes the half-written `.name.partial-PID` folders of runs that were killed.
     public static func recover(_ name: String, root: URL) {
         let fm = FileManager.default
+        let prefix = ".\(name).partial-"
+        for entry in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where entry.hasPrefix(prefix) {
+            if let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0 && errno == ESRCH {
+                try? fm.removeItem(at: root.appendingPathComponent(entry))
+            }
+        }
         let final = root.appendingPathComponent(name), old = root.appendingPathComponent(".\(name).old")
         guard fm.fileExists(atPath: old.path) else { return }
         if fm.fileExists(atPath: final.path) {

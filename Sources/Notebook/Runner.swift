@@ -231,6 +231,9 @@ public final class Runner {
             guard progress.end(result) else { break }  // given up by the watchdog
             onCellEnd(result)
         }
+        figures.flush = {}
+        figures.reset = {}
+        bindings.release()
         return NotebookResult(document: document, parameters: parameters, cells: progress.results)
     }
 

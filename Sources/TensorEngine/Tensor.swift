@@ -378,9 +378,14 @@ extension Tensor {
         for (i, v) in values.enumerated() { store(i, v) }
     }
 
-    /// An int64 tensor.
+    /// An int64 tensor (every Int exactly: not through Double, which holds 53 bits).
     public convenience init(_ values: [Int], shape: [Int]? = nil) throws {
-        try self.init(values.map(Double.init), shape: shape, dtype: .int64)
+        let shape = shape ?? [values.count]
+        guard shape.reduce(1, *) == values.count else {
+            throw TensorError("tensor: \(values.count) values do not fill shape \(shape)")
+        }
+        try self.init(zeros: shape, dtype: .int64)
+        for (i, v) in values.enumerated() { storage.ints[i] = Int64(v) }
     }
 
     /// A 0-dimensional tensor holding one number.

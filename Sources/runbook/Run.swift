@@ -112,6 +112,10 @@ struct Session {
             log("error: cannot read notebook '\(path)' (no permission to read it?)")
             return nil
         }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            log("error: '\(path)' is UTF-16 text; save it as UTF-8")
+            return nil
+        }
         guard let source = String(data: data, encoding: .utf8) else {
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             let line = (lines.firstIndex { String(data: Data($0), encoding: .utf8) == nil } ?? 0) + 1

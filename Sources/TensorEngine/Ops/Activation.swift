@@ -8,7 +8,7 @@ extension Tensor {
         let out = unary(
             { $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 },
             vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $0 .> 0) })
-        return record(out, "ReluBackward0", [self]) { g in
+        return record(out, "ReluBackward0", [self]) { [unowned out] g in
             // threshold_backward(grad, result, 0): g · [y > 0]
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
             let mask = out.unary({ $0 > 0 ? 1 : 0 }, { $0 > 0 ? 1 : 0 })
@@ -19,7 +19,7 @@ extension Tensor {
     /// 1 / (1 + exp(-x)). Backward: g · (1 − y) · y, in that order as PyTorch's kernel.
     public func sigmoid() -> Tensor {
         let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
-        return record(out, "SigmoidBackward0", [self]) { g in
+        return record(out, "SigmoidBackward0", [self]) { [unowned out] g in
             if let fused = zipFloat32(g, out, SigmoidGrad.self) { return [fused] }
             let y = out.detach()
             return [try g * (1 - y) * y]
@@ -29,7 +29,7 @@ extension Tensor {
     /// Hyperbolic tangent. Backward: g · (1 − y²).
     public func tanh() -> Tensor {
         let out = unary(Float.tanh, Double.tanh)
-        return record(out, "TanhBackward0", [self]) { g in
+        return record(out, "TanhBackward0", [self]) { [unowned out] g in
             let y = out.detach()
             return [try g * (1 - y * y)]
         }
@@ -42,7 +42,7 @@ extension Tensor {
         let shifted = try noGrad { try x - x.max(dim: d, keepDim: true).values }
         let e = shifted.exp()
         let out = try noGrad { try e / e.sum(dim: d, keepDim: true) }
-        return record(out, "SoftmaxBackward0", [self]) { g in
+        return record(out, "SoftmaxBackward0", [self]) { [unowned out] g in
             // dx = y · (g − Σ g·y)
             let y = out.detach()
             return [try y * (g - (g * y).sum(dim: d, keepDim: true))]
@@ -60,7 +60,7 @@ extension Tensor {
             let shifted = try x - x.max(dim: d, keepDim: true).values
             return try shifted - shifted.exp().sum(dim: d, keepDim: true).log()
         }
-        return record(out, "LogSoftmaxBackward0", [self]) { g in
+        return record(out, "LogSoftmaxBackward0", [self]) { [unowned out] g in
             // dx = g − exp(y) · Σ g
             [try g - out.detach().exp() * g.sum(dim: d, keepDim: true)]
         }

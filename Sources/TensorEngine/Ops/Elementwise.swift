@@ -126,7 +126,7 @@ extension Tensor {
 
     public func exp() -> Tensor {
         let out = unary(Float.exp, Double.exp, vector: expf8)
-        return record(out, "ExpBackward0", [self]) { g in [try g * out.detach()] }
+        return record(out, "ExpBackward0", [self]) { [unowned out] g in [try g * out.detach()] }
     }
 
     public func log() -> Tensor {
@@ -152,7 +152,7 @@ extension Tensor {
 
     public func sqrt() -> Tensor {
         let out = unary({ $0.squareRoot() }, { $0.squareRoot() })
-        return record(out, "SqrtBackward0", [self]) { g in [try g / (out.detach() * 2)] }
+        return record(out, "SqrtBackward0", [self]) { [unowned out] g in [try g / (out.detach() * 2)] }
     }
 
     public func abs() -> Tensor {
@@ -174,7 +174,7 @@ extension Tensor {
     /// 1 / x. Backward: −g · y² (reciprocal_backward).
     public func reciprocal() -> Tensor {
         let out = unary({ 1 / $0 }, { 1 / $0 })
-        return record(out, "ReciprocalBackward0", [self]) { g in
+        return record(out, "ReciprocalBackward0", [self]) { [unowned out] g in
             let y = out.detach()
             return [try -g * (y * y)]
         }
@@ -208,7 +208,7 @@ extension Tensor {
             let x = a.load(i), y = e.load(i)
             out.store(i, dt == .float32 ? Double(Float.pow(Float(x), Float(y))) : Double.pow(x, y))
         }
-        return record(out, "PowBackward1", [self, exponent]) { g in
+        return record(out, "PowBackward1", [self, exponent]) { [unowned out] g in
             let x = self.detach(), y = exponent.detach()
             return [try g * (y * (try x.pow(y - 1))), try g * (out * x.log())]
         }
