@@ -39,8 +39,17 @@ public final class Interpreter {
     }
     /// The loop or call at which `checkpoint` was last called: where to report a stopped cell.
     public var checkpointSite: SourceRange?
-    /// The step (from 0) of each `for` loop running, outermost first: where a warning happened.
-    public internal(set) var loopSteps: [Int] = []
+    /// A `for` loop running: its variable's name ("loop" for a pattern), its step (from 0) and
+    /// its length when known.
+    public struct Loop {
+        public var name: String
+        public var step: Int
+        public var total: Int?
+    }
+    /// The `for` loops running, outermost first: where a warning happened, and for progress bars.
+    public internal(set) var loops: [Loop] = []
+    /// The step (from 0) of each `for` loop running, outermost first.
+    public var loopSteps: [Int] { loops.map(\.step) }
     /// Where the innermost call in progress was written: the place for errors raised when the
     /// engine calls back into cell code (a cell-defined module's `forward`).
     public internal(set) var callSite: SourceRange?
@@ -48,6 +57,8 @@ public final class Interpreter {
     public var permutation: ((Int) throws -> [Int])?
     /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
     public var loopProgress: ((Int, Int) -> Void)?
+    /// Whether a loop running reports its progress (loops inside it do not).
+    var reporting = false
     var depth = 0
     static let maxDepth = 400
 
@@ -175,19 +186,28 @@ public final class Interpreter {
         case .for(let pattern, let sequenceExpr, let body, let mutable):
             let sequence = try evaluate(sequenceExpr, scope)
             let next = try iterator(sequence, at: sequenceExpr.range)
-            let total = scope === globals ? Interpreter.count(sequence) : nil
-            let report = total.flatMap { $0 >= 1000 ? loopProgress : nil }
+            let total = Interpreter.count(sequence)
+            // A progress report for the outermost long loop outside any call: a data loader's,
+            // or one of a thousand steps or more.
+            var isLoader = false
+            if case .object = sequence { isLoader = total != nil }
+            let report =
+                depth == 0 && !reporting && (isLoader || (total ?? 0) >= 1000) ? loopProgress : nil
+            if report != nil { reporting = true }
+            defer { if report != nil { reporting = false } }
             var done = 0
-            defer { if let report, let total { report(total, total) } }
-            loopSteps.append(0)
-            defer { loopSteps.removeLast() }
+            var name = "loop"
+            if case .name(let n, _) = pattern { name = n }
+            loops.append(Loop(name: name, step: 0, total: total))
+            defer { loops.removeLast() }
+            defer { if let report, let total { report(total, total) } }  // before the loop is gone
             // A body that no closure, function or class can capture reuses one scope.
             let layout = stmt.layouts.first
             let reused = stmt.capturesScope ? nil : Scope(parent: scope, layout: layout)
             while let item = try next() {
                 try tick(at: stmt.range)
                 if let report, let total, done % Swift.max(1, total / 100) == 0 { report(done, total) }
-                loopSteps[loopSteps.count - 1] = done
+                loops[loops.count - 1].step = done
                 done += 1
                 let inner: Scope
                 if let reused {
@@ -241,6 +261,9 @@ public final class Interpreter {
         switch sequence {
         case .range(let lo?, let hi?, let closed): return Interpreter.rangeCount(lo, hi, closed: closed)
         case .array(let items): return items.count
+        case .object(let o):  // a data loader: its batches
+            if o.typeName == "DataLoader", case .int(let n)? = try? o.member("count") { return n }
+            return nil
         default: return nil
         }
     }

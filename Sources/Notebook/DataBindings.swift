@@ -169,12 +169,8 @@ final class LoaderObject: HostObject {
 
     func makeIterator() throws -> (() throws -> Value?)? {
         var it = loader.makeIterator()
-        let total = loader.batchCount
-        var done = 0
         return { [self] in
             guard let (x, y) = it.next() else { return nil }
-            done += 1
-            bindings.progress?(done, total)
             return .tuple([bindings.wrap(x), bindings.wrap(y)])
         }
     }

@@ -15,8 +15,6 @@ final class EngineBindings {
     var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]
     let torch: TorchGenerator
     let numpy: NumpyRandomState
-    /// Told how far a loader has come in its epoch.
-    var progress: ((Int, Int) -> Void)?
     /// Every module a cell class made: each holds its instance, which holds it (see `release`).
     var scriptModules: [ScriptModule] = []
 
@@ -32,7 +30,6 @@ final class EngineBindings {
     func release() {
         tensorMethods = [:]
         checkFinite = nil
-        progress = nil
         for m in scriptModules { m.instance = nil }
         scriptModules = []
         interpreter.releaseEverything()

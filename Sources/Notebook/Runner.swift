@@ -54,8 +54,29 @@ public final class Runner {
     /// Told when a cell starts and when it ends (for progress lines on the terminal).
     public var onCellStart: (Cell) -> Void = { _ in }
     public var onCellEnd: (CellResult) -> Void = { _ in }
-    /// Told about long loops: (done, total) — for a progress bar.
-    public var onProgress: (Int, Int) -> Void = { _, _ in }
+    /// Told of each piece of text a cell prints, as it prints it (on the cell thread).
+    public var onOutput: (Cell, String) -> Void = { _, _ in }
+    /// Told about long loops (a data loader's batches, a top-level loop of 1,000 steps or more)
+    /// about a hundred times each — for a progress bar.
+    public var onProgress: (LoopProgress) -> Void = { _ in }
+
+    /// Where a long loop is: `done` of `total`, inside the `outer` loops (outermost first).
+    public struct LoopProgress {
+        public var cell: Cell
+        public var done: Int
+        public var total: Int
+        public var outer: [Interpreter.Loop]
+    }
+
+    /// Ctrl-C or a termination signal: the running cell stops at its next step with an error
+    /// (a second signal, or two seconds inside one long operation, gives the run up).
+    /// Safe to call from a signal-handling queue.
+    public static func interrupt(_ signalName: String) {
+        interruption.withLock { $0 = ($0.count + 1, signalName) }
+    }
+    /// How many interruptions there were, and the last one's name.
+    public static var interrupted: (count: Int, name: String) { interruption.withLock { $0 } }
+    private static let interruption = Mutex<(count: Int, name: String)>((0, ""))
 
     /// The longest any cell may run, whatever its `//| timeout:` says (fuzzing, tests).
     public var timeoutLimit: Double?
@@ -119,8 +140,15 @@ public final class Runner {
         let bindings = EngineBindings(
             interpreter: interpreter, torch: TorchGenerator.global, numpy: NumpyRandomState.global)
         bindings.install()
-        bindings.progress = { [unowned self] in self.onProgress($0, $1) }
-        interpreter.loopProgress = { [unowned self] in self.onProgress($0, $1) }
+        var running: Cell?
+        func report(_ done: Int, _ total: Int) {
+            // The loop reporting (over a range, or a loader's batches) is the innermost running.
+            guard let cell = running else { return }
+            onProgress(LoopProgress(cell: cell, done: done, total: total, outer: Array(interpreter.loops.dropLast())))
+        }
+        interpreter.loopProgress = report
+        let interruptedBefore = Runner.interrupted.count
+        progress.interruptedBefore = interruptedBefore
         let figures = FigureCollector()
         bindings.installData(collector: figures)
         Plots.install(in: interpreter, bindings: bindings, collector: figures)
@@ -139,7 +167,12 @@ public final class Runner {
             let timeout = min(cell.options.timeout, timeoutLimit ?? .infinity)
             let deadline = start + UInt64(min(timeout * 1e9, 0x1p62))
             progress.begin(cell, timeout: timeout, started: start, deadline: deadline)
-            interpreter.output = { progress.print($0) }
+            running = cell
+            let emit = { [unowned self] (text: String) in
+                progress.print(text)
+                self.onOutput(cell, text)
+            }
+            interpreter.output = emit
             var timedOut = false
             interpreter.checkpointSite = nil
             interpreter.checkpoint = { [unowned interpreter] in
@@ -155,6 +188,9 @@ public final class Runner {
                 }
                 if progress.overBudget.load(ordering: .relaxed) {
                     throw Diagnostic(RunProgress.memoryMessage(), at: site)
+                }
+                if Runner.interrupted.count > interruptedBefore {
+                    throw Diagnostic(RunProgress.interruptMessage(), at: site)
                 }
             }
             warnings = []
@@ -189,10 +225,12 @@ public final class Runner {
             var status = CellResult.Status.ok
             do {
                 let program = try Parser.parse(cell.source, firstLine: cell.firstLine)
-                if let shown = try interpreter.run(program) { progress.print(shown.displayed + "\n") }
+                if let shown = try interpreter.run(program) { emit(shown.displayed + "\n") }
                 try figures.finish()
                 // One long call may end past the deadline before any checkpoint saw it.
-                if DispatchTime.now().uptimeNanoseconds > deadline { try interpreter.checkpoint() }
+                if DispatchTime.now().uptimeNanoseconds > deadline || Runner.interrupted.count > interruptedBefore {
+                    try interpreter.checkpoint()
+                }
                 if cell.options.expectError {
                     status = .failed(
                         Diagnostic(
@@ -316,6 +354,14 @@ final class RunProgress: @unchecked Sendable {
         "cell stopped: it ran longer than its timeout of \(Value.format(timeout)) s (raise it with '//| timeout: …')"
     }
 
+    static func interruptMessage() -> String {
+        "cell interrupted (\(Runner.interrupted.name)): the run stops here"
+    }
+
+    /// Interruptions counted before this run began (`Runner.interrupt`).
+    var interruptedBefore = 0
+    private var interruptedSince: UInt64?
+
     static func memoryMessage() -> String {
         "cell stopped: the notebook holds \(Tensor.describeBytes(heapBytesInUse())), more than its memory budget of "
             + "\(Tensor.describeBytes(tensorMemoryBudget)) (raise it with --memory)"
@@ -356,8 +402,12 @@ final class RunProgress: @unchecked Sendable {
                 overBudget.store(true, ordering: .relaxed)
                 if overSince == nil { overSince = now }
             }
+            let interruptions = Runner.interrupted.count - interruptedBefore
+            if interruptions > 0 && interruptedSince == nil { interruptedSince = now }
             let message: String
-            if now > deadline &+ graceNanos && deadline &+ graceNanos > deadline {
+            if interruptions >= 2 || interruptedSince.map({ now > $0 + graceNanos }) == true {
+                message = RunProgress.interruptMessage()
+            } else if now > deadline &+ graceNanos && deadline &+ graceNanos > deadline {
                 message = RunProgress.timeoutMessage(timeout)
             } else if let since = overSince, now > since + graceNanos {
                 message = RunProgress.memoryMessage()

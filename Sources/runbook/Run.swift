@@ -29,8 +29,25 @@ struct NotebookOptions: ParsableArguments {
             valueName: "size"))
     var memory = "8G"
 
-    @Flag(help: "Print only errors and where the reports are.")
+    @Flag(help: "Print only errors and where the reports are (no cell lines, no streamed output).")
     var quiet = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Colour on the terminal: auto (when standard error is a terminal and NO_COLOR is not set), always or never.",
+            valueName: "when"))
+    var color = "auto"
+
+    /// Whether to colour the terminal log.
+    var useColor: Bool {
+        switch color {
+        case "always": return true
+        case "never": return false
+        default:
+            return isatty(2) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
+                && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        }
+    }
 
     /// `--memory` in bytes: a number with K, M or G (powers of 1024).
     var memoryBytes: Int? {
@@ -45,6 +62,9 @@ struct NotebookOptions: ParsableArguments {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard ["auto", "always", "never"].contains(color) else {
+            throw ValidationError("--color takes auto, always or never, not '\(color)'")
+        }
         guard let bytes = memoryBytes, bytes >= 1 << 20 else {
             throw ValidationError("--memory takes a size such as 512M or 8G (at least 1M), not '\(memory)'")
         }
@@ -76,7 +96,34 @@ struct NotebookOptions: ParsableArguments {
 /// Reads, runs and reports on notebooks, printing progress and errors to the terminal.
 struct Session {
     let quiet: Bool
-    let stderrIsTerminal = isatty(2) != 0
+    let terminal: TerminalLog
+
+    init(_ options: NotebookOptions) {
+        quiet = options.quiet
+        terminal = TerminalLog(showOutput: !options.quiet, isTerminal: isatty(2) != 0, color: options.useColor)
+    }
+
+    /// Ctrl-C (SIGINT), SIGTERM and SIGHUP stop the running cell at its next step instead of
+    /// killing the process: the run fails there and the last good report stays.
+    static func catchInterruptions() {
+        for (number, name) in [(SIGINT, "Ctrl-C"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Runner.interrupt(name) }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+    nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
+
+    /// Exit status 130 after an interruption (after the failed report is written).
+    func exitIfInterrupted() throws {
+        let (count, name) = Runner.interrupted
+        if count > 0 {
+            log("stopped by \(name)")
+            throw ExitCode(130)
+        }
+    }
 
     func log(_ s: String) {
         FileHandle.standardError.write(Data((s + "\n").utf8))
@@ -87,7 +134,7 @@ struct Session {
     func exitGivenUp(remaining: Int) -> Never {
         if remaining > 0 { log("stopping: \(remaining) later notebook\(remaining == 1 ? "" : "s") not run") }
         fflush(stdout)
-        _exit(2)
+        _exit(Runner.interrupted.count > 0 ? 130 : 2)
     }
 
     /// Like `run(_:overrides:)`, with a bad `--set` turned into exit status 64.
@@ -140,25 +187,11 @@ struct Session {
         let runner = Runner()
         if !quiet {
             log("\(path): \(document.cells.count) cell\(document.cells.count == 1 ? "" : "s")")
-            runner.onCellEnd = { r in
-                let label = r.cell.options.label.map { " \($0)" } ?? ""
-                let status: String
-                switch r.status {
-                case .ok: status = "ok"
-                case .expectedError: status = "failed as expected"
-                case .failed: status = "error"
-                case .notRun: status = "not run"
-                }
-                if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                log(String(format: "  cell %2d%@  %@  %.3f s", r.cell.index + 1, label, status, r.seconds))
-            }
-            if stderrIsTerminal {
-                runner.onProgress = { done, total in
-                    let width = 30, filled = total > 0 ? done * width / total : width
-                    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                    FileHandle.standardError.write(Data("\r  [\(bar)] \(done)/\(total)\u{1B}[K".utf8))
-                }
-            }
+            let terminal = terminal
+            runner.onCellStart = { terminal.cellStarted($0) }
+            runner.onOutput = { terminal.output($0, $1) }
+            runner.onCellEnd = { terminal.cellEnded($0) }
+            runner.onProgress = { terminal.progress($0) }
         }
         let result = runner.run(document, parameters: parameters)
         for w in result.cells.flatMap(\.warnings) { log(w.rendered(file: path, lines: document.lines)) }
@@ -187,7 +220,8 @@ struct Run: ParsableCommand {
         engineThreads = options.threads
         tensorMemoryBudget = options.memoryBytes!
         let paths = try options.notebooks(defaultAll: false)
-        let session = Session(quiet: options.quiet)
+        let session = Session(options)
+        Session.catchInterruptions()
         let root = URL(fileURLWithPath: output)
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
@@ -218,11 +252,13 @@ struct Run: ParsableCommand {
                 try OutputFolder.write(files, name: name, root: root)
                 print("report: \(output)/\(name)/index.html")
             }
+            if Runner.interrupted.count > 0 { break }
         }
         if FileManager.default.fileExists(atPath: root.path) {
             try OutputFolder.writeIndex(root: root)
             try Data(APIReference.html.utf8).write(to: root.appendingPathComponent("api.html"))
         }
+        try session.exitIfInterrupted()
         if failed { throw ExitCode(2) }
     }
 }
@@ -247,7 +283,8 @@ struct Check: ParsableCommand {
         engineThreads = options.threads
         tensorMemoryBudget = options.memoryBytes!
         let paths = try options.notebooks(defaultAll: true)
-        let session = Session(quiet: options.quiet)
+        let session = Session(options)
+        Session.catchInterruptions()
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
         for (number, path) in paths.enumerated() {
@@ -261,6 +298,7 @@ struct Check: ParsableCommand {
             }
             guard result.failedCell == nil else {
                 failed = true
+                if Runner.interrupted.count > 0 { break }
                 continue
             }
             let name = result.document.name
@@ -312,6 +350,7 @@ struct Check: ParsableCommand {
                 session.log("\(output)/api.html is stale or missing (run `runbook --all`)")
             }
         }
+        try session.exitIfInterrupted()
         if failed { throw ExitCode(2) }
         if stale { throw ExitCode(1) }
     }

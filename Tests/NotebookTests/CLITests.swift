@@ -192,6 +192,73 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// Printed lines reach the terminal while the cell runs, under the cell's line, as the report
+    /// shows them; without a terminal there is no bar and no escape code; --quiet silences them.
+    func testCellOutputStreamsUnderItsCell() throws {
+        try write(
+            "Notebooks/s.md",
+            "```swift runbook\n//| label: train\nfor epoch in 0..<2 { print(\"epoch \\(epoch)\") }\n"
+                + "for i in 0..<5000 { }\nprint(\"tail\", terminator: \"\")\n```\n")
+        let run = try runbook("Notebooks/s.md")
+        XCTAssertEqual(run.status, 0)
+        XCTAssertTrue(
+            run.stderr.contains("  cell  1 train\n      epoch 0\n      epoch 1\n      tail\n  cell  1 train  ok  "),
+            run.stderr)
+        XCTAssertFalse(run.stderr.contains("\u{1B}"), "escape codes without a terminal")
+        XCTAssertFalse(try runbook("Notebooks/s.md", "--quiet").stderr.contains("epoch"))
+    }
+
+    /// On a terminal (a pseudo-terminal made by script(1)), long loops get a bar with the cell,
+    /// the enclosing loop's position, count, rate and times, erased before the next line.
+    func testLongLoopsShowAProgressBarOnATerminal() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "no script(1)")
+        try write(
+            "Notebooks/bar.md",
+            "```swift runbook\n//| label: fit\nvar s = 0.0\nfor epoch in 0..<2 {\n    for i in 0..<200000 { s += Double(i) }\n"
+                + "    print(\"epoch \\(epoch)\")\n}\n```\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", "\(Self.binary.path) Notebooks/bar.md --color never", "/dev/null"]
+        p.currentDirectoryURL = folder
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("\r  cell  1 fit  epoch 2/2  [####################]  200000/200000  "), text)
+        XCTAssertTrue(text.contains(" it/s  00:0"), text)
+        XCTAssertTrue(text.contains("\u{1B}[K\r\u{1B}[K      epoch 1"), "the bar is erased before a line:\n\(text)")
+    }
+
+    /// Ctrl-C (and SIGTERM) stop the running cell at its next step: the error names the cell and
+    /// the line, the failed report is written, the last good report stays, the exit status is 130.
+    func testAnInterruptedRunStopsCleanly() throws {
+        XCTAssertEqual(try runbook("Notebooks/demo.md", "--quiet").status, 0)
+        let good = read("Output/demo/index.html")
+        try write("Notebooks/demo.md", "```swift runbook\nprint(\"started\")\nvar n = 0\nwhile true { n += 1 }\n```\n")
+        for signal in [SIGINT, SIGTERM] {
+            let p = Process()
+            p.executableURL = Self.binary
+            p.arguments = ["Notebooks/demo.md"]
+            p.currentDirectoryURL = folder
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            usleep(700_000)
+            kill(p.processIdentifier, signal)
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationReason, .exit)
+            XCTAssertEqual(p.terminationStatus, 130, text)
+            XCTAssertTrue(text.contains("Notebooks/demo.md:4:1: error: cell interrupted ("), text)
+            XCTAssertEqual(read("Output/demo/index.html"), good)
+            XCTAssertNotNil(read("Output/demo.failed/index.html"))
+        }
+    }
+
     /// `--memory` bounds what a notebook's tensors hold together: an op that would pass it is an
     /// error in its cell, before anything is allocated.
     func testTheMemoryBudgetStopsAnOpBeforeItAllocates() throws {
