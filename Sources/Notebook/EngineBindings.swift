@@ -8,8 +8,9 @@ final class EngineBindings {
     unowned let interpreter: Interpreter
     /// Every declared function, method and type, for the reference.
     var library: HostLibrary { interpreter.library }
-    /// Told of the tensor `backward()` is called on ("loss"), and of an optimizer's gradients
-    /// before its `step()` ("gradient"): the Runner reports the first that is no longer finite.
+    /// Told of the tensor `backward()` is called on ("loss"), and of an optimizer's parameters
+    /// before its `step()` ("gradient", of their gradients): the Runner reports the first value
+    /// that is no longer finite.
     var checkFinite: ((_ what: String, [Tensor]) throws -> Void)?
     /// Tensor methods by name, declared in TensorLibrary.swift.
     var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]

@@ -197,10 +197,14 @@ public final class Runner {
             bindings.checkFinite = { [unowned interpreter] what, tensors in
                 // A loss, or an optimizer's gradients, no longer finite: once per run, where.
                 guard !reportedNonFinite || cell.options.nanIsError else { return }
-                guard
-                    let (i, value) = tensors.lazy.enumerated().compactMap({ i, t in t.firstNonFinite.map { (i, $0) } })
-                        .first
-                else { return }
+                var found: (Int, Double)?
+                for (i, t) in tensors.enumerated() {
+                    if let v = (what == "gradient" ? t.grad : t)?.firstNonFinite {
+                        found = (i, v)
+                        break
+                    }
+                }
+                guard let (i, value) = found else { return }
                 reportedNonFinite = true
                 let steps = interpreter.loopSteps.map(String.init).joined(separator: ", ")
                 let place =
@@ -454,7 +458,8 @@ final class CellThread: @unchecked Sendable {
     }
 
     /// Runs `body` on the cell thread and returns its result (callers are serialised); `watch` is
-    /// asked every 20 ms meanwhile, and a result it gives ends the wait (`abandoned`).
+    /// asked every 100 ms meanwhile (more often measurably slowed the cell thread: each look at
+    /// the heap takes malloc's locks), and a result it gives ends the wait (`abandoned`).
     static func run(
         _ body: @escaping () -> NotebookResult, watch: () -> NotebookResult?
     ) -> (
@@ -469,7 +474,7 @@ final class CellThread: @unchecked Sendable {
             done.signal()
         }
         thread.work.signal()
-        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+        while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if let given = watch() {
                 current = CellThread()
                 return (given, true)
