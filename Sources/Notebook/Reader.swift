@@ -94,6 +94,21 @@ public enum Reader {
     /// recurses), anchors and aliases (`&a`, `*a`: a few lines of aliases expand to gigabytes),
     /// complex keys (`? …`, which crash its mapping construction) or more than 64 KiB. Front
     /// matter holds a title, a seed and parameters; none of these is needed there.
+    /// The first mapping key in `node` that is not a scalar.
+    static func nonScalarKey(_ node: Node) -> Node? {
+        switch node {
+        case .mapping(let m):
+            for (key, value) in m {
+                if key.scalar == nil { return key }
+                if let bad = nonScalarKey(value) { return bad }
+            }
+        case .sequence(let items):
+            for item in items { if let bad = nonScalarKey(item) { return bad } }
+        default: break
+        }
+        return nil
+    }
+
     static func frontMatterProblem(_ lines: ArraySlice<Substring>) -> (message: String, line: Int)? {
         var size = 0
         for (i, line) in lines.enumerated() {
@@ -156,6 +171,15 @@ public enum Reader {
                 throw DiagnosticList([Diagnostic(problem.message, at: range(line: problem.line + 1, in: lines))])
             }
             do {
+                // Keys that are mappings or lists (`{a: 1}: 0`, `[x]: 1`) crash Yams' construction
+                // of a dictionary: find them in the composed tree first.
+                if let key = try Yams.compose(yaml: yaml).flatMap(Reader.nonScalarKey) {
+                    throw DiagnosticList([
+                        Diagnostic(
+                            "front matter keys must be plain names, not a \(key.mapping != nil ? "mapping" : "list")",
+                            at: range(line: (key.mark?.line ?? 1) + 1, in: lines))
+                    ])
+                }
                 if let loaded = try Yams.load(yaml: yaml) {
                     guard let dict = loaded as? [String: Any] else {
                         throw DiagnosticList([

@@ -33,6 +33,8 @@ final class HostileTests: XCTestCase {
     func testTimeout() throws { try runFamily("timeout") }
     func testInjection() throws { try runFamily("injection") }
     func testNames() throws { try runFamily("names") }
+    /// Front matter, including what the fuzzer found (`frontmatter-fuzz-*`: its input, kept).
+    func testFrontMatter() throws { try runFamily("frontmatter") }
 
     /// The committed cases of one family, then the generated ones.
     func runFamily(_ family: String, generated: [Case] = []) throws {
