@@ -1,15 +1,20 @@
 # Runbook — the two commands a person needs are `make run` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config zlib1g-dev libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist
+APT_PACKAGES := pkg-config zlib1g-dev libgd-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev dataset-fashion-mnist \
+	chromium chromium-driver
 MNIST5K := Data/mnist_5k.csv.gz
 # One release build serves the tool and the tests (-enable-testing lets tests see internals).
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 RUNBOOK := .build/release/runbook
 
-.PHONY: setup packages data build run test lint bench fuzz clean
+.PHONY: setup packages pydeps data build run test lint bench fuzz clean
 
 ## setup: install the Debian packages and fetch the data sets (only what is missing)
 setup: packages data
+
+# Test-only Python: Selenium drives headless Chromium in the browser tests.
+pydeps:
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium
 
 packages:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -44,10 +49,12 @@ run: build
 lint:
 	swift format lint --strict $$(find Sources Tests Fuzz Package.swift -name '*.swift' -not -path '*/Cases/*' -not -path '*/Corpus/*' | sort)
 
-## test: set up, build, run the test suite, check that every committed report is current
-test: setup lint
+## test: set up, build, run the test suite and the browser tests, check that every committed
+## report is current
+test: setup pydeps lint
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
+	python3 Tests/Browser/test_preview.py
 	$(RUNBOOK) check --quiet
 
 bench: build

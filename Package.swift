@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian packages (installed by `make setup`).
@@ -54,11 +55,16 @@ let package = Package(
             name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"],
             swiftSettings: unchecked),
 
+        // `runbook preview`: the report served on 127.0.0.1, kept current over a WebSocket.
+        .target(
+            name: "Preview",
+            dependencies: ["Notebook", "CellLanguage", .product(name: "FlyingFox", package: "FlyingFox")]),
+
         // The command-line tool: a thin layer over the libraries.
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "TensorEngine", "CellLanguage", "Notebook", "Plotting",
+                "TensorEngine", "CellLanguage", "Notebook", "Plotting", "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

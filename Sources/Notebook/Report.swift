@@ -38,7 +38,21 @@ public enum Report {
         return out
     }
 
-    public static func html(_ result: NotebookResult, runner: Runner) -> String {
+    /// What a live preview shows that a written report does not (`runbook preview`): the cell
+    /// running and its output so far, cells waiting for the run to reach them, a status line and
+    /// the page's few lines of script.
+    public struct Live {
+        public var running: Int?
+        public var runningOutput = ""
+        public var waiting: Set<Int> = []
+        public var status: String
+        public var script: String
+        public init(running: Int?, waiting: Set<Int>, status: String, script: String) {
+            (self.running, self.waiting, self.status, self.script) = (running, waiting, status, script)
+        }
+    }
+
+    public static func html(_ result: NotebookResult, runner: Runner, live: Live? = nil) -> String {
         let doc = result.document
         var slugs = Set<String>()
         var toc: [(level: Int, id: String, text: String)] = []
@@ -50,11 +64,13 @@ public enum Report {
                 body += anchorHeadings(Markdown.html(markdown, allowHTML: doc.allowHTML), &slugs, &toc)
             case .cell:
                 guard let r = cellResults.next() else { continue }
-                body += cellHTML(r, runner: runner, document: doc)
+                body += cellHTML(r, runner: runner, document: doc, live: live)
             }
         }
         var head =
-            "<p class=\"nav\"><a href=\"../index.html\">All notebooks</a></p>\n<h1>\(escapeHTML(doc.title))</h1>\n"
+            live.map { "<p class=\"live-status\" id=\"live-status\">\(escapeHTML($0.status))</p>\n" }
+            ?? "<p class=\"nav\"><a href=\"../index.html\">All notebooks</a></p>\n"
+        head += "<h1>\(escapeHTML(doc.title))</h1>\n"
         let failed = result.failedCell
         if let failed {
             head +=
@@ -73,11 +89,23 @@ public enum Report {
             }
             head += "</ul></nav>\n"
         }
-        return page(title: doc.title, status: failed == nil ? "ok" : "failed", main: head + body)
+        return page(
+            title: doc.title, status: failed == nil ? "ok" : "failed", main: head + body,
+            script: live.map { "<style>\(liveCSS)</style>\n<script>\($0.script)</script>\n" } ?? "")
+    }
+
+    /// A page with a message instead of a report (a preview of a notebook that cannot be read).
+    public static func messagePage(title: String, message: String, live: Live) -> String {
+        page(
+            title: title, status: nil,
+            main:
+                "<p class=\"live-status\" id=\"live-status\">\(escapeHTML(live.status))</p>\n<h1>\(escapeHTML(title))</h1>\n"
+                + "<div class=\"error\"><pre>\(escapeHTML(message))</pre></div>\n",
+            script: "<style>\(liveCSS)</style>\n<script>\(live.script)</script>\n")
     }
 
     /// A complete page: inline CSS, no external requests.
-    static func page(title: String, status: String?, main: String) -> String {
+    static func page(title: String, status: String?, main: String, script: String = "") -> String {
         let meta = status.map { "<meta name=\"runbook-status\" content=\"\($0)\">\n" } ?? ""
         return """
             <!DOCTYPE html>
@@ -91,18 +119,25 @@ public enum Report {
             <body>
             <main>
             \(main)</main>
-            </body>
+            \(script)</body>
             </html>
 
             """
     }
 
-    static func cellHTML(_ r: CellResult, runner: Runner, document: NotebookDocument) -> String {
+    static func cellHTML(_ r: CellResult, runner: Runner, document: NotebookDocument, live: Live? = nil) -> String {
         let c = r.cell
         var s = "<section class=\"cell\" id=\"\(c.id)\">\n"
         if c.options.echo {
             s +=
                 "<pre class=\"source\"><span class=\"cell-no\">[\(c.index + 1)]</span><code>\(Highlighter.html(c.displaySource))</code></pre>\n"
+        }
+        if let live, live.running == c.index {
+            return s
+                + "<p class=\"running\"><span class=\"spinner\"></span>Running…</p>\n<pre class=\"output live-output\">\(escapeHTML(live.runningOutput))</pre>\n</section>\n"
+        }
+        if let live, live.waiting.contains(c.index) {
+            return s + "<p class=\"notrun\">Waiting to run.</p>\n</section>\n"
         }
         switch r.status {
         case .notRun:
@@ -178,6 +213,14 @@ public enum Report {
             title: "Runbook reports", status: nil,
             main: "<h1>Runbook reports</h1>\n<ul class=\"reports\">\n\(rows)</ul>\n")
     }
+
+    /// Styles of what only a live preview shows.
+    static let liveCSS = """
+        .live-status{font-size:.9rem;color:#555;margin:0;position:sticky;top:0;background:#fff;padding:.3rem 0;border-bottom:1px solid #e1e4e8}
+        .live-status button{margin-left:.6rem}
+        .running{color:#555;margin:.2rem 0}.spinner{display:inline-block;width:.8em;height:.8em;margin-right:.5em;border:2px solid #8c959f;border-top-color:transparent;border-radius:50%;animation:spin 1s linear infinite}
+        @keyframes spin{to{transform:rotate(360deg)}}@media (prefers-reduced-motion:reduce){.spinner{animation:none}}
+        """
 
     static let css = """
         body{margin:0;background:#fff;color:#1d1d1f;font:16px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}

@@ -30,6 +30,13 @@ public struct CellResult {
     public var seconds: Double
     /// Warnings about the run that did not stop it (a loss that became NaN), located.
     public var warnings: [Diagnostic] = []
+
+    public init(
+        cell: Cell, status: Status, output: String, figures: [FigureFile], seconds: Double, warnings: [Diagnostic] = []
+    ) {
+        (self.cell, self.status, self.output, self.figures, self.seconds) = (cell, status, output, figures, seconds)
+        self.warnings = warnings
+    }
 }
 
 /// The outcome of a notebook run.
@@ -37,6 +44,12 @@ public struct NotebookResult {
     public var document: NotebookDocument
     public var parameters: [(name: String, value: ParameterValue)]
     public var cells: [CellResult]
+
+    public init(
+        document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], cells: [CellResult]
+    ) {
+        (self.document, self.parameters, self.cells) = (document, parameters, cells)
+    }
 
     public var failedCell: CellResult? {
         cells.first { if case .failed = $0.status { return true } else { return false } }

@@ -18,9 +18,10 @@ struct Runbook: ParsableCommand {
               runbook Notebooks/x2fit.md --set hidden=50 --set steps=2000
               runbook --all
               runbook check
+              runbook preview Notebooks/x2fit.md   # the report in the browser, re-run on every save
               runbook help api          # every function a cell can call, with its signature
             """,
-        subcommands: [Run.self, Check.self, Bench.self, Help.self],
+        subcommands: [Run.self, Check.self, PreviewCommand.self, Bench.self, Help.self],
         defaultSubcommand: Run.self)
 }
 
@@ -34,14 +35,16 @@ struct Help: ParsableCommand {
             same reference is written to <output>/api.html beside the reports.
             """)
 
-    @Argument(help: ArgumentHelp("api, or a command (run, check, bench) for its options.", valueName: "topic"))
+    @Argument(help: ArgumentHelp("api, or a command (run, check, preview, bench) for its options.", valueName: "topic"))
     var topic: String
 
-    static let commands: [String: ParsableCommand.Type] = ["run": Run.self, "check": Check.self, "bench": Bench.self]
+    static let commands: [String: ParsableCommand.Type] = [
+        "run": Run.self, "check": Check.self, "preview": PreviewCommand.self, "bench": Bench.self,
+    ]
 
     func validate() throws {
         guard topic == "api" || Self.commands[topic] != nil else {
-            throw ValidationError("unknown help topic '\(topic)'; topics: api, run, check, bench")
+            throw ValidationError("unknown help topic '\(topic)'; topics: api, run, check, preview, bench")
         }
     }
 
