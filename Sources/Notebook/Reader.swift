@@ -111,6 +111,7 @@ public enum Reader {
 
     static func frontMatterProblem(_ lines: ArraySlice<Substring>) -> (message: String, line: Int)? {
         var size = 0
+        var flow = 0  // open [ and { so far: flow collections go on across lines
         for (i, line) in lines.enumerated() {
             size += line.utf8.count + 1
             if size > 65_536 { return ("front matter is longer than 64 KiB", i + 1) }
@@ -128,8 +129,16 @@ public enum Reader {
                 }
             }
             let indent = plain.prefix { $0 == " " || $0 == "-" }.count
-            let depth = indent / 2 + plain.filter { $0 == "[" || $0 == "{" }.count
-            if depth > 50 { return ("front matter is nested more than 50 levels deep", i + 1) }
+            var deepest = flow
+            for c in plain {
+                if c == "[" || c == "{" {
+                    flow += 1
+                    deepest = max(deepest, flow)
+                } else if c == "]" || c == "}" {
+                    flow = max(0, flow - 1)
+                }
+            }
+            if indent / 2 + deepest > 50 { return ("front matter is nested more than 50 levels deep", i + 1) }
             let content = plain.dropFirst(indent)
             if content.hasPrefix("?") { return ("complex keys ('? …') are not allowed in front matter", i + 1) }
             let nodes = plain.split(whereSeparator: { " :[],{}-".contains($0) })
