@@ -55,7 +55,9 @@ public final class Interpreter {
     public internal(set) var callSite: SourceRange?
     /// A random order of 0..<n from the host's seeded generator, for `shuffled()` and `shuffle()`.
     public var permutation: ((Int) throws -> [Int])?
-    /// Told how far a long top-level `for` loop has come: (done, total), about a hundred times.
+    /// Told how far a long `for` loop outside any call has come (one over a data loader, or of
+    /// 1,000 steps or more; not one inside another that reports): (done, total), about a
+    /// hundred times per loop.
     public var loopProgress: ((Int, Int) -> Void)?
     /// Whether a loop running reports its progress (loops inside it do not).
     var reporting = false

@@ -138,6 +138,22 @@ class PreviewTest(unittest.TestCase):
         self.assertNotIn("slow A", text)
         self.assertIn("[1, 4, 9, 16, 25]", text)
 
+    def test_manual_mode_runs_only_on_the_button(self):
+        self.server.kill()
+        self.server.wait()
+        self.server.stdout.close()
+        self.server = subprocess.Popen(
+            [RUNBOOK, "preview", "live.md", "--port", "0", "--manual"], cwd=self.folder,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.server.stdout.readline().split()[1]
+        self.open_page()  # the first run happens at start
+        self.write(notebook("version 2"))
+        self.wait_for(lambda: "changed on disk" in self.page_text())
+        time.sleep(1.0)
+        self.assertIn("version 1", self.page_text())  # not run on the save
+        self.browser.find_element("id", "run-button").click()
+        self.wait_for(lambda: "version 2" in self.page_text() and "Up to date" in self.page_text())
+
     def test_it_listens_on_loopback_only_and_stops_on_signals(self):
         listening = set()
         with open("/proc/net/tcp") as f:
