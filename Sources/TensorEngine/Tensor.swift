@@ -436,7 +436,8 @@ extension Tensor {
         return t
     }
 
-    /// A new tensor with the same values, converted to `dtype`.
+    /// A new tensor with the same values, converted to `dtype`. Between floating-point types it
+    /// is part of the graph, as PyTorch's `to` (ToCopyBackward0: the gradient converted back).
     public func to(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         let out = Tensor(uninitialized: shape, dtype: dtype)
@@ -445,7 +446,9 @@ extension Tensor {
             out.store(i, load($0))
             i += 1
         }
-        return out
+        guard dtype.isFloatingPoint && self.dtype.isFloatingPoint else { return out }
+        let from = self.dtype
+        return record(out, "ToCopyBackward0", [self]) { g in [g.to(from)] }
     }
 
     /// A contiguous copy that is part of the graph (PyTorch's `clone()`).

@@ -4,15 +4,17 @@ import Foundation
 
 extension Tensor {
     /// max(x, 0). Backward: the gradient passes where the output is positive.
+    /// max(x, 0), NaN kept (PyTorch's clamp_min: relu(nan) is nan). Backward, as
+    /// threshold_backward(grad, result, 0): 0 where y ≤ 0, else the gradient itself (a
+    /// selection, not a product: an infinite gradient gives 0, not nan, where y ≤ 0).
     public func relu() -> Tensor {
         let out = unary(
-            { $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 },
-            vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: $0 .> 0) })
+            { $0 > 0 || $0.isNaN ? $0 : 0 }, { $0 > 0 || $0.isNaN ? $0 : 0 },
+            vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: ($0 .> 0) .| ($0 .!= $0)) })
         return record(out, "ReluBackward0", [self]) { [unowned out] g in
-            // threshold_backward(grad, result, 0): g · [y > 0]
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
-            let mask = out.unary({ $0 > 0 ? 1 : 0 }, { $0 > 0 ? 1 : 0 })
-            return [try g * mask]
+            let kept = out.unary({ $0 <= 0 ? 0 : 1 }, { $0 <= 0 ? 0 : 1 }).to(.bool)
+            return [try Tensor.where(kept, g, g.scalarLike(0))]
         }
     }
 
@@ -114,9 +116,9 @@ public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor { try x.logSoftma
 /// An element-wise formula of two floats, for `zipFloat32`.
 protocol FloatKernel2 { static func apply(_ a: Float, _ b: Float) -> Float }
 
-/// ReLU's backward g · [y > 0].
+/// ReLU's backward: 0 where y ≤ 0, else g.
 enum ReluGrad: FloatKernel2 {
-    @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (y > 0 ? 1 : 0) }
+    @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { y <= 0 ? 0 : g }
 }
 
 /// Sigmoid's backward g · (1 − y) · y.

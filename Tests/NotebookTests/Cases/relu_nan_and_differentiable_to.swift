@@ -1,0 +1,15 @@
+// relu keeps NaN and its backward selects (an infinite gradient gives 0 where y ≤ 0); `to`
+// between float types is part of the graph; grad_fn names as PyTorch's (twin: the .py beside).
+let x = tensor([Double.nan, -1.0, 0.0, 2.0], requiresGrad: true)
+print(x.relu())                                  // expect: tensor([nan, 0., 0., 2.], grad_fn=<ReluBackward0>)
+let y = x.relu()
+y.backward(tensor([1.0, Double.infinity, Double.infinity, 3.0]))
+print(x.grad!)                                   // expect: tensor([1., 0., 0., 3.])
+let a = tensor([1.5, -2.0], requiresGrad: true)
+let b = a.to(dtype: "float64")
+print(b)                                         // expect: tensor([ 1.5000, -2.0000], dtype=torch.float64, grad_fn=<ToCopyBackward0>)
+(b * b).sum().backward()
+print(a.grad!)                                   // expect: tensor([ 3., -4.])
+print(4.2 - a)                                   // expect: tensor([2.7000, 6.2000], grad_fn=<RsubBackward1>)
+print(a / 2)                                     // expect: tensor([ 0.7500, -1.0000], grad_fn=<DivBackward0>)
+print(a.pow(2), a.pow(tensor([2.0, 3.0])))       // expect: tensor([2.2500, 4.0000], grad_fn=<PowBackward0>) tensor([ 2.2500, -8.0000], grad_fn=<PowBackward1>)
