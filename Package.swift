@@ -70,7 +70,7 @@ let package = Package(
 
         .testTarget(
             name: "TensorEngineTests", dependencies: ["TensorEngine"],
-            exclude: ["Fixtures"]),
+            exclude: ["Fixtures", "Parity"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases", "Corpus"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

@@ -134,7 +134,7 @@ final class NumpyNamespace: HostObject {
             Param<Double>.double("start"),
             Param<Double>.double("stop"), Param<Int>.int("num", default: 50), Param<DType?>.dtype
         ) { a, e, n, d in
-            b.wrap(try Tensor.linspace(a, e, count: n, dtype: d ?? .float64))
+            b.wrap(try Tensor.numpyLinspace(a, e, count: n, dtype: d ?? .float64))
         }
         define(
             members, "arange", "start, start + step, … below stop (int64 when all are Ints, else float64)",

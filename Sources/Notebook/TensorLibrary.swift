@@ -158,11 +158,14 @@ extension EngineBindings {
             ("exp", "e to the x", { $0.exp() }),
             ("log", "natural logarithm", { $0.log() }),
             ("log1p", "log(1 + x), accurate near 0", { $0.log1p() }),
+            ("expm1", "exp(x) - 1, accurate near 0", { $0.expm1() }),
             ("sqrt", "square root", { $0.sqrt() }),
+            ("rsqrt", "1 / sqrt(x)", { $0.rsqrt() }),
             ("abs", "absolute value", { $0.abs() }),
             ("sign", "-1, 0 or 1 by the sign of x", { $0.sign() }),
             ("sin", "sine", { $0.sin() }),
             ("cos", "cosine", { $0.cos() }),
+            ("tan", "tangent", { $0.tan() }),
         ]
         for (name, doc, f) in unary {
             tensorOp(name, doc) { x in t(f(x)) }

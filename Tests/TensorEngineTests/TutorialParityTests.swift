@@ -49,12 +49,12 @@ final class TutorialParityTests: XCTestCase {
         assertULP(batch, f32Bits(x2("net5", "out_batch3")), ulps: 1, "batch of three (goldens)")
         XCTAssertEqual(batch.floats.map { String(format: "%.4f", $0) }, ["0.2739", "0.2741", "0.2661"])
 
-        let grid = try Tensor.linspace(-3, 3, count: 301).reshape([-1, 1])
+        let grid = try Tensor.numpyLinspace(-3, 3, count: 301, dtype: .float32).reshape([-1, 1])
         assertBits(try net5(grid), todayBits("net5_linspace_-3_3_301"), "net5 on linspace(-3, 3, 301)")
         assertULP(try net5(grid), f32Bits(x2("net5", "linspace_-3_3_301", "all")), ulps: 1, "net5 grid (goldens)")
 
         // Networks made only to plot them, in the tutorial's order.
-        let wide = try Tensor.linspace(-4, 4, count: 300).reshape([-1, 1])
+        let wide = try Tensor.numpyLinspace(-4, 4, count: 300, dtype: .float32).reshape([-1, 1])
         let net1 = try makeNetwork(1)
         assertParams(net1, x2("net1", "params"), "net1")
         assertBits(try net1(wide), todayBits("net1_linspace_-4_4_300"), "net1 outputs")

@@ -4,13 +4,12 @@ import Foundation
 
 extension Tensor {
     /// max(x, 0). Backward: the gradient passes where the output is positive.
-    /// max(x, 0), NaN kept (PyTorch's clamp_min: relu(nan) is nan). Backward, as
+    /// max(x, 0), NaN and −0 kept (PyTorch's clamp_min: relu(nan) is nan). Backward, as
     /// threshold_backward(grad, result, 0): 0 where y ≤ 0, else the gradient itself (a
     /// selection, not a product: an infinite gradient gives 0, not nan, where y ≤ 0).
     public func relu() -> Tensor {
         let out = unary(
-            { $0 > 0 || $0.isNaN ? $0 : 0 }, { $0 > 0 || $0.isNaN ? $0 : 0 },
-            vector: { SIMD8<Float>(repeating: 0).replacing(with: $0, where: ($0 .> 0) .| ($0 .!= $0)) })
+            { $0 < 0 ? 0 : $0 }, { $0 < 0 ? 0 : $0 }, vector: { $0.replacing(with: 0, where: $0 .< 0) })
         return record(out, "ReluBackward0", [self]) { [unowned out] g in
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
             let kept = out.unary({ $0 <= 0 ? 0 : 1 }, { $0 <= 0 ? 0 : 1 }).to(.bool)

@@ -150,6 +150,30 @@ extension Tensor {
         return record(out, "Log1PBackward0", [self]) { g in [try g / (self.detach() + 1)] }
     }
 
+    /// exp(x) − 1, accurate near zero. Backward: g · (y + 1).
+    public func expm1() -> Tensor {
+        let out = unary({ Foundation.expm1f($0) }, { Foundation.expm1($0) })
+        return record(out, "Expm1Backward0", [self]) { [unowned out] g in [try g * (out.detach() + 1)] }
+    }
+
+    /// 1 / √x. Backward (rsqrt_backward): −0.5 · g · y³.
+    public func rsqrt() -> Tensor {
+        let out = unary({ 1 / $0.squareRoot() }, { 1 / $0.squareRoot() })
+        return record(out, "RsqrtBackward0", [self]) { [unowned out] g in
+            let y = out.detach()
+            return [try (g * -0.5) * (y * y * y)]
+        }
+    }
+
+    /// Tangent. Backward: g · (1 + y²).
+    public func tan() -> Tensor {
+        let out = unary({ Foundation.tanf($0) }, { Foundation.tan($0) })
+        return record(out, "TanBackward0", [self]) { [unowned out] g in
+            let y = out.detach()
+            return [try g * (y * y + 1)]
+        }
+    }
+
     public func sqrt() -> Tensor {
         let out = unary({ $0.squareRoot() }, { $0.squareRoot() })
         return record(out, "SqrtBackward0", [self]) { [unowned out] g in [try g / (out.detach() * 2)] }
@@ -181,11 +205,19 @@ extension Tensor {
     }
 
     /// `self` raised to a constant power.
+    /// NOTE: as ATen's pow_tensor_scalar kernel, six exponents are other operations: 0.5 √x,
+    /// 2 x·x, 3 x·x·x, −0.5 1/√x, −1 1/x, −2 1/(x·x); the rest `pow`. The backward,
+    /// g · (e · x^(e−1)), goes through the same special cases (x³'s is 3·(x·x)).
     public func pow(_ exponent: Double) -> Tensor {
         let out: Tensor
-        if exponent == 2 {
-            out = unary({ $0 * $0 }, { $0 * $0 })
-        } else {
+        switch exponent {
+        case 0.5: out = unary({ $0.squareRoot() }, { $0.squareRoot() })
+        case 2: out = unary({ $0 * $0 }, { $0 * $0 })
+        case 3: out = unary({ $0 * $0 * $0 }, { $0 * $0 * $0 })
+        case -0.5: out = unary({ 1 / $0.squareRoot() }, { 1 / $0.squareRoot() })
+        case -1: out = unary({ 1 / $0 }, { 1 / $0 })
+        case -2: out = unary({ 1 / ($0 * $0) }, { 1 / ($0 * $0) })
+        default:
             let e32 = Float(exponent)
             out = unary({ Float.pow($0, e32) }, { Double.pow($0, exponent) })
         }
@@ -214,15 +246,20 @@ extension Tensor {
         }
     }
 
-    /// Limits every element to `[min, max]`; the gradient flows where the value was inside.
+    /// Limits every element to `[min, max]`. Backward: the gradient where the value was strictly
+    /// inside, 0 on the bounds and outside (a selection: PyTorch 2.15 gives 0 at x = min and
+    /// x = max, measured).
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
         let l32 = lo.map(Float.init) ?? -.infinity, h32 = hi.map(Float.init) ?? .infinity
         let l64 = lo ?? -.infinity, h64 = hi ?? .infinity
         let out = unary({ Swift.min(Swift.max($0, l32), h32) }, { Swift.min(Swift.max($0, l64), h64) })
         return record(out, "ClampBackward1", [self]) { g in
             let x = self.detach()
-            let mask = x.unary({ $0 >= l32 && $0 <= h32 ? 1 : 0 }, { $0 >= l64 && $0 <= h64 ? 1 : 0 })
-            return [try g * mask]
+            let inside = x.unary(
+                { ($0 > l32 || lo == nil) && ($0 < h32 || hi == nil) ? 1 : 0 },
+                { ($0 > l64 || lo == nil) && ($0 < h64 || hi == nil) ? 1 : 0 }
+            ).to(.bool)
+            return [try Tensor.where(inside, g, g.scalarLike(0))]
         }
     }
 

@@ -1,0 +1,88 @@
+# Records what PyTorch computes for the element-wise ops and reductions that ParityTests compares
+# bit for bit: inputs and outputs as little-endian float32 in parity.bin, indexed by parity.json.
+#     pip install torch numpy; python3 Tests/TensorEngineTests/Parity/record_parity.py
+# Never run in CI. The header of parity.json names the CPU, its PyTorch capability and versions;
+# recorded on this project's machine kind (AMD EPYC, Zen 4, 2 cores), torch 2.15.0 (CPU kernels
+# at AVX512), numpy 2.4.6, one thread.
+import json
+import pathlib
+import platform
+
+import numpy as np
+import torch
+
+torch.set_num_threads(1)
+here = pathlib.Path(__file__).parent
+blob = bytearray()
+index = {}
+
+
+def put(name, t):
+    a = np.ascontiguousarray(t.detach().numpy().astype(np.float32)).ravel()
+    index[name] = {"offset": len(blob), "count": int(a.size)}
+    blob.extend(a.tobytes())
+
+
+def f32(values):
+    return torch.tensor(np.array(values, dtype=np.float32))
+
+
+edges = [0.0, -0.0, 1e-45, -1e-45, 1e-40, -1e-40, 1.1754944e-38, float("inf"), float("-inf"), float("nan"),
+         1e30, -1e30, 3e38, -3e38, 88.72, 88.73, -87.3, -103.9, -104.0, 1e-10, -1e-10, 0.5, -0.5, 1.5, 2.5,
+         -2.5, 1.0, -1.0, 2.0, 3.0, 9.0, 15.0, 20.0, -20.0]
+signed = f32(list(np.linspace(-4, 4, 2001)) + edges)
+positive = f32(list(np.geomspace(1e-4, 50, 2001)) + [e for e in edges if not (e < 0)])
+put("input.signed", signed)
+put("input.positive", positive)
+upstream = f32(np.linspace(0.5, 1.5, signed.numel()))
+put("input.upstream", upstream)
+
+F = torch.nn.functional
+unary = {
+    "exp": ("signed", torch.exp), "log": ("positive", torch.log), "log1p": ("positive", torch.log1p),
+    "expm1": ("signed", torch.expm1), "sqrt": ("positive", torch.sqrt), "rsqrt": ("positive", torch.rsqrt),
+    "sin": ("signed", torch.sin), "cos": ("signed", torch.cos), "tan": ("signed", torch.tan),
+    "tanh": ("signed", torch.tanh), "sigmoid": ("signed", torch.sigmoid), "abs": ("signed", torch.abs),
+    "neg": ("signed", torch.neg), "reciprocal": ("signed", torch.reciprocal), "relu": ("signed", torch.relu),
+    "leakyRelu": ("signed", lambda x: F.leaky_relu(x, 0.01)), "elu": ("signed", F.elu),
+    "gelu": ("signed", F.gelu), "softplus": ("signed", F.softplus),
+    "pow2": ("signed", lambda x: x.pow(2)), "pow3": ("signed", lambda x: x.pow(3)),
+    "pow0.5": ("positive", lambda x: x.pow(0.5)), "pow-1": ("signed", lambda x: x.pow(-1)),
+    "pow-2": ("signed", lambda x: x.pow(-2)), "pow2.5": ("positive", lambda x: x.pow(2.5)),
+    "clamp": ("signed", lambda x: x.clamp(-1, 1)), "div3": ("signed", lambda x: x / 3),
+    "sigmoidLayer": ("signed", torch.nn.Sigmoid()), "tanhLayer": ("signed", torch.nn.Tanh()),
+}
+inputs = {"signed": signed, "positive": positive}
+for name, (domain, fn) in unary.items():
+    x = inputs[domain].clone().requires_grad_(True)
+    y = fn(x)
+    put(f"{name}.forward", y)
+    y.backward(upstream[: x.numel()])
+    put(f"{name}.backward", x.grad)
+
+# Reductions: whole-tensor sums and means over many lengths, and along each dimension of a 3-D
+# tensor, contiguous and transposed.
+gen = torch.Generator().manual_seed(0)
+lengths = list(range(1, 130)) + [255, 256, 257, 1000, 1023, 1024, 1025, 4096, 10_000, 65_537, 100_000]
+long = torch.rand(100_000, generator=gen) * 2 - 0.5
+put("input.long", long)
+put("sum.lengths", torch.stack([long[:n].sum() for n in lengths]))
+put("mean.lengths", torch.stack([long[:n].mean() for n in lengths]))
+cube = torch.randn(5, 17, 70, generator=gen)
+put("input.cube", cube)
+for d in range(3):
+    put(f"sum.cube.dim{d}", cube.sum(dim=d))
+    put(f"mean.cube.dim{d}", cube.mean(dim=d))
+    put(f"sum.cubeT.dim{d}", cube.transpose(0, 2).sum(dim=d))
+    put(f"softmax.cube.dim{d}", cube.softmax(dim=d))
+    put(f"logSoftmax.cube.dim{d}", cube.log_softmax(dim=d))
+put("linspace", torch.linspace(-np.pi, np.pi, 2000))
+
+(here / "parity.bin").write_bytes(bytes(blob))
+header = {
+    "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
+    "capability": torch.backends.cpu.get_cpu_capability(), "torch": torch.__version__, "numpy": np.__version__,
+    "threads": 1, "lengths": lengths,
+}
+(here / "parity.json").write_text(json.dumps({"header": header, "arrays": index}, indent=1, sort_keys=True) + "\n")
+print(f"{len(index)} arrays, {len(blob)} bytes")
