@@ -308,9 +308,12 @@ public enum Reader {
         }
     }
 
+    /// Lines `from` through `to` (1-based). cmark may place the end of an unclosed fence past the
+    /// last line (found by fuzzing), so the range is clamped to the document.
     static func proseText(_ lines: [Substring], from: Int, to: Int) -> String {
-        guard from <= to, from >= 1 else { return "" }
-        let text = lines[(from - 1)..<Swift.min(to, lines.count)].joined(separator: "\n")
+        let upper = Swift.min(to, lines.count)
+        guard from >= 1, from - 1 < upper else { return "" }
+        let text = lines[(from - 1)..<upper].joined(separator: "\n")
         return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : text
     }
 
