@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the reader, the cell language and
 # whole notebooks: `make fuzz FUZZ_SECONDS=1800` runs each harness that long, one after another.
 # A crash or hang is kept as Fuzz/findings/<harness>-<kind>-<hash>; turn it into a regression
-# notebook under Tests/Hostile/ once fixed. The growing corpora stay in .build/fuzz/corpus.
+# notebook under Tests/Hostile/ once fixed (byte for byte, its expectation in NAME.expect).
+# The growing corpora stay in .build/fuzz/corpus.
 # Leak detection is off: a cell can make reference cycles of its own (a local function that
 # calls itself, a module holding itself) that live until the process ends; the runner releases
 # everything else when a run is over.

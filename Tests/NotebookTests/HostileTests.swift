@@ -3,7 +3,8 @@ import XCTest
 
 /// Hostile notebooks, each run as a real `runbook` process under an address-space cap and a
 /// 1 GiB `--memory`, in a folder that already holds a good report of the same name. Each case is
-/// a file in Tests/Hostile/ whose last line says what must happen:
+/// a file in Tests/Hostile/ whose last line (or, for a fuzzer's input kept byte for byte, the
+/// file NAME.expect beside it) says what must happen:
 ///
 ///     <!-- hostile: exit 2 "text the error contains" -->
 ///     <!-- hostile: exit 0 "text the output contains" as "index.html.md" -->
@@ -42,8 +43,14 @@ final class HostileTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.cases.path)
             .filter { $0.hasPrefix(family + "-") && $0.hasSuffix(".md") }.sorted()
         XCTAssertFalse(files.isEmpty, "no cases for \(family)")
-        let committed = try files.map {
-            try Self.parse($0, FileManager.default.contents(atPath: Self.cases.appendingPathComponent($0).path)!)
+        let committed = try files.map { file -> Case in
+            // A fuzzer's input is kept byte for byte; its expectation is then in NAME.expect.
+            let bytes = FileManager.default.contents(atPath: Self.cases.appendingPathComponent(file).path)!
+            let sidecar = FileManager.default.contents(
+                atPath: Self.cases.appendingPathComponent(String(file.dropLast(3)) + ".expect").path)
+            var c = try Self.parse(file, sidecar ?? bytes)
+            c.bytes = bytes
+            return c
         }
         for c in committed + generated { try check(c) }
     }
@@ -54,7 +61,10 @@ final class HostileTests: XCTestCase {
         let tail = String(decoding: bytes.suffix(300).filter { $0 < 0x80 && $0 != 0 }, as: UTF8.self)
         guard let start = tail.range(of: "<!-- hostile: exit ", options: .backwards),
             let end = tail.range(of: "-->", range: start.upperBound..<tail.endIndex)
-        else { throw XCTSkip("\(file): no '<!-- hostile: exit N … -->' line") }
+        else {
+            throw CocoaError(
+                .fileReadCorruptFile, userInfo: [NSFilePathErrorKey: "\(file): no '<!-- hostile: exit N … -->' line"])
+        }
         let spec = String(tail[start.upperBound..<end.lowerBound])
         let quoted = spec.split(separator: "\"", omittingEmptySubsequences: false)
         let status = Int32(spec.prefix { $0.isNumber })!
