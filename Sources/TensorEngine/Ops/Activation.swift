@@ -28,11 +28,18 @@ extension Tensor {
     }
 
     /// Hyperbolic tangent. Backward: g · (1 − y²).
+    /// NOTE: ATen's tanh_backward is compiled with contraction: 1 − y·y is one fused
+    /// multiply-add, then the product with g (measured: 2,035 of 2,035 elements given PyTorch's
+    /// y; 609 with 1 − y·y rounded twice).
     public func tanh() -> Tensor {
-        let out = unary(Float.tanh, Double.tanh)
+        // NOTE: correctly rounded (double tanh rounded to float), as PyTorch's tanh is here:
+        // 2,035 of 2,035 elements; glibc's tanhf gave 1,763.
+        let out = unary({ Float(Double.tanh(Double($0))) }, Double.tanh)
         return record(out, "TanhBackward0", [self]) { [unowned out] g in
+            if let fused = zipFloat32(g, out, TanhGrad.self) { return [fused] }
             let y = out.detach()
-            return [try g * (1 - y * y)]
+            let oneMinusSquare = y.unary({ Float(1).addingProduct(-$0, $0) }, { Double(1).addingProduct(-$0, $0) })
+            return [try g * oneMinusSquare]
         }
     }
 
@@ -121,6 +128,11 @@ enum ReluGrad: FloatKernel2 {
 }
 
 /// Sigmoid's backward g · (1 − y) · y.
+/// tanh's backward: g · fma(−y, y, 1).
+enum TanhGrad: FloatKernel2 {
+    @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * Float(1).addingProduct(-y, y) }
+}
+
 enum SigmoidGrad: FloatKernel2 {
     @inline(__always) static func apply(_ g: Float, _ y: Float) -> Float { g * (1 - y) * y }
 }
