@@ -77,8 +77,8 @@ extension Tensor {
 
 extension Tensor {
     /// `logSoftmax` along contiguous float32 rows in two passes per row (forward and backward),
-    /// rounding as the composed ops do: the maximum (a NaN wins), x − max, exp, their sum in
-    /// double rounded to float, its log, then the difference; backward g − exp(y) · Σg.
+    /// rounding as the composed ops do: the maximum (a NaN wins), x − max, exp, their sum (in
+    /// the cascade order of `sum`), its log, then the difference; backward g − exp(y) · Σg.
     private func logSoftmaxRows(_ x: Tensor) -> Tensor {
         let n = shape[rank - 1], rows = count / n
         let out = Tensor(uninitialized: shape, dtype: .float32)
@@ -88,12 +88,12 @@ extension Tensor {
             let row = px + r * n, o = po + r * n
             var best = row[0]
             for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
-            var sum = 0.0
-            for k in 0..<n {
-                o[k] = row[k] - best
-                sum += Double(Float.exp(o[k]))
+            for k in 0..<n { o[k] = row[k] - best }
+            let sum = withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { e in
+                for k in 0..<n { e[k] = Float.exp(o[k]) }
+                return cascadeSum(UnsafePointer(e.baseAddress!), n)
             }
-            let logSum = Float.log(Float(sum))
+            let logSum = Float.log(sum)
             for k in 0..<n { o[k] = o[k] - logSum }
         }
         return record(out, "LogSoftmaxBackward0", [self]) { g in
@@ -102,9 +102,7 @@ extension Tensor {
             let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
             defer { withExtendedLifetime(g) {} }
             for r in 0..<rows {
-                var sum = 0.0
-                for k in 0..<n { sum += Double(pg[r * n + k]) }
-                let total = Float(sum)
+                let total = cascadeSum(UnsafePointer(pg + r * n), n)
                 for k in 0..<n { pd[r * n + k] = pg[r * n + k] - Float.exp(po[r * n + k]) * total }
             }
             return [dx]

@@ -1,6 +1,6 @@
 /// Reductions over one dimension or all: sum, mean, max, min, argmax.
-/// NOTE: float32 sums accumulate in double, in ascending index order, then round once: the result
-/// does not depend on the thread count and is at least as accurate as PyTorch's cascade sum.
+/// NOTE: float32 sums follow ATen's cascade order (CascadeSum.swift), as PyTorch at one thread;
+/// other types accumulate in double in ascending order. Neither depends on the thread count.
 
 extension Tensor {
     /// Resolves a possibly negative dimension against the rank.
@@ -57,29 +57,29 @@ extension Tensor {
         let outType: DType = dtype.isFloatingPoint ? dtype : .int64
         let out: Tensor
         if dtype == .float32 {
-            // Float32 fast path, the same sums as `reduceAlong` (in double, k ascending): along
-            // contiguous rows, or down columns with one accumulator per column.
+            // Float32: in ATen's order (CascadeSum.swift), along contiguous rows or down columns.
+            // A permuted view (a transpose) is reduced in its memory order, as TensorIterator
+            // does, then the result is put back in the view's order.
+            let order = (0..<rank).sorted { strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1) }
+            if !isContiguous, order != Array(0..<rank), case let base = try permute(order), base.isContiguous {
+                let inMemory = try noGrad { try base.sum(dim: order.firstIndex(of: d)!, keepDim: true) }
+                let back = try inMemory.permute(inverse(order)).contiguousData()
+                let values = keepDim ? back : try back.squeeze(d).contiguousData()
+                let inShape = shape
+                return record(values, "SumBackward1", [self]) { g in
+                    [try (keepDim || inShape.isEmpty ? g : g.unsqueeze(d)).broadcast(to: inShape)]
+                }
+            }
             let c = contiguousData()
             let (outer, n, inner) = split(at: d)
             out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: .float32)
-            let p = c.pointer(Float.self), q = out.storage.floats
+            let p = UnsafePointer(c.pointer(Float.self)), q = out.storage.floats
             defer { withExtendedLifetime(c) {} }
-            if inner == 1 {
-                for o in 0..<outer {
-                    var acc = 0.0
-                    for k in 0..<n { acc += Double(p[o * n + k]) }
-                    q[o] = Float(acc)
-                }
-            } else {
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: inner) { acc in
-                    for o in 0..<outer {
-                        acc.initialize(repeating: 0)
-                        for k in 0..<n {
-                            let row = p + (o * n + k) * inner
-                            for i in 0..<inner { acc[i] += Double(row[i]) }
-                        }
-                        for i in 0..<inner { q[o * inner + i] = Float(acc[i]) }
-                    }
+            for o in 0..<outer {
+                if inner == 1 {
+                    q[o] = cascadeSum(p + o * n, n)
+                } else {
+                    cascadeColumnSums(p + o * n * inner, rows: n, width: inner, into: q + o * inner)
                 }
             }
         } else {
