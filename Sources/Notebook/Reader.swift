@@ -95,15 +95,27 @@ public enum Reader {
     /// complex keys (`? …`, which crash its mapping construction) or more than 64 KiB. Front
     /// matter holds a title, a seed and parameters; none of these is needed there.
     /// The first mapping key in `node` that is not a scalar.
-    static func nonScalarKey(_ node: Node) -> Node? {
+    /// What Yams' construction of values would trap on, found in the composed tree first: a
+    /// mapping key that is not a scalar (`{a: 1}: 0`, `[x]: 1`), or a number in base 60
+    /// (`-1111111111111110009:6`, whose value overflows in Yams). Nil when there is none.
+    static func unconstructible(_ node: Node) -> (message: String, node: Node)? {
         switch node {
         case .mapping(let m):
             for (key, value) in m {
-                if key.scalar == nil { return key }
-                if let bad = nonScalarKey(value) { return bad }
+                if key.scalar == nil {
+                    return (
+                        "front matter keys must be plain names, not a \(key.mapping != nil ? "mapping" : "list")", key
+                    )
+                }
+                if let bad = unconstructible(key) ?? unconstructible(value) { return bad }
             }
         case .sequence(let items):
-            for item in items { if let bad = nonScalarKey(item) { return bad } }
+            for item in items { if let bad = unconstructible(item) { return bad } }
+        case .scalar(let scalar):
+            let number = ["tag:yaml.org,2002:int", "tag:yaml.org,2002:float"].contains(node.tag.description)
+            if number && scalar.string.contains(":") {
+                return ("numbers in base 60 (like 1:30) are not allowed in front matter; quote the value", node)
+            }
         default: break
         }
         return nil
@@ -180,14 +192,8 @@ public enum Reader {
                 throw DiagnosticList([Diagnostic(problem.message, at: range(line: problem.line + 1, in: lines))])
             }
             do {
-                // Keys that are mappings or lists (`{a: 1}: 0`, `[x]: 1`) crash Yams' construction
-                // of a dictionary: find them in the composed tree first.
-                if let key = try Yams.compose(yaml: yaml).flatMap(Reader.nonScalarKey) {
-                    throw DiagnosticList([
-                        Diagnostic(
-                            "front matter keys must be plain names, not a \(key.mapping != nil ? "mapping" : "list")",
-                            at: range(line: (key.mark?.line ?? 1) + 1, in: lines))
-                    ])
+                if let (message, node) = try Yams.compose(yaml: yaml).flatMap(Reader.unconstructible) {
+                    throw DiagnosticList([Diagnostic(message, at: range(line: (node.mark?.line ?? 1) + 1, in: lines))])
                 }
                 if let loaded = try Yams.load(yaml: yaml) {
                     guard let dict = loaded as? [String: Any] else {
