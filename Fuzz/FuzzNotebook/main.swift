@@ -18,6 +18,7 @@ func fuzzNotebook(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let runner = Runner()
     runner.timeoutLimit = 1
     let result = runner.run(document, parameters: document.parameters)
+    Runner.waitForGivenUpRuns()
     _ = Report.files(result, runner: runner)
     return 0
 }

@@ -116,7 +116,6 @@ public enum Reader {
             if number && scalar.string.contains(":") {
                 return ("numbers in base 60 (like 1:30) are not allowed in front matter; quote the value", node)
             }
-        default: break
         }
         return nil
     }

@@ -143,6 +143,10 @@ public final class Runner {
     /// Whether the last run was given up with its cell still running (see `run`).
     public private(set) var abandoned = false
 
+    /// Waits until the cells of runs given up earlier have stopped on their threads: call before
+    /// running again in the same process (the next cell checkpoint of such a run stops it).
+    public static func waitForGivenUpRuns() { CellThread.waitForGivenUpRuns() }
+
     func runHere(
         _ document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], progress: RunProgress
     ) -> NotebookResult {
@@ -455,6 +459,17 @@ final class CellThread: @unchecked Sendable {
     /// The thread runs go to; replaced when a run is given up with its thread still busy.
     nonisolated(unsafe) private static var current = CellThread()
     private static let lock = NSLock()
+    /// Signalled when a given-up run's thread is done at last.
+    nonisolated(unsafe) private static var givenUp: [DispatchSemaphore] = []
+
+    /// Waits until every given-up run has ended on its old thread (a process that runs again
+    /// must not share the generators and the engine with it).
+    static func waitForGivenUpRuns() {
+        lock.lock()
+        defer { lock.unlock() }
+        for done in givenUp { done.wait() }
+        givenUp = []
+    }
 
     private let work = DispatchSemaphore(value: 0)
     private var job: (() -> Void)?
@@ -490,6 +505,7 @@ final class CellThread: @unchecked Sendable {
         while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
             if let given = watch() {
                 current = CellThread()
+                givenUp.append(done)
                 return (given, true)
             }
         }

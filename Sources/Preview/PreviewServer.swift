@@ -136,6 +136,7 @@ public final class PreviewServer: @unchecked Sendable {
                     wanted = false
                     isRunning = true
                 }
+                Runner.waitForGivenUpRuns()
                 runOnce()
                 lock.withLock { isRunning = false }
             }
