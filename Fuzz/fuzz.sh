@@ -54,7 +54,7 @@ for h in $harnesses; do
     [ "$h" = FuzzNotebook ] && mode=(-fork=1 -ignore_ooms=1 -timeout=60)
     ASAN_OPTIONS=detect_leaks=0 "$bin/$h" "$corpus" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -detect_leaks=0 -max_len=4096 \
         -dict=Fuzz/cells.dict -artifact_prefix="Fuzz/findings/$h-" -print_final_stats=1 "${mode[@]}" 2>&1 |
-        grep -E "^(#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" || true
+        grep -E "^(#[0-9]+.*(DONE|pulse|oom/timeout/crash)|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" || true
 done
 found=$(ls Fuzz/findings 2>/dev/null | wc -l)
 echo "fuzz: $found finding(s) in Fuzz/findings"

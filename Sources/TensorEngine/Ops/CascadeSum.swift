@@ -29,6 +29,17 @@ func multiRowSum<V: SumLane>(
     let levels = 4
     let power = Swift.max(4, ceilLog2(size) / levels)
     let step = 1 << power, mask = step - 1
+    if size < step {
+        // No chunk completes: one running sum per row, then the three empty levels added (the
+        // first turns −0 into +0, the others change nothing) — the same bits, without the levels.
+        for k in 0..<nrows {
+            var a = V.zero
+            for i in 0..<size { a += load(i, k) }
+            a += .zero
+            out[k] = a
+        }
+        return
+    }
     withUnsafeTemporaryAllocation(of: V.self, capacity: levels * nrows) { acc in
         acc.initialize(repeating: .zero)
         var i = 0
