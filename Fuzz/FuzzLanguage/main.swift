@@ -28,6 +28,7 @@ func fuzzLanguage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         } catch let d as Diagnostic {
             _ = d.rendered(file: "fuzz.md", lines: source.split(separator: "\n", omittingEmptySubsequences: false))
         } catch {}
+        interpreter.releaseEverything()  // the cycles a program made, as the runner does
         done.signal()
     }
     thread.stackSize = 1 << 29
