@@ -23,6 +23,7 @@ public final class Interpreter {
         for binding in globals.bindings.values { binding.value = .nil }
         globals.bindings = [:]
         checkpoint = {}
+        reserveMemory = nil
         output = { _ in }
         loopProgress = nil
         permutation = nil
@@ -37,6 +38,16 @@ public final class Interpreter {
             try checkpoint()
         }
     }
+    /// Asked before a string or array of a megabyte or more is made (`bytes`): throws when the
+    /// host's memory budget would be passed. A value doubled in a loop grows faster than any
+    /// watchdog looks.
+    public var reserveMemory: ((_ bytes: Int) throws -> Void)?
+
+    func reserve(_ bytes: Int, at range: SourceRange) throws {
+        guard bytes >= 1 << 20, let reserveMemory else { return }
+        do { try reserveMemory(bytes) } catch let d as Diagnostic { throw Diagnostic(d.message, at: range) }
+    }
+
     /// The loop or call at which `checkpoint` was last called: where to report a stopped cell.
     public var checkpointSite: SourceRange?
     /// A `for` loop running: its variable's name ("loop" for a pattern), its step (from 0) and
@@ -845,9 +856,13 @@ public final class Interpreter {
             default: if let c = Interpreter.compare(op, a, b) { return .bool(c) }
             }
         case (.string(let a), .string(let b)):
-            if op == .add { return .string(a + b) }
+            if op == .add {
+                try reserve(a.utf8.count + b.utf8.count, at: range)
+                return .string(a + b)
+            }
             if let c = Interpreter.compare(op, a, b) { return .bool(c) }
         case (.array(let a), .array(let b)) where op == .add:
+            try reserve((a.count + b.count) * MemoryLayout<Value>.stride, at: range)
             return .array(a + b)
         case (.object(let o), _):
             if let v = try wrap(range, { try o.binary(op.rawValue, r, reversed: false) }) { return v }

@@ -164,6 +164,15 @@ public final class Runner {
             onProgress(LoopProgress(cell: cell, done: done, total: total, outer: Array(interpreter.loops.dropLast())))
         }
         interpreter.loopProgress = report
+        interpreter.reserveMemory = { bytes in
+            let inUse = heapBytesInUse()
+            if bytes > tensorMemoryBudget - inUse {
+                throw Diagnostic(
+                    "out of the memory budget: this value needs \(Tensor.describeBytes(bytes)) and the notebook already "
+                        + "holds \(Tensor.describeBytes(inUse)) of \(Tensor.describeBytes(tensorMemoryBudget)) (raise it with --memory)",
+                    at: SourceRange(SourceLocation(line: 1, column: 1), SourceLocation(line: 1, column: 2)))
+            }
+        }
         let interruptedBefore = Runner.interrupted.count
         progress.interruptedBefore = interruptedBefore
         let figures = FigureCollector()
