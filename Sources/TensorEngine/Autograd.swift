@@ -65,6 +65,10 @@ nonisolated(unsafe) var graphFreeDeferred: [([Tensor], ((Tensor) throws -> [Tens
 extension Tensor {
     /// Attaches a backward to `out` when grad mode is on and an input requires grad.
     @discardableResult
+    /// NOTE: a backward closure that reads the op's own output holds it `unowned(unsafe)`: a
+    /// strong reference would be a cycle (output → gradFn → closure → output) that keeps every
+    /// graph never backwarded alive; the closure runs only from `backward()`, which holds the
+    /// output while it calls it, so the reference is always valid then (and costs no check).
     func record(
         _ out: Tensor, _ name: String, _ inputs: [Tensor],
         _ backward: @escaping (Tensor) throws -> [Tensor?]

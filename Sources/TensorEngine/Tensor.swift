@@ -497,17 +497,20 @@ extension Tensor {
         guard dtype.isFloatingPoint else { return nil }
         guard dtype == .float32 && isContiguous else { return scalars.first { !$0.isFinite } }
         defer { withExtendedLifetime(self) {} }
-        let p = UnsafeRawPointer(pointer(Float.self)), n = count
+        let p = pointer(Float.self), n = count
         var acc = SIMD8<Float>(repeating: 0), i = 0
         // x − x is 0 for a finite x and NaN otherwise.
         while i + 8 <= n {
-            let v = p.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
             acc += v - v
             i += 8
         }
-        if acc.sum().isFinite && (i..<n).allSatisfy({ p.load(fromByteOffset: 4 * $0, as: Float.self).isFinite }) {
-            return nil
+        var tail: Float = 0
+        while i < n {
+            tail += p[i] - p[i]
+            i += 1
         }
+        if acc.sum().isFinite && tail.isFinite { return nil }
         return scalars.first { !$0.isFinite }
     }
 }

@@ -10,7 +10,7 @@ extension Tensor {
     public func relu() -> Tensor {
         let out = unary(
             { $0 < 0 ? 0 : $0 }, { $0 < 0 ? 0 : $0 }, vector: { $0.replacing(with: 0, where: $0 .< 0) })
-        return record(out, "ReluBackward0", [self]) { [unowned out] g in
+        return record(out, "ReluBackward0", [self]) { [unowned(unsafe) out] g in
             if let fused = zipFloat32(g, out, ReluGrad.self) { return [fused] }
             let kept = out.unary({ $0 <= 0 ? 0 : 1 }, { $0 <= 0 ? 0 : 1 }).to(.bool)
             return [try Tensor.where(kept, g, g.scalarLike(0))]
@@ -20,7 +20,7 @@ extension Tensor {
     /// 1 / (1 + exp(-x)). Backward: g · (1 − y) · y, in that order as PyTorch's kernel.
     public func sigmoid() -> Tensor {
         let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
-        return record(out, "SigmoidBackward0", [self]) { [unowned out] g in
+        return record(out, "SigmoidBackward0", [self]) { [unowned(unsafe) out] g in
             if let fused = zipFloat32(g, out, SigmoidGrad.self) { return [fused] }
             let y = out.detach()
             return [try g * (1 - y) * y]
@@ -35,7 +35,7 @@ extension Tensor {
         // NOTE: correctly rounded (double tanh rounded to float), as PyTorch's tanh is here:
         // 2,035 of 2,035 elements; glibc's tanhf gave 1,763.
         let out = unary({ Float(Double.tanh(Double($0))) }, Double.tanh)
-        return record(out, "TanhBackward0", [self]) { [unowned out] g in
+        return record(out, "TanhBackward0", [self]) { [unowned(unsafe) out] g in
             if let fused = zipFloat32(g, out, TanhGrad.self) { return [fused] }
             let y = out.detach()
             let oneMinusSquare = y.unary({ Float(1).addingProduct(-$0, $0) }, { Double(1).addingProduct(-$0, $0) })
@@ -50,7 +50,7 @@ extension Tensor {
         let shifted = try noGrad { try x - x.max(dim: d, keepDim: true).values }
         let e = shifted.exp()
         let out = try noGrad { try e / e.sum(dim: d, keepDim: true) }
-        return record(out, "SoftmaxBackward0", [self]) { [unowned out] g in
+        return record(out, "SoftmaxBackward0", [self]) { [unowned(unsafe) out] g in
             // dx = y · (g − Σ g·y)
             let y = out.detach()
             return [try y * (g - (g * y).sum(dim: d, keepDim: true))]
@@ -68,7 +68,7 @@ extension Tensor {
             let shifted = try x - x.max(dim: d, keepDim: true).values
             return try shifted - shifted.exp().sum(dim: d, keepDim: true).log()
         }
-        return record(out, "LogSoftmaxBackward0", [self]) { [unowned out] g in
+        return record(out, "LogSoftmaxBackward0", [self]) { [unowned(unsafe) out] g in
             // dx = g − exp(y) · Σ g
             [try g - out.detach().exp() * g.sum(dim: d, keepDim: true)]
         }

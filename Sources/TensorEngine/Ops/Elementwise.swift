@@ -126,7 +126,7 @@ extension Tensor {
 
     public func exp() -> Tensor {
         let out = unary(Float.exp, Double.exp, vector: expf8)
-        return record(out, "ExpBackward0", [self]) { [unowned out] g in [try g * out.detach()] }
+        return record(out, "ExpBackward0", [self]) { [unowned(unsafe) out] g in [try g * out.detach()] }
     }
 
     public func log() -> Tensor {
@@ -155,13 +155,13 @@ extension Tensor {
     public func expm1() -> Tensor {
         // NOTE: evaluated in double and rounded (PyTorch's comes from MKL: 2,008 of 2,014 equal).
         let out = unary({ Float(Foundation.expm1(Double($0))) }, { Foundation.expm1($0) })
-        return record(out, "Expm1Backward0", [self]) { [unowned out] g in [try g * (out.detach() + 1)] }
+        return record(out, "Expm1Backward0", [self]) { [unowned(unsafe) out] g in [try g * (out.detach() + 1)] }
     }
 
     /// 1 / √x. Backward (rsqrt_backward): −0.5 · g · y³.
     public func rsqrt() -> Tensor {
         let out = unary({ 1 / $0.squareRoot() }, { 1 / $0.squareRoot() })
-        return record(out, "RsqrtBackward0", [self]) { [unowned out] g in
+        return record(out, "RsqrtBackward0", [self]) { [unowned(unsafe) out] g in
             let y = out.detach()
             return [try (g * -0.5) * (y * y * y)]
         }
@@ -170,7 +170,7 @@ extension Tensor {
     /// Tangent. Backward: g · (1 + y²).
     public func tan() -> Tensor {
         let out = unary({ Foundation.tanf($0) }, { Foundation.tan($0) })
-        return record(out, "TanBackward0", [self]) { [unowned out] g in
+        return record(out, "TanBackward0", [self]) { [unowned(unsafe) out] g in
             let y = out.detach()
             return [try g * (y * y + 1)]
         }
@@ -178,7 +178,7 @@ extension Tensor {
 
     public func sqrt() -> Tensor {
         let out = unary({ $0.squareRoot() }, { $0.squareRoot() })
-        return record(out, "SqrtBackward0", [self]) { [unowned out] g in [try g / (out.detach() * 2)] }
+        return record(out, "SqrtBackward0", [self]) { [unowned(unsafe) out] g in [try g / (out.detach() * 2)] }
     }
 
     public func abs() -> Tensor {
@@ -200,7 +200,7 @@ extension Tensor {
     /// 1 / x. Backward: −g · y² (reciprocal_backward).
     public func reciprocal() -> Tensor {
         let out = unary({ 1 / $0 }, { 1 / $0 })
-        return record(out, "ReciprocalBackward0", [self]) { [unowned out] g in
+        return record(out, "ReciprocalBackward0", [self]) { [unowned(unsafe) out] g in
             let y = out.detach()
             return [try -g * (y * y)]
         }
@@ -242,7 +242,7 @@ extension Tensor {
             let x = a.load(i), y = e.load(i)
             out.store(i, dt == .float32 ? Double(Float.pow(Float(x), Float(y))) : Double.pow(x, y))
         }
-        return record(out, "PowBackward1", [self, exponent]) { [unowned out] g in
+        return record(out, "PowBackward1", [self, exponent]) { [unowned(unsafe) out] g in
             let x = self.detach(), y = exponent.detach()
             return [try g * (y * (try x.pow(y - 1))), try g * (out * x.log())]
         }

@@ -251,7 +251,7 @@ extension Tensor {
         let outType: DType = dtype == .bool ? .int64 : dtype
         let round: (Double) -> Double = outType == .float32 ? { Double(Float($0)) } : { $0 }
         let out = reduceAlong(d, keepDim: keepDim, dtype: outType, initial: 1) { acc, x in acc = round(acc * x) }
-        return record(out, "ProdBackward1", [self]) { [unowned out] g in
+        return record(out, "ProdBackward1", [self]) { [unowned(unsafe) out] g in
             let x = self.contiguousData()
             let gk = try (keepDim || self.rank == 0 ? g : g.unsqueeze(d)).broadcast(to: self.shape).contiguousData()
             let ok = try (keepDim || self.rank == 0 ? out : out.unsqueeze(d)).broadcast(to: self.shape).contiguousData()
