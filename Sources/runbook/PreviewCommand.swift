@@ -30,24 +30,16 @@ struct PreviewCommand: ParsableCommand {
     @Flag(help: "Run only when the page's Run button is pressed, not on every save.")
     var manual = false
 
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp(
-            "Override a front-matter parameter, e.g. --set hidden=50 (repeatable).", valueName: "name=value"))
-    var overrides: [String] = []
-
-    @Option(help: ArgumentHelp("Threads for the engine's kernels.", valueName: "n"))
-    var threads = 1
+    @OptionGroup var settings: RunSettings
 
     func validate() throws {
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("no notebook at '\(file)'") }
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
     func run() throws {
-        engineThreads = threads
+        settings.apply()
         let server = PreviewServer(
-            path: NotebookOptions.relative(file), overrides: overrides, manual: manual, port: port)
+            path: NotebookOptions.relative(file), overrides: settings.overrides, manual: manual, port: port)
         server.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         // Ctrl-C or SIGTERM: stop the run at its next step and close the server.
         for number in [SIGINT, SIGTERM, SIGHUP] {

@@ -5,14 +5,8 @@ import TensorEngine
 
 import struct CellLanguage.DiagnosticList
 
-/// Options shared by `run` and `check`.
-struct NotebookOptions: ParsableArguments {
-    @Argument(help: "Notebooks to run (Markdown files).")
-    var files: [String] = []
-
-    @Flag(help: "Every notebook in the Notebooks/ folder.")
-    var all = false
-
+/// How a notebook runs, for `run`, `check` and `preview`: parameters, threads, memory budget.
+struct RunSettings: ParsableArguments {
     @Option(
         name: .customLong("set"),
         help: ArgumentHelp(
@@ -25,9 +19,45 @@ struct NotebookOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The most memory a notebook's tensors may hold together, e.g. 512M or 8G (default 8G). An op that would pass it is an error in its cell.",
+            "The most memory a notebook may hold, e.g. 512M or 8G (default 8G). An op that would pass it is an error in its cell.",
             valueName: "size"))
     var memory = "8G"
+
+    /// `--memory` in bytes: a number with K, M or G (powers of 1024).
+    var memoryBytes: Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var text = memory.uppercased()
+        if text.hasSuffix("B") { text.removeLast() }
+        let unit = text.last.flatMap { units[$0] }
+        if unit != nil { text.removeLast() }
+        guard let n = Double(text), n > 0, n.isFinite, n * Double(unit ?? 1) < 0x1p62 else { return nil }
+        return Int(n * Double(unit ?? 1))
+    }
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard let bytes = memoryBytes, bytes >= 1 << 20 else {
+            throw ValidationError("--memory takes a size such as 512M or 8G (at least 1M), not '\(memory)'")
+        }
+        for o in overrides where !o.contains("=") { throw ValidationError("--set expects name=value, got '\(o)'") }
+    }
+
+    /// Sets the engine's thread count and memory budget.
+    func apply() {
+        engineThreads = threads
+        tensorMemoryBudget = memoryBytes!
+    }
+}
+
+/// Options shared by `run` and `check`.
+struct NotebookOptions: ParsableArguments {
+    @Argument(help: "Notebooks to run (Markdown files).")
+    var files: [String] = []
+
+    @Flag(help: "Every notebook in the Notebooks/ folder.")
+    var all = false
+
+    @OptionGroup var settings: RunSettings
 
     @Flag(help: "Print only errors and where the reports are (no cell lines, no streamed output).")
     var quiet = false
@@ -49,26 +79,10 @@ struct NotebookOptions: ParsableArguments {
         }
     }
 
-    /// `--memory` in bytes: a number with K, M or G (powers of 1024).
-    var memoryBytes: Int? {
-        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        var text = memory.uppercased()
-        if text.hasSuffix("B") { text.removeLast() }
-        let unit = text.last.flatMap { units[$0] }
-        if unit != nil { text.removeLast() }
-        guard let n = Double(text), n > 0, n.isFinite, n * Double(unit ?? 1) < 0x1p62 else { return nil }
-        return Int(n * Double(unit ?? 1))
-    }
-
     func validate() throws {
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard ["auto", "always", "never"].contains(color) else {
             throw ValidationError("--color takes auto, always or never, not '\(color)'")
         }
-        guard let bytes = memoryBytes, bytes >= 1 << 20 else {
-            throw ValidationError("--memory takes a size such as 512M or 8G (at least 1M), not '\(memory)'")
-        }
-        for o in overrides where !o.contains("=") { throw ValidationError("--set expects name=value, got '\(o)'") }
     }
 
     /// The notebooks named, or all of Notebooks/ (sorted), as paths relative to the current folder.
@@ -217,8 +231,7 @@ struct Run: ParsableCommand {
     var output = "Output"
 
     func run() throws {
-        engineThreads = options.threads
-        tensorMemoryBudget = options.memoryBytes!
+        options.settings.apply()
         let paths = try options.notebooks(defaultAll: false)
         let session = Session(options)
         Session.catchInterruptions()
@@ -231,7 +244,7 @@ struct Run: ParsableCommand {
         var failed = false
         for (number, path) in paths.enumerated() {
             OutputFolder.recover(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, root: root)
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.settings.overrides) else {
                 failed = true
                 continue
             }
@@ -280,15 +293,14 @@ struct Check: ParsableCommand {
     var output = "Output"
 
     func run() throws {
-        engineThreads = options.threads
-        tensorMemoryBudget = options.memoryBytes!
+        options.settings.apply()
         let paths = try options.notebooks(defaultAll: true)
         let session = Session(options)
         Session.catchInterruptions()
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
         for (number, path) in paths.enumerated() {
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.overrides) else {
+            guard let (result, runner) = try session.runOrExit(path, overrides: options.settings.overrides) else {
                 failed = true
                 continue
             }
