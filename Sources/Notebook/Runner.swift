@@ -257,8 +257,12 @@ public final class Runner {
                 let program = try Parser.parse(cell.source, firstLine: cell.firstLine)
                 if let shown = try interpreter.run(program) { emit(shown.displayed + "\n") }
                 try figures.finish()
-                // One long call may end past the deadline before any checkpoint saw it.
-                if DispatchTime.now().uptimeNanoseconds > deadline || Runner.interrupted.count > interruptedBefore {
+                // One long call may end past the deadline, or over the memory budget, before any
+                // checkpoint (every 64 steps) or the watchdog (every 100 ms) saw it.
+                if heapBytesInUse() > tensorMemoryBudget { progress.overBudget.store(true, ordering: .relaxed) }
+                if DispatchTime.now().uptimeNanoseconds > deadline || Runner.interrupted.count > interruptedBefore
+                    || progress.overBudget.load(ordering: .relaxed)
+                {
                     try interpreter.checkpoint()
                 }
                 if cell.options.expectError {
