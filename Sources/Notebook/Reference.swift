@@ -13,6 +13,7 @@ public enum APIReference {
         let figures = FigureCollector()
         bindings.installData(collector: figures)
         Plots.install(in: interpreter, bindings: bindings, collector: figures)
+        MetricLog().install(in: interpreter, bindings: bindings)
         return withExtendedLifetime((bindings, figures)) { interpreter.library }
     }
 

@@ -35,6 +35,7 @@ public enum Report {
             for w in r.warnings { out += w.rendered(file: result.document.path, lines: result.document.lines) + "\n" }
             for f in r.figures { out += f.isImage ? "[figure \(f.fileName): \(f.alt)]\n" : "[file \(f.fileName)]\n" }
         }
+        if !result.metrics.isEmpty { out += "\n## metrics\n" + result.metrics.map { $0.summaryLine + "\n" }.joined() }
         return out
     }
 
@@ -81,7 +82,7 @@ public enum Report {
         for (name, value) in result.parameters {
             head += "<tr><th>\(escapeHTML(name))</th><td><code>\(escapeHTML(value.description))</code></td></tr>"
         }
-        head += "</table>\n"
+        head += "</table>\n" + metricsHTML(result.metrics)
         if toc.count > 1 {
             head += "<nav class=\"toc\"><h2>Contents</h2><ul>"
             for entry in toc where entry.level <= 3 {
@@ -232,6 +233,7 @@ public enum Report {
         .params{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}.params th{text-align:left;padding:.1rem 1rem .1rem 0;color:#555;font-weight:600}
         .toc{background:#f6f8fa;border-radius:6px;padding:.2rem 1rem;margin:1rem 0}.toc h2{font-size:1rem;margin:.6rem 0 .2rem}.toc ul{margin:.2rem 0 .6rem;padding-left:1.2rem}.toc .l3{margin-left:1rem}
         table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .6rem}.params td,.params th{border:0}
+        .metrics{font-size:.9rem;margin:.5rem 0 1rem}.metrics caption{text-align:left;font-weight:600;padding-bottom:.2rem}.metrics td{font-variant-numeric:tabular-nums}.metrics .step{color:#8c959f;font-size:.8rem}.spark{display:block}
         .cell{margin:1rem 0}
         .source{background:#f6f8fa;border:1px solid #e1e4e8;position:relative}.cell-no{color:#8c959f;margin-right:.6rem;user-select:none}
         .source .k{color:#9b2393;font-weight:600}.source .s{color:#c41a16}.source .n{color:#1c00cf}.source .c{color:#6a737d;font-style:italic}.source .t{color:#0b4f79}

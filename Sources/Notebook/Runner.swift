@@ -44,11 +44,14 @@ public struct NotebookResult {
     public var document: NotebookDocument
     public var parameters: [(name: String, value: ParameterValue)]
     public var cells: [CellResult]
+    /// What the cells recorded with `metric(…)`, in the order first recorded.
+    public var metrics: [Metric]
 
     public init(
-        document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], cells: [CellResult]
+        document: NotebookDocument, parameters: [(name: String, value: ParameterValue)], cells: [CellResult],
+        metrics: [Metric] = []
     ) {
-        (self.document, self.parameters, self.cells) = (document, parameters, cells)
+        (self.document, self.parameters, self.cells, self.metrics) = (document, parameters, cells, metrics)
     }
 
     public var failedCell: CellResult? {
@@ -178,6 +181,8 @@ public final class Runner {
         let figures = FigureCollector()
         bindings.installData(collector: figures)
         Plots.install(in: interpreter, bindings: bindings, collector: figures)
+        let metrics = MetricLog()
+        metrics.install(in: interpreter, bindings: bindings)
         for (name, value) in parameters { interpreter.define(name, value.value) }
 
         var failed = false
@@ -306,7 +311,8 @@ public final class Runner {
         figures.flush = {}
         figures.reset = {}
         bindings.release()
-        return NotebookResult(document: document, parameters: parameters, cells: progress.results)
+        return NotebookResult(
+            document: document, parameters: parameters, cells: progress.results, metrics: metrics.metrics)
     }
 
     /// All diagnostics of a cell that had several (syntax errors), by cell index.

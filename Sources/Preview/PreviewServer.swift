@@ -15,6 +15,8 @@ import Notebook
 public final class PreviewServer: @unchecked Sendable {
     let path: String
     let overrides: [String]
+    /// `--seed`: replaces the front matter's seed.
+    let seed: UInt64?
     let manual: Bool
     let requestedPort: UInt16
     private let lock = NSLock()
@@ -30,9 +32,10 @@ public final class PreviewServer: @unchecked Sendable {
     /// Told what the server does (runs started and finished), for the terminal.
     public var log: (String) -> Void = { _ in }
 
-    public init(path: String, overrides: [String], manual: Bool, port: UInt16) {
+    public init(path: String, overrides: [String], seed: UInt64?, manual: Bool, port: UInt16) {
         self.path = path
         self.overrides = overrides
+        self.seed = seed
         self.manual = manual
         requestedPort = port
         files["index.html"] = Data(Report.messagePage(title: path, message: "Starting…", live: live("Starting…")).utf8)
@@ -173,10 +176,11 @@ public final class PreviewServer: @unchecked Sendable {
                     Report.messagePage(title: path, message: "\(path) is not UTF-8 text.", live: live("Error")).utf8)
             ])
         }
-        let document: NotebookDocument
+        var document: NotebookDocument
         let parameters: [(name: String, value: ParameterValue)]
         do {
             document = try Reader.read(path: path, source: source)
+            if let seed { document.seed = seed }
             parameters = try Runner.parameters(document, overrides: overrides)
         } catch {
             let lines = source.split(separator: "\n", omittingEmptySubsequences: false)

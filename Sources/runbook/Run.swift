@@ -14,6 +14,11 @@ struct RunSettings: ParsableArguments {
     var overrides: [String] = []
 
     @Option(
+        help: ArgumentHelp(
+            "Seed both generators with n instead of the front matter's seed (0 to 4294967295).", valueName: "n"))
+    var seed: Int?
+
+    @Option(
         help: ArgumentHelp("Threads for the engine's kernels. Results are identical for every count.", valueName: "n"))
     var threads = 1
 
@@ -38,6 +43,9 @@ struct RunSettings: ParsableArguments {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard let bytes = memoryBytes, bytes >= 1 << 20 else {
             throw ValidationError("--memory takes a size such as 512M or 8G (at least 1M), not '\(memory)'")
+        }
+        if let seed, !(0..<(1 << 32)).contains(seed) {
+            throw ValidationError("--seed must be an integer from 0 to 4294967295 (numpy's generator takes 32 bits)")
         }
         for o in overrides where !o.contains("=") { throw ValidationError("--set expects name=value, got '\(o)'") }
     }
@@ -151,10 +159,10 @@ struct Session {
         _exit(Runner.interrupted.count > 0 ? 130 : 2)
     }
 
-    /// Like `run(_:overrides:)`, with a bad `--set` turned into exit status 64.
-    func runOrExit(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
+    /// Like `run(_:settings:)`, with a bad `--set` turned into exit status 64.
+    func runOrExit(_ path: String, settings: RunSettings) throws -> (NotebookResult, Runner)? {
         do {
-            return try run(path, overrides: overrides)
+            return try run(path, settings: settings)
         } catch let e as UsageError {
             log("error: \(e)")
             throw ExitCode(64)
@@ -162,7 +170,7 @@ struct Session {
     }
 
     /// Reads and runs one notebook. Returns nil (after printing why) when it cannot be read.
-    func run(_ path: String, overrides: [String]) throws -> (NotebookResult, Runner)? {
+    func run(_ path: String, settings: RunSettings) throws -> (NotebookResult, Runner)? {
         // A notebook that is missing is a usage error (64); one that cannot be read says why.
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -189,7 +197,7 @@ struct Session {
             throw UsageError(
                 "'\(path)': a notebook may not be named '\(name)' (the output folder uses that name); rename it")
         }
-        let document: NotebookDocument
+        var document: NotebookDocument
         do {
             document = try Reader.read(path: path, source: source)
         } catch let list as DiagnosticList {
@@ -197,7 +205,8 @@ struct Session {
             for d in list.diagnostics { log(d.rendered(file: path, lines: lines)) }
             return nil
         }
-        let parameters = try Runner.parameters(document, overrides: overrides)
+        let parameters = try Runner.parameters(document, overrides: settings.overrides)
+        if let seed = settings.seed { document.seed = UInt64(seed) }
         let runner = Runner()
         if !quiet {
             log("\(path): \(document.cells.count) cell\(document.cells.count == 1 ? "" : "s")")
@@ -244,7 +253,7 @@ struct Run: ParsableCommand {
         var failed = false
         for (number, path) in paths.enumerated() {
             OutputFolder.recover(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent, root: root)
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.settings.overrides) else {
+            guard let (result, runner) = try session.runOrExit(path, settings: options.settings) else {
                 failed = true
                 continue
             }
@@ -300,7 +309,7 @@ struct Check: ParsableCommand {
         let root = URL(fileURLWithPath: output)
         var stale = false, failed = false
         for (number, path) in paths.enumerated() {
-            guard let (result, runner) = try session.runOrExit(path, overrides: options.settings.overrides) else {
+            guard let (result, runner) = try session.runOrExit(path, settings: options.settings) else {
                 failed = true
                 continue
             }
