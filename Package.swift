@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         // C libraries from Debian packages (installed by `make setup`).
@@ -52,7 +53,11 @@ let package = Package(
         // Notebooks: the Markdown reader, the engine's bindings for cells, the runner, the HTML
         // report and the regeneration check.
         .target(
-            name: "Notebook", dependencies: ["CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams"],
+            name: "Notebook",
+            dependencies: [
+                "CellLanguage", "TensorEngine", "Plotting", "CCmark", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: unchecked),
 
         // `runbook preview`: the report served on 127.0.0.1, kept current over a WebSocket.

@@ -70,7 +70,7 @@ public enum OutputFolder {
     public static func indexHTML(root: URL) -> String {
         let fm = FileManager.default
         let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { name in
-            !name.hasPrefix(".") && !name.hasSuffix(".failed")
+            !name.hasPrefix(".") && !name.hasSuffix(".failed") && !name.hasSuffix(".sweep")
                 && fm.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("index.html").path)
         }.sorted()
         let entries = names.map { name -> (String, String, Bool) in

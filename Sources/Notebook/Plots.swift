@@ -78,6 +78,7 @@ final class Plots {
                 case .scatter(_, _, _, _, let l): return "points" + (l.map { " \($0)" } ?? "")
                 case .image(_, let r, let c, _, _): return "\(r)×\(c) image"
                 case .barsH(let v, _, _): return "\(v.count) bars"
+                case .band(_, _, _, _, _, let l): return "band" + (l.map { " \($0)" } ?? "")
                 }
             }
             if !kinds.isEmpty { p.append(kinds.joined(separator: ", ")) }
@@ -178,6 +179,27 @@ final class Plots {
             }
             self.current().series.append(
                 .scatter(xs: xs, ys: ys, color: color, radius: size.map { $0 / 2 } ?? 4, label: label))
+        }
+        define(
+            "fill_between", "fills the area between y1 and y2 (a number or values) over increasing x, as matplotlib",
+            numbers("x"), Param<Value>.any("y1", type: "Tensor, [Double] or Double"),
+            Param<Value>("y2", type: "Tensor, [Double] or Double", default: .int(0), defaultText: "0") { $0 }, label,
+            color,
+            Param<Double>.double("alpha", default: 0.25).labeled
+        ) { xs, y1, y2, label, color, alpha in
+            func values(_ v: Value, _ name: String) throws -> [Double] {
+                if let d = v.asNumber { return Array(repeating: d, count: xs.count) }
+                let ys = try Plots.numbers(v, name)
+                guard ys.count == xs.count else {
+                    throw TensorError("fill_between: x has \(xs.count) values but \(name) has \(ys.count)")
+                }
+                return ys
+            }
+            guard (0...1).contains(alpha) else { throw TensorError("fill_between: alpha must be from 0 to 1") }
+            self.current().series.append(
+                .band(
+                    xs: xs, lower: try values(y1, "y1"), upper: try values(y2, "y2"), color: color, alpha: alpha,
+                    label: label))
         }
         for (name, doc, set) in [
             ("title", "the panel's title", { (a: Axes, s: String) in a.title = s }),

@@ -79,6 +79,8 @@ public struct NotebookDocument {
     public var seed: UInt64?
     public var parameters: [(name: String, value: ParameterValue)]
     public var allowHTML: Bool
+    /// The front matter's `sweep:` (grid, zip, seeds), for `runbook sweep`.
+    public var sweep: SweepSpec?
     public var blocks: [Block]
 
     public var cells: [Cell] { blocks.compactMap { if case .cell(let c) = $0 { return c } else { return nil } } }
@@ -260,6 +262,8 @@ public enum Reader {
             }
         }
 
+        let sweep = try meta["sweep"].map { try sweepSpec($0, at: metaLine("sweep"), order: parameters.map(\.0)) }
+
         // Cells: top-level fences whose info string is `swift runbook`.
         var blocks: [NotebookDocument.Block] = []
         var proseStart = frontMatterEnd + 1  // 1-based line where the current prose begins
@@ -293,7 +297,50 @@ public enum Reader {
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
         return NotebookDocument(
             path: path, name: name, lines: lines, title: title, seed: seed, parameters: parameters,
-            allowHTML: allowHTML, blocks: blocks)
+            allowHTML: allowHTML, sweep: sweep, blocks: blocks)
+    }
+
+    /// The front matter's `sweep:` mapping: `grid:` and `zip:` (names to lists of values) and
+    /// `seeds:` (a count or a list), as `runbook sweep --grid/--zip/--seeds` take them.
+    /// Parameters are swept in the order `params:` lists them.
+    static func sweepSpec(_ value: Any, at line: SourceRange, order: [String]) throws -> SweepSpec {
+        func fail(_ message: String) -> DiagnosticList { DiagnosticList([Diagnostic("sweep: " + message, at: line)]) }
+        guard let dict = value as? [String: Any] else { throw fail("must be a mapping with grid:, zip: or seeds:") }
+        var spec = SweepSpec()
+        for key in dict.keys.sorted() where !["grid", "zip", "seeds"].contains(key) {
+            throw fail("unknown key '\(key)' (known: grid, zip, seeds)")
+        }
+        func text(_ v: Any) -> String? {
+            switch v {
+            case let b as Bool: return b ? "true" : "false"
+            case let i as Int: return String(i)
+            case let d as Double: return Value.format(d)
+            case let s as String: return s
+            default: return nil
+            }
+        }
+        for key in ["grid", "zip"] {
+            guard let entry = dict[key] else { continue }
+            guard let axes = entry as? [String: Any] else { throw fail("\(key) must map parameter names to lists") }
+            for name in axes.keys.sorted(by: {
+                (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1)
+            }) {
+                guard let list = axes[name] as? [Any], !list.isEmpty else {
+                    throw fail("\(key).\(name) must be a list of values, e.g. [1, 2, 3]")
+                }
+                let values = list.compactMap(text)
+                guard values.count == list.count else { throw fail("\(key).\(name): values are numbers, Bools or strings") }
+                let axis = SweepSpec.Axis(name: name, values: values)
+                if key == "grid" { spec.grid.append(axis) } else { spec.zip.append(axis) }
+            }
+        }
+        if let seeds = dict["seeds"] {
+            let text =
+                (seeds as? Int).map(String.init) ?? (seeds as? [Int]).map { $0.map(String.init).joined(separator: ",") }
+            guard let text else { throw fail("seeds must be a count (3) or a list of seeds ([3, 7, 11])") }
+            do { spec.seeds = try SweepSpec.seeds(text) } catch let e as UsageError { throw fail(e.description) }
+        }
+        return spec
     }
 
     static func range(line: Int, in lines: [Substring]) -> SourceRange {

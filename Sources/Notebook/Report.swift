@@ -234,6 +234,7 @@ public enum Report {
         .toc{background:#f6f8fa;border-radius:6px;padding:.2rem 1rem;margin:1rem 0}.toc h2{font-size:1rem;margin:.6rem 0 .2rem}.toc ul{margin:.2rem 0 .6rem;padding-left:1.2rem}.toc .l3{margin-left:1rem}
         table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .6rem}.params td,.params th{border:0}
         .metrics{font-size:.9rem;margin:.5rem 0 1rem}.metrics caption{text-align:left;font-weight:600;padding-bottom:.2rem}.metrics td{font-variant-numeric:tabular-nums}.metrics .step{color:#8c959f;font-size:.8rem}.spark{display:block}
+        .sweep{font-size:.9rem;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}.sweep .best{background:#e6f4ea}.sweep .goal{font-weight:400;color:#8c959f;font-size:.8rem}.sweep .why{color:#82071e;font-size:.8rem}.sweep td.ok{color:#1a7f37}.sweep td.failed{color:#d1242f}
         .cell{margin:1rem 0}
         .source{background:#f6f8fa;border:1px solid #e1e4e8;position:relative}.cell-no{color:#8c959f;margin-right:.6rem;user-select:none}
         .source .k{color:#9b2393;font-weight:600}.source .s{color:#c41a16}.source .n{color:#1c00cf}.source .c{color:#6a737d;font-style:italic}.source .t{color:#0b4f79}

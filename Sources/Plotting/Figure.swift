@@ -9,6 +9,9 @@ public enum Series {
     case image(values: [Double], rows: Int, columns: Int, reversed: Bool, range: (Double, Double)?)
     /// Horizontal bars, bottom to top in the order given, labelled on the y axis.
     case barsH(values: [Double], labels: [String], color: Color?)
+    /// The area between `lower` and `upper` over increasing `xs` (matplotlib's `fill_between`),
+    /// in `color` at `alpha`; a gap where a value is not finite.
+    case band(xs: [Double], lower: [Double], upper: [Double], color: Color?, alpha: Double, label: String?)
 }
 
 /// One plot area with its series, labels and scales.
@@ -103,6 +106,9 @@ struct AxesRenderer {
             case .barsH(let values, _, _):
                 xs += values + [0]
                 ys += [-0.6, Double(values.count) - 0.4]
+            case .band(let x, let lower, let upper, _, _, _):
+                xs += x.filter { $0.isFinite && (axes.xScale == .linear || $0 > 0) }
+                ys += (lower + upper).filter { $0.isFinite && (axes.yScale == .linear || $0 > 0) }
             }
         }
         func span(_ v: [Double], _ scale: Scale, pad: Bool) -> (Double, Double) {
@@ -201,7 +207,7 @@ struct AxesRenderer {
             defer { cycle += 1 }
             return Color.cycle[cycle % Color.cycle.count]
         }
-        var legend: [(String, Color, Bool)] = []
+        var legend: [(String, Color, LegendMark)] = []
         let clip = (left, top, right, bottom)
         for s in axes.series {
             switch s {
@@ -217,7 +223,7 @@ struct AxesRenderer {
                     }
                 }
                 canvas.strokePolyline(run, width: width, color: c, clip: clip)
-                if let label { legend.append((label, c, true)) }
+                if let label { legend.append((label, c, .line)) }
             case .scatter(let xs, let ys, let color, let radius, let label):
                 let c = nextColor(color)
                 for (x, y) in zip(xs, ys) where x.isFinite && y.isFinite {
@@ -226,7 +232,7 @@ struct AxesRenderer {
                         canvas.fillCircle(cx, cy, radius: radius, c)
                     }
                 }
-                if let label { legend.append((label, c, false)) }
+                if let label { legend.append((label, c, .marker)) }
             case .image(let values, let rows, let columns, let reversed, let range):
                 let finite = values.filter(\.isFinite)
                 let lo = range?.0 ?? finite.min() ?? 0, hi = range?.1 ?? finite.max() ?? 1
@@ -246,6 +252,31 @@ struct AxesRenderer {
                 for (i, v) in values.enumerated() where v.isFinite {
                     canvas.fillRect(px(0), py(Double(i) + 0.4), px(v), py(Double(i) - 0.4), c)
                 }
+            case .band(let xs, let lower, let upper, let color, let alpha, let label):
+                // Pixel column by column, each at its centre, so no column is blended twice.
+                let c = nextColor(color).withAlpha(alpha)
+                let n = min(xs.count, lower.count, upper.count)
+                var i = 0
+                if n >= 2 {
+                    var column = max(px(xs[0]).rounded(.down), left.rounded(.down))
+                    let end = min(px(xs[n - 1]), right)
+                    while column < end {
+                        let from = max(column, px(xs[0])), to = min(column + 1, end)
+                        let centre = (from + to) / 2
+                        while i < n - 2 && px(xs[i + 1]) < centre { i += 1 }
+                        let a = px(xs[i]), b = px(xs[i + 1])
+                        let ends = [lower[i], lower[i + 1], upper[i], upper[i + 1]]
+                        if b > a, ends.allSatisfy(\.isFinite) {
+                            let t = (centre - a) / (b - a)
+                            let lo = lower[i] + (lower[i + 1] - lower[i]) * t
+                            let hi = upper[i] + (upper[i + 1] - upper[i]) * t
+                            let y0 = max(top, min(py(hi), py(lo))), y1 = min(bottom, max(py(hi), py(lo)))
+                            if y1 > y0 { canvas.fillRect(from, y0, to, y1, c) }
+                        }
+                        column += 1
+                    }
+                }
+                if let label { legend.append((label, c, .patch)) }
             }
         }
         // Spines, ticks and labels.
@@ -311,7 +342,9 @@ struct AxesRenderer {
         return (values, values.map { String(Int($0)) })
     }
 
-    func drawLegend(_ entries: [(String, Color, Bool)], right: Double, top: Double) {
+    enum LegendMark { case line, marker, patch }
+
+    func drawLegend(_ entries: [(String, Color, LegendMark)], right: Double, top: Double) {
         let size = Figure.tickSize
         let lineH = Canvas.measure("Ag", size: size).1 + 2
         let textW = entries.map { Canvas.measure($0.0, size: size).0 }.max() ?? 0
@@ -323,12 +356,12 @@ struct AxesRenderer {
         canvas.fillRect(x0, y0 + h - 1, x0 + w, y0 + h, edge)
         canvas.fillRect(x0, y0, x0 + 1, y0 + h, edge)
         canvas.fillRect(x0 + w - 1, y0, x0 + w, y0 + h, edge)
-        for (i, (label, color, isLine)) in entries.enumerated() {
+        for (i, (label, color, mark)) in entries.enumerated() {
             let cy = y0 + 5 + (Double(i) + 0.5) * lineH
-            if isLine {
-                canvas.strokePolyline([(x0 + 8, cy), (x0 + 32, cy)], width: 2, color: color)
-            } else {
-                canvas.fillCircle(x0 + 20, cy, radius: 3.5, color)
+            switch mark {
+            case .line: canvas.strokePolyline([(x0 + 8, cy), (x0 + 32, cy)], width: 2, color: color)
+            case .marker: canvas.fillCircle(x0 + 20, cy, radius: 3.5, color)
+            case .patch: canvas.fillRect(x0 + 8, cy - lineH * 0.3, x0 + 32, cy + lineH * 0.3, color)
             }
             canvas.text(label, x: x0 + 38, y: cy, size: size, alignX: 0, alignY: 0.5)
         }

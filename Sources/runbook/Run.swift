@@ -121,8 +121,12 @@ struct Session {
     let terminal: TerminalLog
 
     init(_ options: NotebookOptions) {
-        quiet = options.quiet
-        terminal = TerminalLog(showOutput: !options.quiet, isTerminal: isatty(2) != 0, color: options.useColor)
+        self.init(quiet: options.quiet, color: options.useColor)
+    }
+
+    init(quiet: Bool, color: Bool) {
+        self.quiet = quiet
+        terminal = TerminalLog(showOutput: !quiet, isTerminal: isatty(2) != 0, color: color)
     }
 
     /// Ctrl-C (SIGINT), SIGTERM and SIGHUP stop the running cell at its next step instead of
@@ -193,7 +197,9 @@ struct Session {
         }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         // These names belong to the output folder itself.
-        guard !["index.html", "api.html"].contains(name), !name.hasSuffix(".failed"), !name.hasPrefix(".") else {
+        guard !["index.html", "api.html"].contains(name), !name.hasSuffix(".failed"), !name.hasSuffix(".sweep"),
+            !name.hasPrefix(".")
+        else {
             throw UsageError(
                 "'\(path)': a notebook may not be named '\(name)' (the output folder uses that name); rename it")
         }
@@ -352,7 +358,9 @@ struct Check: ParsableCommand {
             let names = Set(paths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
             let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
             for folder in folders.sorted()
-            where !folder.hasPrefix(".") && !folder.hasSuffix(".failed") && !names.contains(folder) {
+            where !folder.hasPrefix(".") && !folder.hasSuffix(".failed") && !folder.hasSuffix(".sweep")
+                && !names.contains(folder)
+            {
                 var isFolder: ObjCBool = false
                 if FileManager.default.fileExists(
                     atPath: root.appendingPathComponent(folder).path, isDirectory: &isFolder),

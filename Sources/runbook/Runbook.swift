@@ -19,9 +19,10 @@ struct Runbook: ParsableCommand {
               runbook --all
               runbook check
               runbook preview Notebooks/x2fit.md   # the report in the browser, re-run on every save
+              runbook sweep Notebooks/x2fit.md --grid hidden=2,5,10 --seeds 3   # compare runs
               runbook help api          # every function a cell can call, with its signature
             """,
-        subcommands: [Run.self, Check.self, PreviewCommand.self, Bench.self, Help.self],
+        subcommands: [Run.self, Check.self, PreviewCommand.self, SweepCommand.self, Bench.self, Help.self],
         defaultSubcommand: Run.self)
 }
 
@@ -35,16 +36,17 @@ struct Help: ParsableCommand {
             same reference is written to <output>/api.html beside the reports.
             """)
 
-    @Argument(help: ArgumentHelp("api, or a command (run, check, preview, bench) for its options.", valueName: "topic"))
+    @Argument(help: ArgumentHelp("api, or a command (run, check, preview, sweep, bench) for its options.", valueName: "topic"))
     var topic: String
 
     static let commands: [String: ParsableCommand.Type] = [
-        "run": Run.self, "check": Check.self, "preview": PreviewCommand.self, "bench": Bench.self,
+        "run": Run.self, "check": Check.self, "preview": PreviewCommand.self, "sweep": SweepCommand.self,
+        "bench": Bench.self,
     ]
 
     func validate() throws {
         guard topic == "api" || Self.commands[topic] != nil else {
-            throw ValidationError("unknown help topic '\(topic)'; topics: api, run, check, preview, bench")
+            throw ValidationError("unknown help topic '\(topic)'; topics: api, run, check, preview, sweep, bench")
         }
     }
 
