@@ -7,7 +7,7 @@ MNIST5K := Data/mnist_5k.csv.gz
 SWIFT_BUILD := swift build -c release -Xswiftc -enable-testing
 RUNBOOK := .build/release/runbook
 
-.PHONY: setup packages pydeps data build run test lint bench fuzz clean
+.PHONY: setup packages pydeps data build run test lint bench fuzz slurm slurm-stop clean
 
 ## setup: install the Debian packages and fetch the data sets (only what is missing)
 setup: packages data
@@ -55,7 +55,17 @@ test: setup pydeps lint
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
 	python3 Tests/Browser/test_preview.py
+	Tests/Slurm/cluster.sh start
+	Tests/Slurm/test_sweep.sh; status=$$?; Tests/Slurm/cluster.sh stop; exit $$status
 	$(RUNBOOK) check --quiet
+
+## slurm: a one-node Slurm cluster on this machine (Debian's packages, no systemd), for
+## `runbook sweep --backend slurm`; slurm-stop stops it
+slurm:
+	Tests/Slurm/cluster.sh start
+
+slurm-stop:
+	Tests/Slurm/cluster.sh stop
 
 bench: build
 	$(RUNBOOK) bench

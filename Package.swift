@@ -77,7 +77,8 @@ let package = Package(
             name: "TensorEngineTests", dependencies: ["TensorEngine"],
             exclude: ["Fixtures", "Parity"]),
         .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"], exclude: ["Cases"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TensorEngine"], exclude: ["Cases", "Corpus"]),
+        .testTarget(
+            name: "NotebookTests", dependencies: ["Notebook", "TensorEngine", "Yams"], exclude: ["Cases", "Corpus"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ],
     swiftLanguageModes: [.v5]

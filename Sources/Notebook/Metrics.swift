@@ -72,8 +72,9 @@ final class MetricLog {
             if case .object(let o as TensorObject) = v, o.tensor.count == 1 { return try o.tensor.item() }
             throw ConversionError.expected("a number or a one-element tensor", v)
         }
-        let goal = Param<Metric.Goal?>("goal", positional: false, type: "String?", default: .some(nil), defaultText: "nil")
-        { v in
+        let goal = Param<Metric.Goal?>(
+            "goal", positional: false, type: "String?", default: .some(nil), defaultText: "nil"
+        ) { v in
             guard case .string(let s) = v, let g = Metric.Goal(rawValue: s) else {
                 throw ConversionError("must be \"min\" or \"max\"")
             }
@@ -106,12 +107,14 @@ final class MetricLog {
         }
         var m = metrics[i]
         if let goal, goal != m.goal {
-            throw TensorError("metric '\(name)': goal \"\(goal.rawValue)\" differs from its first \"\(m.goal.rawValue)\"")
+            throw TensorError(
+                "metric '\(name)': goal \"\(goal.rawValue)\" differs from its first \"\(m.goal.rawValue)\"")
         }
         let previous = m.steps.last!
         let next = step ?? previous + 1
         guard next > previous else {
-            throw TensorError("metric '\(name)': step \(next) is not after its last step, \(previous) (steps must increase)")
+            throw TensorError(
+                "metric '\(name)': step \(next) is not after its last step, \(previous) (steps must increase)")
         }
         guard m.values.count < Metric.maxValues else {
             throw TensorError(
@@ -157,7 +160,9 @@ extension Report {
             var kept: [(Int, Double)] = []
             var column: [(Int, Double)] = []
             func flush() {
-                guard let low = column.min(by: { $0.1 < $1.1 }), let high = column.max(by: { $0.1 < $1.1 }) else { return }
+                guard let low = column.min(by: { $0.1 < $1.1 }), let high = column.max(by: { $0.1 < $1.1 }) else {
+                    return
+                }
                 kept += low.0 == high.0 ? [low] : low.0 < high.0 ? [low, high] : [high, low]
                 column = []
             }

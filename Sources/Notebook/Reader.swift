@@ -329,7 +329,9 @@ public enum Reader {
                     throw fail("\(key).\(name) must be a list of values, e.g. [1, 2, 3]")
                 }
                 let values = list.compactMap(text)
-                guard values.count == list.count else { throw fail("\(key).\(name): values are numbers, Bools or strings") }
+                guard values.count == list.count else {
+                    throw fail("\(key).\(name): values are numbers, Bools or strings")
+                }
                 let axis = SweepSpec.Axis(name: name, values: values)
                 if key == "grid" { spec.grid.append(axis) } else { spec.zip.append(axis) }
             }

@@ -62,7 +62,8 @@ public struct SweepSpec: Equatable {
             guard let p = document.parameters.first(where: { $0.name == axis.name }) else {
                 let known = document.parameters.map(\.name).joined(separator: ", ")
                 throw UsageError(
-                    "\(document.path): no parameter '\(axis.name)' to sweep (parameters: \(known.isEmpty ? "none" : known))")
+                    "\(document.path): no parameter '\(axis.name)' to sweep (parameters: \(known.isEmpty ? "none" : known))"
+                )
             }
             guard seen.insert(axis.name).inserted else {
                 throw UsageError("sweep: parameter '\(axis.name)' is swept twice")
@@ -180,7 +181,8 @@ public struct SweepManifest: Codable, Equatable {
         var unhashed = m
         unhashed.hash = ""
         guard sha256(encode(unhashed)) == m.hash else {
-            throw UsageError("'\(url.relativePath)' was changed by hand (its hash does not match); plan the sweep again")
+            throw UsageError(
+                "'\(url.relativePath)' was changed by hand (its hash does not match); plan the sweep again")
         }
         return m
     }

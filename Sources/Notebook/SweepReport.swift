@@ -114,7 +114,8 @@ public enum SweepReport {
         main += "<tr><th>points</th><td>\(manifest.points.count)"
         if seeded { main += " (\(rows.count) settings × \(rows.first?.points.count ?? 0) seeds)" }
         main += "</td></tr>"
-        main += "<tr><th>swept</th><td>\(manifest.varying.isEmpty ? "nothing" : escapeHTML(manifest.varying.joined(separator: ", ")))</td></tr>"
+        main +=
+            "<tr><th>swept</th><td>\(manifest.varying.isEmpty ? "nothing" : escapeHTML(manifest.varying.joined(separator: ", ")))</td></tr>"
         main += "<tr><th>notebook hash</th><td><code>\(manifest.notebookHash.prefix(16))</code></td></tr>"
         main += "</table>\n"
 
@@ -123,7 +124,8 @@ public enum SweepReport {
         main += "<table class=\"sweep\">\n<tr>"
         for name in shown { main += "<th>\(escapeHTML(name))</th>" }
         for m in metrics {
-            main += "<th>\(escapeHTML(m.name)) <span class=\"goal\">(\(m.goal == .min ? "lower" : "higher") is better)</span></th>"
+            main +=
+                "<th>\(escapeHTML(m.name)) <span class=\"goal\">(\(m.goal == .min ? "lower" : "higher") is better)</span></th>"
         }
         main += "<th>status</th><th>\(seeded ? "reports by seed" : "report")</th></tr>\n"
         for (i, row) in rows.enumerated() {
@@ -145,7 +147,8 @@ public enum SweepReport {
         }
         main += "</table>\n"
         for f in figures {
-            main += "<figure><img src=\"\(f.file)\" alt=\"\(escapeHTML(f.alt))\" width=\"720\" height=\"400\"></figure>\n"
+            main +=
+                "<figure><img src=\"\(f.file)\" alt=\"\(escapeHTML(f.alt))\" width=\"720\" height=\"400\"></figure>\n"
         }
 
         main += "<h2 id=\"points\">Points</h2>\n<table class=\"sweep points\">\n"
@@ -168,9 +171,11 @@ public enum SweepReport {
             }
         }
         main += "</table>\n"
-        main += "<p class=\"files\">Also: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>, "
+        main +=
+            "<p class=\"files\">Also: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>, "
         main += "<a href=\"manifest.json\">manifest.json</a> (hash <code>\(manifest.hash.prefix(16))</code>).</p>\n"
-        return Report.page(title: "Sweep: \(manifest.title)", status: failed + missing == 0 ? "ok" : "failed", main: main)
+        return Report.page(
+            title: "Sweep: \(manifest.title)", status: failed + missing == 0 ? "ok" : "failed", main: main)
     }
 
     static func markdown(
@@ -194,7 +199,8 @@ public enum SweepReport {
 
     static func csv(_ shown: [String], rows: [Row], metrics: [Metric], table: [[Summary?]], seeded: Bool) -> String {
         func field(_ s: String) -> String {
-            s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            s.contains(where: { ",\"\n\r".contains($0) })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var header = shown
         if seeded { header.append("runs") }

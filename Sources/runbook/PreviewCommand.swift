@@ -39,7 +39,8 @@ struct PreviewCommand: ParsableCommand {
     func run() throws {
         settings.apply()
         let server = PreviewServer(
-            path: NotebookOptions.relative(file), overrides: settings.overrides, seed: settings.seed.map(UInt64.init), manual: manual, port: port)
+            path: NotebookOptions.relative(file), overrides: settings.overrides, seed: settings.seed.map(UInt64.init),
+            manual: manual, port: port)
         server.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         // Ctrl-C or SIGTERM: stop the run at its next step and close the server.
         for number in [SIGINT, SIGTERM, SIGHUP] {

@@ -36,7 +36,9 @@ struct Help: ParsableCommand {
             same reference is written to <output>/api.html beside the reports.
             """)
 
-    @Argument(help: ArgumentHelp("api, or a command (run, check, preview, sweep, bench) for its options.", valueName: "topic"))
+    @Argument(
+        help: ArgumentHelp("api, or a command (run, check, preview, sweep, bench) for its options.", valueName: "topic")
+    )
     var topic: String
 
     static let commands: [String: ParsableCommand.Type] = [

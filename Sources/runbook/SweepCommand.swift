@@ -18,7 +18,8 @@ struct SweepCommand: ParsableCommand {
             log to <output>/logs/<k>.txt. Then it compares them: <output>/index.html (the varying \
             parameters × each metric's final value, the best marked, mean ± std over seeds, every \
             series overlaid), summary.csv and summary.md. A failing point keeps its error report \
-            and shows as failed; the others still run. Exit 0 when every point ran, 2 otherwise.
+            and shows as failed; the others still run. Exit 0 when every point ran, 2 otherwise, 69 \
+            when Slurm refused the job, 130 when interrupted.
 
             Metrics are what the cells record with metric("name", value).
 
@@ -38,20 +39,25 @@ struct SweepCommand: ParsableCommand {
 
     @Option(
         name: .customLong("grid"),
-        help: ArgumentHelp("A parameter and its values, e.g. hidden=2,5,10 (repeatable: every combination).", valueName: "name=v1,v2,…"))
+        help: ArgumentHelp(
+            "A parameter and its values, e.g. hidden=2,5,10 (repeatable: every combination).", valueName: "name=v1,v2,…"
+        ))
     var grid: [String] = []
 
     @Option(
         name: .customLong("zip"),
-        help: ArgumentHelp("Values paired with the other --zip lists, not crossed (repeatable).", valueName: "name=v1,v2,…"))
+        help: ArgumentHelp(
+            "Values paired with the other --zip lists, not crossed (repeatable).", valueName: "name=v1,v2,…"))
     var zip: [String] = []
 
-    @Option(help: ArgumentHelp("Repeat each point per seed: a count N (seeds 0…N-1) or a list 3,7,11.", valueName: "seeds"))
+    @Option(
+        help: ArgumentHelp("Repeat each point per seed: a count N (seeds 0…N-1) or a list 3,7,11.", valueName: "seeds"))
     var seeds: String?
 
     @OptionGroup var settings: RunSettings
 
-    @Option(help: ArgumentHelp("Points run at once by the local backend (default: the number of cores).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Points run at once by the local backend (default: the number of cores).", valueName: "n"))
     var jobs: Int?
 
     @Option(help: ArgumentHelp("Folder for the sweep (default: Output/<notebook>.sweep).", valueName: "dir"))
@@ -60,13 +66,18 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Skip the points whose report exists for the same notebook and parameters.")
     var resume = false
 
-    @Option(help: ArgumentHelp("Where the points run: local (processes here), slurm (an array job) or k8s (writes an indexed Job manifest).", valueName: "backend"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the points run: local (processes here), slurm (an array job) or k8s (writes an indexed Job manifest).",
+            valueName: "backend"))
     var backend = "local"
 
     @Option(help: ArgumentHelp("Slurm partition (default: the cluster's default).", valueName: "name"))
     var partition: String?
 
-    @Option(name: .customLong("max-parallel"), help: ArgumentHelp("Slurm or Kubernetes: at most K points at once.", valueName: "K"))
+    @Option(
+        name: .customLong("max-parallel"),
+        help: ArgumentHelp("Slurm or Kubernetes: at most K points at once.", valueName: "K"))
     var maxParallel: Int?
 
     @Option(help: ArgumentHelp("Slurm: the time limit of each point, e.g. 30:00 or 2:00:00.", valueName: "limit"))
@@ -78,7 +89,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("k8s: the container image with runbook on its PATH.", valueName: "image"))
     var image = "runbook:latest"
 
-    @Option(help: ArgumentHelp("k8s: the persistent volume claim holding the project, mounted as the working folder.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "k8s: the persistent volume claim holding the project, mounted as the working folder.", valueName: "name"))
     var claim = "runbook-work"
 
     @Option(help: ArgumentHelp("Run one point of this manifest (a task of the sweep).", valueName: "manifest.json"))
@@ -132,7 +145,9 @@ struct SweepCommand: ParsableCommand {
 
     func sweep(_ path: String) throws -> Int32 {
         let path = NotebookOptions.relative(path)
-        guard let source = FileManager.default.contents(atPath: path) else { throw UsageError("no notebook at '\(path)'") }
+        guard let source = FileManager.default.contents(atPath: path) else {
+            throw UsageError("no notebook at '\(path)'")
+        }
         guard let text = String(data: source, encoding: .utf8) else { throw UsageError("'\(path)' is not UTF-8 text") }
         let document: NotebookDocument
         do {
@@ -170,7 +185,8 @@ struct SweepCommand: ParsableCommand {
         log(
             "\(path): \(plan.points.count) point\(plan.points.count == 1 ? "" : "s")"
                 + (plan.varying.isEmpty ? "" : " over \(plan.varying.joined(separator: ", "))")
-                + (done.isEmpty ? "" : "; \(done.count) already done (--resume)") + "; manifest: \(folderName)/manifest.json")
+                + (done.isEmpty ? "" : "; \(done.count) already done (--resume)")
+                + "; manifest: \(folderName)/manifest.json")
         let manifestPath = folderName + "/manifest.json"
         switch backend {
         case "slurm":
@@ -206,7 +222,9 @@ struct SweepCommand: ParsableCommand {
 
     // MARK: - Local backend
 
-    func local(_ plan: SweepManifest, folder: URL, folderName: String, manifestPath: String, pending: [Int]) throws
+    func local(
+        _ plan: SweepManifest, folder: URL, folderName: String, manifestPath: String, pending: [Int]
+    ) throws
         -> Int32
     {
         let width = jobs ?? ProcessInfo.processInfo.activeProcessorCount
@@ -236,7 +254,9 @@ struct SweepCommand: ParsableCommand {
                 // Ctrl-C on the terminal reached the points already (one process group); a signal
                 // sent to this process alone is passed on, once.
                 forwarded = true
-                if Runner.interrupted.name != "Ctrl-C" { for p in running.values { kill(p.processIdentifier, SIGTERM) } }
+                if Runner.interrupted.name != "Ctrl-C" {
+                    for p in running.values { kill(p.processIdentifier, SIGTERM) }
+                }
                 if !queue.isEmpty { log("interrupted: \(queue.count) point\(queue.count == 1 ? "" : "s") not started") }
                 queue = []
             }
@@ -281,11 +301,14 @@ struct SweepCommand: ParsableCommand {
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time { lines.append("#SBATCH --time=\(time)") }
         lines.append(
-            "exec \(shellQuoted(Self.executable)) sweep --manifest \(shellQuoted(manifestPath)) --point \"$SLURM_ARRAY_TASK_ID\"")
+            "exec \(shellQuoted(Self.executable)) sweep --manifest \(shellQuoted(manifestPath)) --point \"$SLURM_ARRAY_TASK_ID\""
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func slurm(_ plan: SweepManifest, folder: URL, folderName: String, manifestPath: String, pending: [Int]) throws
+    func slurm(
+        _ plan: SweepManifest, folder: URL, folderName: String, manifestPath: String, pending: [Int]
+    ) throws
         -> Int32
     {
         guard !pending.isEmpty else { return try collectComparison(folder, folderName: folderName) }
@@ -293,13 +316,16 @@ struct SweepCommand: ParsableCommand {
         try Data(sbatchScript(plan, folderName: folderName, manifestPath: manifestPath, pending: pending).utf8).write(
             to: script, options: .atomic)
         let (status, out, err) = try Self.command("sbatch", ["--parsable", folderName + "/job.sbatch"])
-        guard status == 0, let job = out.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
+        guard status == 0,
+            let job = out.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
             !job.isEmpty
         else {
             log("error: sbatch failed (\(status)): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
-            return 2
+            return 69
         }
-        log("submitted Slurm job \(job): \(pending.count) array task\(pending.count == 1 ? "" : "s") (\(folderName)/job.sbatch)")
+        log(
+            "submitted Slurm job \(job): \(pending.count) array task\(pending.count == 1 ? "" : "s") (\(folderName)/job.sbatch)"
+        )
         if noWait {
             print(job)
             log("when it is done: runbook sweep --collect \(folderName)")
@@ -312,18 +338,24 @@ struct SweepCommand: ParsableCommand {
             for k in pending where !reported.contains(k) {
                 if let r = SweepPointResult.read(folder, plan, k) {
                     reported.insert(k)
-                    log("[\(reported.count)/\(pending.count)] \(Self.describe(plan.points[k], plan)): \(Self.outcome(r))")
+                    log(
+                        "[\(reported.count)/\(pending.count)] \(Self.describe(plan.points[k], plan)): \(Self.outcome(r))"
+                    )
                 }
             }
             if s != 0 || listed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { break }
             if Runner.interrupted.count > 0 {
-                log("stopped waiting; job \(job) goes on (cancel it: scancel \(job)); then: runbook sweep --collect \(folderName)")
+                log(
+                    "stopped waiting; job \(job) goes on (cancel it: scancel \(job)); then: runbook sweep --collect \(folderName)"
+                )
                 return 130
             }
             Thread.sleep(forTimeInterval: 1)
         }
         for k in pending where !reported.contains(k) {
-            log("[\(pending.count)/\(pending.count)] \(Self.describe(plan.points[k], plan)): \(Self.outcome(SweepPointResult.read(folder, plan, k)))")
+            log(
+                "[\(pending.count)/\(pending.count)] \(Self.describe(plan.points[k], plan)): \(Self.outcome(SweepPointResult.read(folder, plan, k)))"
+            )
         }
         return try collectComparison(folder, folderName: folderName)
     }
@@ -337,11 +369,13 @@ struct SweepCommand: ParsableCommand {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw UsageError("cannot run \(name): \(error)") }
+        do { try process.run() } catch { throw UsageError("cannot run \(name) (is it installed?): \(error)") }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+        )
     }
 
     // MARK: - Kubernetes backend
@@ -349,7 +383,9 @@ struct SweepCommand: ParsableCommand {
     /// An indexed Job: pod k runs point k (`JOB_COMPLETION_INDEX`), in the project mounted from a
     /// persistent volume claim. Written, not applied.
     func kubernetes(_ plan: SweepManifest, folderName: String, manifestPath: String) throws -> Int32 {
-        let name = "runbook-" + URL(fileURLWithPath: plan.notebook).deletingPathExtension().lastPathComponent.lowercased()
+        let name =
+            "runbook-"
+            + URL(fileURLWithPath: plan.notebook).deletingPathExtension().lastPathComponent.lowercased()
             .map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         let yaml = """
             # Written by `runbook sweep --backend k8s`: one pod per point of \(manifestPath).
@@ -386,7 +422,9 @@ struct SweepCommand: ParsableCommand {
             """
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: folderName + "/job.yaml"), options: .atomic)
         print("\(folderName)/job.yaml")
-        log("wrote \(folderName)/job.yaml (an indexed Job of \(plan.points.count) pods); apply it with kubectl, then: runbook sweep --collect \(folderName)")
+        log(
+            "wrote \(folderName)/job.yaml (an indexed Job of \(plan.points.count) pods); apply it with kubectl, then: runbook sweep --collect \(folderName)"
+        )
         return 0
     }
 
@@ -396,7 +434,8 @@ struct SweepCommand: ParsableCommand {
         let manifestURL = URL(fileURLWithPath: manifestPath)
         let plan = try SweepManifest.read(manifestURL)
         guard let index = point ?? taskIndexFromEnvironment() else {
-            throw UsageError("which point? give --point k, or set SLURM_ARRAY_TASK_ID, RUNBOOK_TASK_INDEX or JOB_COMPLETION_INDEX")
+            throw UsageError(
+                "which point? give --point k, or set SLURM_ARRAY_TASK_ID, RUNBOOK_TASK_INDEX or JOB_COMPLETION_INDEX")
         }
         guard plan.points.indices.contains(index) else {
             throw UsageError("point \(index) is not in the sweep (points 0 to \(plan.points.count - 1))")
@@ -415,12 +454,18 @@ struct SweepCommand: ParsableCommand {
         settings.apply()
         let session = Session(quiet: quiet, color: false)
         log("\(Self.describe(p, plan)): \(p.command(notebook: plan.notebook))")
+        let environment = ProcessInfo.processInfo.environment
+        if let job = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] {
+            log("Slurm job \(job), array task \(task), on \(environment["SLURMD_NODENAME"] ?? "?")")
+        }
         let root = folder.appendingPathComponent("points")
         var files: [String: Data]
         let result: SweepPointResult
         if let (run, runner) = try session.runOrExit(plan.notebook, settings: settings) {
             files = Report.files(run, runner: runner)
-            let error = run.failedCell.map { runner.renderedErrors($0, run.document).split(separator: "\n").first.map(String.init) ?? "error" }
+            let error = run.failedCell.map {
+                runner.renderedErrors($0, run.document).split(separator: "\n").first.map(String.init) ?? "error"
+            }
             result = SweepPointResult(
                 point: p, notebookHash: plan.notebookHash, status: error == nil ? .ok : .failed, error: error,
                 metrics: run.metrics)

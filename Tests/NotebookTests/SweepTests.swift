@@ -92,7 +92,8 @@ final class SweepTests: XCTestCase {
         let spec = SweepSpec(
             grid: [try SweepSpec.axis("hidden=2,8", option: "--grid")],
             zip: [
-                try SweepSpec.axis("lr=0.1,0.01", option: "--zip"), try SweepSpec.axis("act=relu,tanh", option: "--zip"),
+                try SweepSpec.axis("lr=0.1,0.01", option: "--zip"),
+                try SweepSpec.axis("act=relu,tanh", option: "--zip"),
             ],
             seeds: try SweepSpec.seeds("2"))
         let points = try spec.points(for: doc, fixed: ["deep=true"])
@@ -116,7 +117,8 @@ final class SweepTests: XCTestCase {
             } catch { return "\(error)" }
         }
         let hidden = SweepSpec.Axis(name: "hidden", values: ["2", "x"])
-        XCTAssertEqual(message(SweepSpec(grid: [hidden])), "Notebooks/t.md: parameter 'hidden' is an Int, and 'x' is not")
+        XCTAssertEqual(
+            message(SweepSpec(grid: [hidden])), "Notebooks/t.md: parameter 'hidden' is an Int, and 'x' is not")
         XCTAssertEqual(
             message(SweepSpec(grid: [.init(name: "width", values: ["1"])])),
             "Notebooks/t.md: no parameter 'width' to sweep (parameters: hidden, lr, act, deep)")
@@ -171,7 +173,8 @@ final class SweepTests: XCTestCase {
         let url = folder.appendingPathComponent("manifest.json")
         try plan.data.write(to: url)
         XCTAssertEqual(try SweepManifest.read(url), plan)
-        let edited = String(decoding: plan.data, as: UTF8.self).replacingOccurrences(of: "\"seed\" : 2", with: "\"seed\" : 3")
+        let edited = String(decoding: plan.data, as: UTF8.self).replacingOccurrences(
+            of: "\"seed\" : 2", with: "\"seed\" : 3")
         XCTAssertNotEqual(edited, String(decoding: plan.data, as: UTF8.self))
         try Data(edited.utf8).write(to: url)
         XCTAssertThrowsError(try SweepManifest.read(url))
@@ -190,7 +193,8 @@ final class SweepTests: XCTestCase {
     func testComparisonAggregatesSeedsAndMarksTheBest() throws {
         let doc = try notebook(params)
         let plan = try SweepManifest.plan(
-            doc, source: Data(params.utf8), spec: SweepSpec(grid: [.init(name: "hidden", values: ["2", "8"])], seeds: [0, 1, 2]),
+            doc, source: Data(params.utf8),
+            spec: SweepSpec(grid: [.init(name: "hidden", values: ["2", "8"])], seeds: [0, 1, 2]),
             fixed: [], seed: nil, threads: 1, memory: "8G")
         func ok(_ k: Int, loss: [Double], accuracy: Double) -> SweepPointResult {
             SweepPointResult(
@@ -203,7 +207,8 @@ final class SweepTests: XCTestCase {
         let results: [SweepPointResult?] = [
             ok(0, loss: [4, 3], accuracy: 0.5), ok(1, loss: [4, 1], accuracy: 0.7), ok(2, loss: [4, 2], accuracy: 0.9),
             ok(3, loss: [5, 0.5], accuracy: 0.6),
-            SweepPointResult(point: plan.points[4], notebookHash: plan.notebookHash, status: .failed, error: "boom", metrics: []),
+            SweepPointResult(
+                point: plan.points[4], notebookHash: plan.notebookHash, status: .failed, error: "boom", metrics: []),
             nil,
         ]
         let files = SweepReport.files(plan, results: results)

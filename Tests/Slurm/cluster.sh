@@ -96,6 +96,12 @@ halt() {
   sleep 0.2
 }
 
+# Never touch a Slurm this script did not configure (a real cluster node).
+if [ -f $CONF ] && ! head -1 $CONF | grep -q "Written by Tests/Slurm/cluster.sh"; then
+  echo "slurm: $CONF was not written by $0; leaving this machine's Slurm alone" >&2
+  exit 1
+fi
+
 case "${1:-start}" in
   start)
     install
