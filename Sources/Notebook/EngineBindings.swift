@@ -8,10 +8,11 @@ final class EngineBindings {
     unowned let interpreter: Interpreter
     /// Every declared function, method and type, for the reference.
     var library: HostLibrary { interpreter.library }
-    /// Told of the tensor `backward()` is called on ("loss"), and of an optimizer's parameters
-    /// before its `step()` ("gradient", of their gradients): the Runner reports the first value
-    /// that is no longer finite.
-    var checkFinite: ((_ what: String, [Tensor]) throws -> Void)?
+    /// Told of the tensor `backward()` is called on (a loss), and of an optimizer's parameters
+    /// before its `step()` (their gradients): the Runner reports the first value that is no
+    /// longer finite. Two closures, no array or name per call: they run at every step.
+    var checkLoss: ((Tensor) throws -> Void)?
+    var checkGradients: (([Tensor]) throws -> Void)?
     /// Tensor methods by name, declared in TensorLibrary.swift.
     var tensorMethods: [String: (Tensor, Arguments) throws -> Value] = [:]
     let torch: TorchGenerator
@@ -30,7 +31,8 @@ final class EngineBindings {
     /// their memory back. Called when a run is over.
     func release() {
         tensorMethods = [:]
-        checkFinite = nil
+        checkLoss = nil
+        checkGradients = nil
         for m in scriptModules { m.instance = nil }
         scriptModules = []
         interpreter.releaseEverything()

@@ -263,7 +263,7 @@ final class OptimizerObject: HostObject {
         switch name {
         case "step":
             try args.none()
-            try bindings.checkFinite?("gradient", optimizer.parameters)
+            try bindings.checkGradients?(optimizer.parameters)
             try optimizer.step()
         case "zeroGrad":
             try args.none()

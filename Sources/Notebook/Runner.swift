@@ -225,17 +225,9 @@ public final class Runner {
                 }
             }
             warnings = []
-            bindings.checkFinite = { [unowned interpreter] what, tensors in
-                // A loss, or an optimizer's gradients, no longer finite: once per run, where.
-                guard !reportedNonFinite || cell.options.nanIsError else { return }
-                var found: (Int, Double)?
-                for (i, t) in tensors.enumerated() {
-                    if let v = (what == "gradient" ? t.grad : t)?.firstNonFinite {
-                        found = (i, v)
-                        break
-                    }
-                }
-                guard let (i, value) = found else { return }
+            // A loss, or an optimizer's gradients, no longer finite: once per run, where.
+            let nanIsError = cell.options.nanIsError
+            let reportNonFinite = { [unowned interpreter] (subject: String, value: Double) throws in
                 reportedNonFinite = true
                 let steps = interpreter.loopSteps.map(String.init).joined(separator: ", ")
                 let place =
@@ -247,15 +239,25 @@ public final class Runner {
                     ?? SourceRange(
                         SourceLocation(line: cell.firstLine, column: 1), SourceLocation(line: cell.firstLine, column: 2)
                     )
-                let subject =
-                    what == "loss"
-                    ? "the loss" : "the \(what) of parameter \(i) (shape \(tensors[i].shape.description))"
                 let message = "\(subject) became \(Value.format(value))\(place)"
-                if cell.options.nanIsError { throw Diagnostic(message + " (//| nan: error)", at: range) }
+                if nanIsError { throw Diagnostic(message + " (//| nan: error)", at: range) }
                 warnings.append(
                     Diagnostic(
                         message + "; training goes on with it (stop instead with '//| nan: error')", at: range,
                         severity: .warning))
+            }
+            bindings.checkLoss = { loss in
+                guard !reportedNonFinite || nanIsError, let value = loss.firstNonFinite else { return }
+                try reportNonFinite("the loss", value)
+            }
+            bindings.checkGradients = { parameters in
+                guard !reportedNonFinite || nanIsError else { return }
+                for (i, p) in parameters.enumerated() {
+                    if let value = p.grad?.firstNonFinite {
+                        return try reportNonFinite(
+                            "the gradient of parameter \(i) (shape \(p.shape.description))", value)
+                    }
+                }
             }
             var status = CellResult.Status.ok
             do {

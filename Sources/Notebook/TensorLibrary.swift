@@ -381,7 +381,7 @@ extension EngineBindings {
             Param<Tensor?>.tensor("gradient", b, optional: ()), Param<Bool>.bool("retainGraph", default: false).labeled,
             free: false
         ) { x, g, retain in
-            if g == nil { try b.checkFinite?("loss", [x]) }  // a loss: one number, no gradient given
+            if g == nil { try b.checkLoss?(x) }  // a loss: one number, no gradient given
             try x.backward(g, retainGraph: retain)
             return .nil
         }

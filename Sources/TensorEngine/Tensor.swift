@@ -98,9 +98,12 @@ extension Tensor {
 /// and in-place operations (`add_`, `normal_`, …) change every view, as in PyTorch.
 public final class Tensor {
     var storage: Storage
-    public private(set) var shape: [Int]
-    public private(set) var strides: [Int]
+    public let shape: [Int]
+    public let strides: [Int]
     var offset: Int
+    /// True when the elements are laid out row-major without gaps (known when the tensor is
+    /// made: kernels ask it on every call).
+    public let isContiguous: Bool
 
     /// The gradient accumulated by `backward()` (leaf tensors only, as in PyTorch).
     public var grad: Tensor?
@@ -119,6 +122,7 @@ public final class Tensor {
         self.shape = shape
         self.strides = strides
         self.offset = offset
+        isContiguous = Tensor.isContiguous(shape: shape, strides: strides)
     }
 
     /// A new contiguous tensor filled with zeros.
@@ -157,6 +161,7 @@ public final class Tensor {
         self.shape = shape
         self.strides = Tensor.contiguousStrides(shape)
         self.offset = 0
+        isContiguous = true
     }
 
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
@@ -180,8 +185,7 @@ public final class Tensor {
     public var rank: Int { shape.count }
     public var count: Int { shape.reduce(1, *) }
 
-    /// True when the elements are laid out row-major without gaps.
-    public var isContiguous: Bool {
+    static func isContiguous(shape: [Int], strides: [Int]) -> Bool {
         var expected = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] != 1 {
             if strides[i] != expected { return false }
@@ -495,6 +499,7 @@ extension Tensor {
     /// (always nil for integer tensors). Float32 data is scanned eight lanes at a time.
     public var firstNonFinite: Double? {
         guard dtype.isFloatingPoint else { return nil }
+        if count == 1, let v = try? item() { return v.isFinite ? nil : v }
         guard dtype == .float32 && isContiguous else { return scalars.first { !$0.isFinite } }
         defer { withExtendedLifetime(self) {} }
         let p = pointer(Float.self), n = count

@@ -60,8 +60,12 @@ extension Tensor {
             // Float32: in ATen's order (CascadeSum.swift), along contiguous rows or down columns.
             // A permuted view (a transpose) is reduced in its memory order, as TensorIterator
             // does, then the result is put back in the view's order.
-            let order = (0..<rank).sorted { strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1) }
-            if !isContiguous, order != Array(0..<rank), case let base = try permute(order), base.isContiguous {
+            if !isContiguous,
+                case let order = (0..<rank).sorted(by: {
+                    strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1)
+                }),
+                order != Array(0..<rank), case let base = try permute(order), base.isContiguous
+            {
                 let inMemory = try noGrad { try base.sum(dim: order.firstIndex(of: d)!, keepDim: true) }
                 let back = try inMemory.permute(inverse(order)).contiguousData()
                 let values = keepDim ? back : try back.squeeze(d).contiguousData()
