@@ -19,15 +19,31 @@ final class Plots {
         self.collector = collector
     }
 
-    static func install(in interpreter: Interpreter, bindings: EngineBindings, collector: FigureCollector) {
+    /// Defines the plotting calls in `interpreter`; the runner tells the returned plots when a
+    /// cell begins, ends (`finish`) and fails (`discard`).
+    @discardableResult
+    static func install(in interpreter: Interpreter, bindings: EngineBindings, collector: FigureCollector) -> Plots {
         let plots = Plots(bindings: bindings, collector: collector)
-        collector.flush = { [unowned plots] in try plots.finish() }
         plots.define(in: interpreter)
-        collector.reset = { [unowned plots] in
-            plots.figure = nil
-            plots.axes = nil
-            plots.frames = []
-        }
+        return plots
+    }
+
+    /// A cell begins: nothing drawn yet.
+    func begin(cell: Cell) {
+        collector.begin(cell: cell)
+        discardDrawing()
+    }
+
+    /// A cell failed: what it drew and wrote is dropped.
+    func discard() {
+        collector.files = []
+        discardDrawing()
+    }
+
+    private func discardDrawing() {
+        figure = nil
+        axes = nil
+        frames = []
     }
 
     /// The figure the next call draws on (created at the cell's size on first use).

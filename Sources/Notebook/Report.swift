@@ -6,16 +6,16 @@ import Foundation
 /// absolute paths or random ids.
 public enum Report {
     /// The files of one report, by name.
-    public static func files(_ result: NotebookResult, runner: Runner) -> [String: Data] {
+    public static func files(_ result: NotebookResult) -> [String: Data] {
         var files: [String: Data] = [:]
-        files["index.html"] = Data(html(result, runner: runner).utf8)
-        files["outputs.txt"] = Data(outputs(result, runner: runner).utf8)
+        files["index.html"] = Data(html(result).utf8)
+        files["outputs.txt"] = Data(outputs(result).utf8)
         for cell in result.cells { for f in cell.figures { files[f.fileName] = f.data } }
         return files
     }
 
     /// Every text output in order, for plain diffs in review.
-    public static func outputs(_ result: NotebookResult, runner: Runner) -> String {
+    public static func outputs(_ result: NotebookResult) -> String {
         var out = "# \(result.document.title) (\(result.document.path))\n"
         if let seed = result.document.seed { out += "# seed: \(seed)\n" }
         for (name, value) in result.parameters { out += "# \(name) = \(value)\n" }
@@ -30,7 +30,7 @@ public enum Report {
             case .expectedError: out += ": expected error\n"
             }
             out += r.output
-            let errors = runner.renderedErrors(r, result.document)
+            let errors = r.renderedErrors(result.document)
             if !errors.isEmpty { out += errors + "\n" }
             for w in r.warnings { out += w.rendered(file: result.document.path, lines: result.document.lines) + "\n" }
             for f in r.figures { out += f.isImage ? "[figure \(f.fileName): \(f.alt)]\n" : "[file \(f.fileName)]\n" }
@@ -53,7 +53,7 @@ public enum Report {
         }
     }
 
-    public static func html(_ result: NotebookResult, runner: Runner, live: Live? = nil) -> String {
+    public static func html(_ result: NotebookResult, live: Live? = nil) -> String {
         let doc = result.document
         var slugs = Set<String>()
         var toc: [(level: Int, id: String, text: String)] = []
@@ -65,7 +65,7 @@ public enum Report {
                 body += anchorHeadings(Markdown.html(markdown, allowHTML: doc.allowHTML), &slugs, &toc)
             case .cell:
                 guard let r = cellResults.next() else { continue }
-                body += cellHTML(r, runner: runner, document: doc, live: live)
+                body += cellHTML(r, document: doc, live: live)
             }
         }
         var head =
@@ -126,7 +126,7 @@ public enum Report {
             """
     }
 
-    static func cellHTML(_ r: CellResult, runner: Runner, document: NotebookDocument, live: Live? = nil) -> String {
+    static func cellHTML(_ r: CellResult, document: NotebookDocument, live: Live? = nil) -> String {
         let c = r.cell
         var s = "<section class=\"cell\" id=\"\(c.id)\">\n"
         if c.options.echo {
@@ -161,7 +161,7 @@ public enum Report {
                 s +=
                     "<div class=\"error expected warning\"><pre>\(escapeHTML(w.rendered(file: document.path, lines: document.lines)))</pre></div>\n"
             }
-            let errors = runner.renderedErrors(r, document)
+            let errors = r.renderedErrors(document)
             if !errors.isEmpty {
                 let cls = { if case .expectedError = r.status { return "error expected" } else { return "error" } }()
                 s += "<div class=\"\(cls)\"><pre>\(escapeHTML(errors))</pre></div>\n"

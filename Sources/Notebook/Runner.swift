@@ -30,12 +30,26 @@ public struct CellResult {
     public var seconds: Double
     /// Warnings about the run that did not stop it (a loss that became NaN), located.
     public var warnings: [Diagnostic] = []
+    /// Every error of a failed cell (a cell with several syntax errors has several); the first
+    /// is the status's.
+    public var errors: [Diagnostic] {
+        switch status {
+        case .failed(let d), .expectedError(let d): return moreErrors.isEmpty ? [d] : moreErrors
+        case .ok, .notRun: return []
+        }
+    }
+    var moreErrors: [Diagnostic] = []
 
     public init(
         cell: Cell, status: Status, output: String, figures: [FigureFile], seconds: Double, warnings: [Diagnostic] = []
     ) {
         (self.cell, self.status, self.output, self.figures, self.seconds) = (cell, status, output, figures, seconds)
         self.warnings = warnings
+    }
+
+    /// The errors rendered with file, line and caret (empty when the cell did not fail).
+    public func renderedErrors(_ document: NotebookDocument) -> String {
+        errors.map { $0.rendered(file: document.path, lines: document.lines) }.joined(separator: "\n")
     }
 }
 
@@ -180,7 +194,7 @@ public final class Runner {
         progress.interruptedBefore = interruptedBefore
         let figures = FigureCollector()
         bindings.installData(collector: figures)
-        Plots.install(in: interpreter, bindings: bindings, collector: figures)
+        let plots = Plots.install(in: interpreter, bindings: bindings, collector: figures)
         let metrics = MetricLog()
         metrics.install(in: interpreter, bindings: bindings)
         for (name, value) in parameters { interpreter.define(name, value.value) }
@@ -189,11 +203,11 @@ public final class Runner {
         var warnings: [Diagnostic] = [], reportedNonFinite = false
         for cell in document.cells {
             if failed {
-                progress.end(CellResult(cell: cell, status: .notRun, output: "", figures: [], seconds: 0))
+                _ = progress.end(CellResult(cell: cell, status: .notRun, output: "", figures: [], seconds: 0))
                 continue
             }
             onCellStart(cell)
-            figures.begin(cell: cell)
+            plots.begin(cell: cell)
             let start = DispatchTime.now().uptimeNanoseconds
             let timeout = min(cell.options.timeout, timeoutLimit ?? .infinity)
             let deadline = start + UInt64(min(timeout * 1e9, 0x1p62))
@@ -260,10 +274,11 @@ public final class Runner {
                 }
             }
             var status = CellResult.Status.ok
+            var allErrors: [Diagnostic] = []
             do {
                 let program = try Parser.parse(cell.source, firstLine: cell.firstLine)
                 if let shown = try interpreter.run(program) { emit(shown.displayed + "\n") }
-                try figures.finish()
+                try plots.finish()
                 // One long call may end past the deadline, or over the memory budget, before any
                 // checkpoint (every 64 steps) or the watchdog (every 100 ms) saw it.
                 if heapBytesInUse() > tensorMemoryBudget { progress.overBudget.store(true, ordering: .relaxed) }
@@ -300,35 +315,22 @@ public final class Runner {
                     ? first : Diagnostic(diagnostics.map(\.message).joined(separator: "; "), at: first.range)
                 status = cell.options.expectError && !timedOut ? .expectedError(combined) : .failed(combined)
                 if case .failed = status { failed = true }
-                figures.discard()
-                if diagnostics.count > 1 { multiple[cell.index] = diagnostics }
+                if diagnostics.count > 1 { allErrors = diagnostics }
+                plots.discard()
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let result = CellResult(
+            var result = CellResult(
                 cell: cell, status: status, output: progress.output, figures: figures.files, seconds: seconds,
                 warnings: warnings)
+            result.moreErrors = allErrors
             guard progress.end(result) else { break }  // given up by the watchdog
             onCellEnd(result)
         }
-        figures.flush = {}
-        figures.reset = {}
         bindings.release()
         return NotebookResult(
             document: document, parameters: parameters, cells: progress.results, metrics: metrics.metrics)
     }
 
-    /// All diagnostics of a cell that had several (syntax errors), by cell index.
-    public private(set) var multiple: [Int: [Diagnostic]] = [:]
-
-    /// The diagnostics of a failed cell rendered with file, line, caret.
-    public func renderedErrors(_ result: CellResult, _ document: NotebookDocument) -> String {
-        let diagnostics: [Diagnostic]
-        switch result.status {
-        case .failed(let d), .expectedError(let d): diagnostics = multiple[result.cell.index] ?? [d]
-        default: return ""
-        }
-        return diagnostics.map { $0.rendered(file: document.path, lines: document.lines) }.joined(separator: "\n")
-    }
 }
 
 extension ParameterValue {
@@ -349,23 +351,11 @@ final class FigureCollector {
     /// The file names earlier cells of the run wrote, with the cell: one report folder holds them
     /// all, so no name may be used twice (a label `a-2` beside a label `a`'s second figure).
     var earlier: [String: Int] = [:]
-    /// Called when a cell ends, to turn a figure still open into a file.
-    var flush: () throws -> Void = {}
-    /// Drops whatever a failed cell had drawn.
-    var reset: () -> Void = {}
 
     func begin(cell: Cell) {
         if let previous = self.cell { for f in files { earlier[f.fileName] = previous.index + 1 } }
         self.cell = cell
         files = []
-        reset()
-    }
-
-    func finish() throws { try flush() }
-
-    func discard() {
-        files = []
-        reset()
     }
 
     /// A file name for the next figure of this cell: its id, then -2, -3, …

@@ -206,7 +206,7 @@ public final class PreviewServer: @unchecked Sendable {
             let waiting = Set((done.count..<count).filter { $0 != running })
             let status = "Running cell \((running ?? done.count) + 1) of \(count)…"
             let html = Report.html(
-                partial(), runner: runner, live: live(status, running: running, waiting: waiting, output: output))
+                partial(), live: live(status, running: running, waiting: waiting, output: output))
             var page = figures
             page["index.html"] = Data(html.utf8)
             show(page)
@@ -237,11 +237,11 @@ public final class PreviewServer: @unchecked Sendable {
         let status =
             failed.map { "Stopped with an error in cell \($0.cell.index + 1) (\(seconds) s)" }
             ?? "Up to date (\(seconds) s)"
-        var page = Report.files(result, runner: runner)
-        page["index.html"] = Data(Report.html(result, runner: runner, live: live(status)).utf8)
+        var page = Report.files(result)
+        page["index.html"] = Data(Report.html(result, live: live(status)).utf8)
         show(page)
         log("\(path): \(failed == nil ? "ran" : "failed") in \(seconds) s")
-        if let failed { log(runner.renderedErrors(failed, document)) }
+        if let failed { log(failed.renderedErrors(document)) }
     }
 
     // MARK: - Watching the file

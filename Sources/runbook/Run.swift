@@ -224,7 +224,7 @@ struct Session {
         }
         let result = runner.run(document, parameters: parameters)
         for w in result.cells.flatMap(\.warnings) { log(w.rendered(file: path, lines: document.lines)) }
-        if let failed = result.failedCell { log(runner.renderedErrors(failed, document)) }
+        if let failed = result.failedCell { log(failed.renderedErrors(document)) }
         return (result, runner)
     }
 }
@@ -263,7 +263,7 @@ struct Run: ParsableCommand {
                 failed = true
                 continue
             }
-            let files = Report.files(result, runner: runner)
+            let files = Report.files(result)
             let name = result.document.name
             if result.failedCell != nil {
                 failed = true
@@ -329,7 +329,7 @@ struct Check: ParsableCommand {
                 continue
             }
             let name = result.document.name
-            let regenerated = Report.files(result, runner: runner)
+            let regenerated = Report.files(result)
             guard let committed = OutputFolder.read(root.appendingPathComponent(name)) else {
                 session.log("\(path): no committed report at \(output)/\(name)/ (run `runbook \(path)` and commit it)")
                 stale = true

@@ -462,9 +462,9 @@ struct SweepCommand: ParsableCommand {
         var files: [String: Data]
         let result: SweepPointResult
         if let (run, runner) = try session.runOrExit(plan.notebook, settings: settings) {
-            files = Report.files(run, runner: runner)
+            files = Report.files(run)
             let error = run.failedCell.map {
-                runner.renderedErrors($0, run.document).split(separator: "\n").first.map(String.init) ?? "error"
+                $0.renderedErrors(run.document).split(separator: "\n").first.map(String.init) ?? "error"
             }
             result = SweepPointResult(
                 point: p, notebookHash: plan.notebookHash, status: error == nil ? .ok : .failed, error: error,

@@ -185,7 +185,7 @@ final class RunnerTests: XCTestCase {
     func testAWrongArgumentIsMarkedAndTheSignatureListed() throws {
         let (result, runner) = try run("```swift runbook\nlet c = Conv2d(1, 20, kernelSize: \"five\")\n```\n")
         XCTAssertEqual(
-            runner.renderedErrors(result.cells[0], result.document),
+            result.cells[0].renderedErrors(result.document),
             """
             Notebooks/t.md:2:35: error: Conv2d: 'kernelSize' must be an Int, not String
             let c = Conv2d(1, 20, kernelSize: "five")
@@ -193,7 +193,7 @@ final class RunnerTests: XCTestCase {
             """)
         let (flatten, r2) = try run("```swift runbook\nlet f = Flatten(0, 1, 2)\n```\n")
         XCTAssertEqual(
-            r2.renderedErrors(flatten.cells[0], flatten.document),
+            flatten.cells[0].renderedErrors(flatten.document),
             """
             Notebooks/t.md:2:23: error: extra argument in call to Flatten; expected Flatten(_ startDim: Int = 1, _ endDim: Int = -1)
             let f = Flatten(0, 1, 2)
@@ -293,13 +293,13 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(result.cells.map(\.status), [.ok, result.cells[1].status, .notRun])
         XCTAssertEqual(result.failedCell?.cell.index, 1)
         XCTAssertEqual(
-            runner.renderedErrors(result.cells[1], result.document),
+            result.cells[1].renderedErrors(result.document),
             """
             Notebooks/t.md:7:9: error: add: shapes [2] and [3] cannot be broadcast together (dimension 0: 2 vs 3)
             let b = a + tensor([1.0, 2.0, 3.0])
                     ^~~~~~~~~~~~~~~~~~~~~~~~~~~
             """)
-        let html = Report.html(result, runner: runner)
+        let html = Report.html(result)
         XCTAssertTrue(
             html.contains(
                 "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#cell-2\">cell 2</a>")
@@ -349,7 +349,7 @@ final class RunnerTests: XCTestCase {
             ```
             """
         let (result, runner) = try run(source)
-        XCTAssertNil(result.failedCell, runner.renderedErrors(result.cells[0], result.document))
+        XCTAssertNil(result.failedCell, result.cells[0].renderedErrors(result.document))
         XCTAssertEqual(
             result.cells[0].output,
             """

@@ -50,7 +50,7 @@ final class SweepTests: XCTestCase {
             ])
         XCTAssertEqual(result.metrics[1].best?.value, 0.5)
         XCTAssertEqual(result.metrics[1].best?.step, 10)
-        let outputs = Report.outputs(result, runner: Runner())
+        let outputs = Report.outputs(result)
         XCTAssertTrue(
             outputs.hasSuffix(
                 """
@@ -60,7 +60,7 @@ final class SweepTests: XCTestCase {
                 reward = 7.0
 
                 """), outputs)
-        let html = Report.html(result, runner: Runner())
+        let html = Report.html(result)
         XCTAssertTrue(html.contains("<table class=\"metrics\"><caption>Metrics</caption>"))
         XCTAssertTrue(html.contains("<tr><th>reward</th><td>7</td><td></td><td>1</td><td></td></tr>"), html)
     }
