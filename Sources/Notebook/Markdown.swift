@@ -4,9 +4,66 @@ import Foundation
 /// Markdown to HTML with cmark-gfm (CommonMark + GitHub tables, strikethrough, autolinks).
 /// Raw HTML in prose is replaced by a comment unless the notebook allows it.
 enum Markdown {
-    static func html(_ markdown: String, allowHTML: Bool) -> String {
-        cmark_gfm_core_extensions_ensure_registered()
+    /// A heading of the page: level, its id (unique in the page) and its text.
+    struct Heading: Equatable {
+        var level: Int, id: String, text: String
+    }
+
+    /// The HTML of `markdown`, with an id and an anchor link on every heading (ids unique among
+    /// `ids`, which grows), and the headings in order. `dropLeadingH1`: a first heading of level
+    /// 1 is left out (it is the page's title).
+    static func html(
+        _ markdown: String, allowHTML: Bool, ids: inout Set<String>, dropLeadingH1: Bool = false
+    ) -> (html: String, headings: [Heading]) {
         let options = allowHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        return parse(markdown, options: options) { doc, extensions in
+            if dropLeadingH1, let first = cmark_node_first_child(doc), cmark_node_get_type(first) == CMARK_NODE_HEADING,
+                cmark_node_get_heading_level(first) == 1
+            {
+                cmark_node_unlink(first)
+                cmark_node_free(first)
+            }
+            // Each heading becomes a custom block that writes the tag with its id and anchor.
+            var nodes: [OpaquePointer] = []
+            var child = cmark_node_first_child(doc)
+            while let node = child {
+                if cmark_node_get_type(node) == CMARK_NODE_HEADING { nodes.append(node) }
+                child = cmark_node_next(node)
+            }
+            var headings: [Heading] = []
+            for node in nodes {
+                let level = Int(cmark_node_get_heading_level(node)), text = plainText(node)
+                let id = uniqueID(slug(text), &ids)
+                headings.append(Heading(level: level, id: id, text: text))
+                let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
+                cmark_node_set_on_enter(block, "<h\(level) id=\"\(id)\">")
+                cmark_node_set_on_exit(
+                    block, "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"Link to this section\">#</a></h\(level)>")
+                while let inline = cmark_node_first_child(node) { cmark_node_append_child(block, inline) }
+                cmark_node_insert_before(node, block)
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            }
+            let raw = cmark_render_html(doc, options, extensions)!
+            defer { free(raw) }
+            return (String(cString: raw), headings)
+        }
+    }
+
+    /// The text of a first heading of level 1, if the Markdown starts with one.
+    static func leadingH1(_ markdown: String) -> String? {
+        parse(markdown, options: CMARK_OPT_DEFAULT) { doc, _ in
+            guard let first = cmark_node_first_child(doc), cmark_node_get_type(first) == CMARK_NODE_HEADING,
+                cmark_node_get_heading_level(first) == 1
+            else { return nil }
+            return plainText(first)
+        }
+    }
+
+    private static func parse<T>(
+        _ markdown: String, options: Int32, _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T
+    ) -> T {
+        cmark_gfm_core_extensions_ensure_registered()
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
         for name in ["table", "strikethrough", "autolink"] {
@@ -15,9 +72,41 @@ enum Markdown {
         cmark_parser_feed(parser, markdown, markdown.utf8.count)
         let doc = cmark_parser_finish(parser)!
         defer { cmark_node_free(doc) }
-        let raw = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser))!
-        defer { free(raw) }
-        return String(cString: raw)
+        return body(doc, cmark_parser_get_syntax_extensions(parser))
+    }
+
+    /// The text of a node's inlines, as a reader sees it (no markup, no entities).
+    static func plainText(_ node: OpaquePointer) -> String {
+        var out = ""
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            switch cmark_node_get_type(c) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += cmark_node_get_literal(c).map { String(cString: $0) } ?? ""
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
+            case CMARK_NODE_HTML_INLINE: break
+            default: out += plainText(c)
+            }
+            child = cmark_node_next(c)
+        }
+        return out
+    }
+
+    /// "Fit x² (quickly)" → "fit-x²-quickly".
+    static func slug(_ text: String) -> String {
+        let slug = text.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+            .split(separator: "-").joined(separator: "-")
+        return slug.isEmpty ? "section" : slug
+    }
+
+    /// `base`, or `base-2`, `base-3`, … when taken; the result is added to `ids`.
+    static func uniqueID(_ base: String, _ ids: inout Set<String>) -> String {
+        var id = base, n = 2
+        while ids.contains(id) {
+            id = "\(base)-\(n)"
+            n += 1
+        }
+        ids.insert(id)
+        return id
     }
 }
 

@@ -67,31 +67,22 @@ public enum OutputFolder {
         try locked(root) { try Data(indexHTML(root: root).utf8).write(to: root.appendingPathComponent("index.html")) }
     }
 
+    /// The index of the reports in `root`, from their `report.json` files.
     public static func indexHTML(root: URL) -> String {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { name in
-            !name.hasPrefix(".") && !name.hasSuffix(".failed") && !name.hasSuffix(".sweep")
-                && fm.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("index.html").path)
-        }.sorted()
-        let entries = names.map { name -> (String, String, Bool) in
-            let html =
-                (try? String(
-                    contentsOf: root.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8))
-                ?? ""
-            let title =
-                html.range(of: "<title>").flatMap { t in
-                    html.range(of: "</title>", range: t.upperBound..<html.endIndex).map {
-                        String(html[t.upperBound..<$0.lowerBound])
-                    }
-                } ?? name
-            return (name, unescape(title), !html.contains("content=\"failed\""))
+        let folders = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+            !$0.hasPrefix(".") && !$0.hasSuffix(".sweep")
         }
-        return Report.indexHTML(entries)
-    }
-
-    static func unescape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        var entries: [String: Report.IndexEntry] = [:]
+        for folder in folders {
+            let isFailed = folder.hasSuffix(".failed")
+            let name = isFailed ? String(folder.dropLast(".failed".count)) : folder
+            guard let summary = Report.Summary.read(root.appendingPathComponent(folder)) else { continue }
+            var entry = entries[name] ?? Report.IndexEntry(name: name)
+            if isFailed { entry.failed = summary } else { entry.good = summary }
+            entries[name] = entry
+        }
+        return Report.indexHTML(Array(entries.values))
     }
 
     /// The files of a folder, by name (one level: reports are flat).

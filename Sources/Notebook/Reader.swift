@@ -76,6 +76,9 @@ public struct NotebookDocument {
     public var name: String
     public var lines: [Substring]
     public var title: String
+    /// The title is the prose's first heading (no `title:` in the front matter): the report
+    /// shows it once, as the page's title.
+    public var titleFromHeading = false
     public var seed: UInt64?
     public var parameters: [(name: String, value: ParameterValue)]
     public var allowHTML: Bool
@@ -295,9 +298,16 @@ public enum Reader {
             diagnostics.append(Diagnostic("duplicate cell label '\(label)'", at: range(line: line, in: lines)))
         }
         if !diagnostics.isEmpty { throw DiagnosticList(diagnostics) }
-        return NotebookDocument(
+        var document = NotebookDocument(
             path: path, name: name, lines: lines, title: title, seed: seed, parameters: parameters,
             allowHTML: allowHTML, sweep: sweep, blocks: blocks)
+        if meta["title"] == nil, case .prose(let first)? = blocks.first, let heading = Markdown.leadingH1(first),
+            !heading.trimmingCharacters(in: .whitespaces).isEmpty
+        {
+            document.title = heading
+            document.titleFromHeading = true
+        }
+        return document
     }
 
     /// The front matter's `sweep:` mapping: `grid:` and `zip:` (names to lists of values) and

@@ -10,8 +10,44 @@ public enum Report {
         var files: [String: Data] = [:]
         files["index.html"] = Data(html(result).utf8)
         files["outputs.txt"] = Data(outputs(result).utf8)
+        files["report.json"] = Summary(result).data
         for cell in result.cells { for f in cell.figures { files[f.fileName] = f.data } }
         return files
+    }
+
+    /// `report.json`: what the output folder's index (and a script) needs to know of a report,
+    /// written from the run — never read back from the HTML.
+    public struct Summary: Codable, Equatable {
+        public var title: String
+        public var notebook: String
+        /// "ok" or "failed".
+        public var status: String
+        /// The cell that failed (from 1).
+        public var failedCell: Int?
+        public var seed: Int?
+        public var parameters: [String: String]
+        public var metrics: [Metric]
+
+        init(_ result: NotebookResult) {
+            title = result.document.title
+            notebook = result.document.path
+            failedCell = result.failedCell.map { $0.cell.index + 1 }
+            status = failedCell == nil ? "ok" : "failed"
+            seed = result.document.seed.map { Int($0) }
+            parameters = Dictionary(result.parameters.map { ($0.name, $0.value.description) }, uniquingKeysWith: { $1 })
+            metrics = result.metrics
+        }
+
+        var data: Data { SweepManifest.encode(self) }
+
+        static func read(_ folder: URL) -> Summary? {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("report.json").path)
+            else { return nil }
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return try? decoder.decode(Summary.self, from: data)
+        }
     }
 
     /// Every text output in order, for plain diffs in review.
@@ -55,14 +91,18 @@ public enum Report {
 
     public static func html(_ result: NotebookResult, live: Live? = nil) -> String {
         let doc = result.document
-        var slugs = Set<String>()
-        var toc: [(level: Int, id: String, text: String)] = []
+        // Heading ids never take a cell's id (a heading "Results" beside a cell labelled results).
+        var ids = Set(doc.cells.map(\.id) + ["live-status"])
+        var toc: [Markdown.Heading] = []
         var body = ""
         var cellResults = result.cells.makeIterator()
-        for block in doc.blocks {
+        for (i, block) in doc.blocks.enumerated() {
             switch block {
             case .prose(let markdown):
-                body += anchorHeadings(Markdown.html(markdown, allowHTML: doc.allowHTML), &slugs, &toc)
+                let (html, headings) = Markdown.html(
+                    markdown, allowHTML: doc.allowHTML, ids: &ids, dropLeadingH1: i == 0 && doc.titleFromHeading)
+                body += html
+                toc += headings
             case .cell:
                 guard let r = cellResults.next() else { continue }
                 body += cellHTML(r, document: doc, live: live)
@@ -170,49 +210,40 @@ public enum Report {
         return s + "</section>\n"
     }
 
-    /// Gives every heading an id from its text (unique in the page) and collects the contents.
-    static func anchorHeadings(
-        _ html: String, _ slugs: inout Set<String>, _ toc: inout [(level: Int, id: String, text: String)]
-    ) -> String {
-        var out = ""
-        var rest = Substring(html)
-        while let open = rest.range(of: "<h"), let level = rest[open.upperBound...].first?.wholeNumberValue,
-            rest[rest.index(after: open.upperBound)...].first == ">"
-        {
-            let close = "</h\(level)>"
-            guard let end = rest[open.upperBound...].range(of: close) else { break }
-            let inner = rest[rest.index(open.upperBound, offsetBy: 2)..<end.lowerBound]
-            let text = inner.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
-                .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
-                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            var slug = text.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-                .split(separator: "-").joined(separator: "-")
-            if slug.isEmpty { slug = "section" }
-            var unique = slug, n = 2
-            while slugs.contains(unique) {
-                unique = "\(slug)-\(n)"
-                n += 1
-            }
-            slugs.insert(unique)
-            toc.append((level, unique, text))
-            out += rest[..<open.lowerBound] + "<h\(level) id=\"\(unique)\">" + inner + close
-            rest = rest[end.upperBound...]
-        }
-        return out + rest
+    /// One line of `Output/index.html`: a notebook's last good report and its last failed run.
+    public struct IndexEntry: Equatable {
+        public var name: String
+        public var good: Summary?
+        public var failed: Summary?
     }
 
-    /// `Output/index.html`: every report in the folder, with its title and status.
-    public static func indexHTML(_ entries: [(name: String, title: String, ok: Bool)]) -> String {
+    /// `Output/index.html`: every report in the folder with its status; notebooks whose last run
+    /// failed first (with a link to that run's report), then the others by title.
+    public static func indexHTML(_ entries: [IndexEntry]) -> String {
+        let ordered = entries.sorted {
+            ($0.failed == nil ? 1 : 0, ($0.good ?? $0.failed)!.title, $0.name)
+                < ($1.failed == nil ? 1 : 0, ($1.good ?? $1.failed)!.title, $1.name)
+        }
         var rows = ""
-        for e in entries {
-            rows +=
-                "<li><a href=\"\(escapeHTML(e.name))/index.html\">\(escapeHTML(e.title))</a> <code>\(escapeHTML(e.name))</code>"
-            rows += e.ok ? "" : " <span class=\"failed\">stopped with an error</span>"
-            rows += "</li>\n"
+        for e in ordered {
+            let summary = (e.good ?? e.failed)!
+            let name = escapeHTML(e.name)
+            let title =
+                e.good == nil
+                ? escapeHTML(summary.title) : "<a href=\"\(name)/index.html\">\(escapeHTML(summary.title))</a>"
+            var status = "<td class=\"ok\">ok</td>"
+            if let failed = e.failed {
+                status =
+                    "<td class=\"failed\"><a href=\"\(name).failed/index.html\">last run failed</a> in cell \(failed.failedCell ?? 0)"
+                    + (e.good == nil ? "; no good report yet" : "; the report shown is the last good one") + "</td>"
+            }
+            rows += "<tr><td>\(title)</td><td><code>\(escapeHTML(summary.notebook))</code></td>\(status)</tr>\n"
         }
         return page(
             title: "Runbook reports", status: nil,
-            main: "<h1>Runbook reports</h1>\n<ul class=\"reports\">\n\(rows)</ul>\n")
+            main:
+                "<h1>Runbook reports</h1>\n<table class=\"reports\">\n<tr><th>report</th><th>notebook</th><th>status</th></tr>\n\(rows)</table>\n"
+                + "<p class=\"files\"><a href=\"api.html\">Cell language reference</a></p>\n")
     }
 
     /// Styles of what only a live preview shows.
@@ -244,7 +275,7 @@ public enum Report {
         .error.expected pre{background:#fffbea;border-color:#e9c46a;border-left-color:#bf8700;color:#6b4f00}
         .banner{background:#fff5f5;border:1px solid #d1242f;border-radius:6px;padding:.6rem .9rem;margin:1rem 0}
         .notrun{color:#8c959f;font-style:italic;margin:.2rem 0}
-        .failed{color:#d1242f;font-size:.9rem}
+        .failed{color:#d1242f;font-size:.9rem}.reports td.ok{color:#1a7f37}.reports{font-size:.95rem}
         @media print{.nav,.toc{display:none}pre{white-space:pre-wrap}}
         """
 }
