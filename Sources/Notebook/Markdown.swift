@@ -1,4 +1,5 @@
 import CCmark
+import CellLanguage
 import Foundation
 
 /// Markdown to HTML with cmark-gfm (CommonMark + GitHub tables, strikethrough, autolinks).
@@ -126,64 +127,81 @@ func escapeHTML(_ s: String) -> String {
     return out
 }
 
-/// Swift-like syntax highlighting of cell source into HTML spans.
+/// Syntax highlighting of cell source into HTML spans, from the cell language's own lexer (so
+/// the report colours exactly what the interpreter reads): keywords, strings (an interpolation's
+/// code is highlighted as code), numbers, type names and the comments between tokens.
 enum Highlighter {
-    static let keywords: Set<String> = [
-        "let", "var", "func", "if", "else", "for", "in", "while", "break", "continue",
-        "return", "true", "false", "nil", "class", "struct", "init", "self", "super",
-    ]
-
     static func html(_ source: String) -> String {
         let chars = Array(source)
+        // Character offset of each line's start: tokens are located by line and column.
+        var lineStarts = [0]
+        for (i, c) in chars.enumerated() where c == "\n" { lineStarts.append(i + 1) }
+        func offset(_ l: SourceLocation) -> Int {
+            min(chars.count, lineStarts[min(max(l.line - 1, 0), lineStarts.count - 1)] + l.column - 1)
+        }
+        var lexer = Lexer(source)
         var out = ""
-        var i = 0
-        func span(_ cls: String, _ text: String) { out += "<span class=\"\(cls)\">\(escapeHTML(text))</span>" }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "/" && i + 1 < chars.count && chars[i + 1] == "/" {
-                var j = i
-                while j < chars.count && chars[j] != "\n" { j += 1 }
-                span("c", String(chars[i..<j]))
-                i = j
-            } else if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" {
+        var at = 0
+        func span(_ cls: String, _ from: Int, _ to: Int) {
+            guard to > from else { return }
+            out += "<span class=\"\(cls)\">\(escapeHTML(String(chars[from..<to])))</span>"
+        }
+        for token in lexer.tokenize() {
+            let start = offset(token.range.start), end = offset(token.range.end)
+            guard start >= at else { continue }
+            gap(chars, at, start, &out)
+            switch token.kind {
+            case .keyword: span("k", start, end)
+            case .int, .double: span("n", start, end)
+            case .identifier(let name) where name.first?.isUppercase == true: span("t", start, end)
+            case .string(let segments):
+                // Literal text in the string's colour; each `\(…)`'s code highlighted as code.
+                var from = start
+                for case .code(let code, let location) in segments {
+                    let codeStart = offset(location), codeEnd = min(codeStart + code.count, end)
+                    span("s", from, codeStart)
+                    out += html(String(chars[codeStart..<codeEnd]))
+                    from = codeEnd
+                }
+                span("s", from, end)
+            case .eof: break
+            default: out += escapeHTML(String(chars[start..<end]))
+            }
+            at = max(at, end)
+        }
+        gap(chars, at, chars.count, &out)
+        return out
+    }
+
+    /// What lies between tokens: whitespace and comments (and characters the lexer refused).
+    static func gap(_ chars: [Character], _ from: Int, _ to: Int, _ out: inout String) {
+        var i = from
+        while i < to {
+            if chars[i] == "/" && i + 1 < to && (chars[i + 1] == "/" || chars[i + 1] == "*") {
                 var j = i + 2
-                while j + 1 < chars.count && !(chars[j] == "*" && chars[j + 1] == "/") { j += 1 }
-                j = min(j + 2, chars.count)
-                span("c", String(chars[i..<j]))
-                i = j
-            } else if c == "\"" {
-                var j = i + 1
-                while j < chars.count && chars[j] != "\"" && chars[j] != "\n" {
-                    if chars[j] == "\\" { j += 1 }
-                    j += 1
-                }
-                j = min(j + 1, chars.count)
-                span("s", String(chars[i..<j]))
-                i = j
-            } else if c.isNumber {
-                var j = i
-                while j < chars.count && (chars[j].isNumber || chars[j] == "." || chars[j] == "_" || chars[j] == "e") {
-                    j += 1
-                }
-                span("n", String(chars[i..<j]))
-                i = j
-            } else if c.isLetter || c == "_" {
-                var j = i
-                while j < chars.count && (chars[j].isLetter || chars[j].isNumber || chars[j] == "_") { j += 1 }
-                let word = String(chars[i..<j])
-                if keywords.contains(word) {
-                    span("k", word)
-                } else if word.first!.isUppercase {
-                    span("t", word)
+                if chars[i + 1] == "/" {
+                    while j < to && chars[j] != "\n" { j += 1 }
                 } else {
-                    out += escapeHTML(word)
+                    // Block comments nest, as the lexer reads them.
+                    var depth = 1
+                    while j < to && depth > 0 {
+                        if chars[j] == "*" && j + 1 < to && chars[j + 1] == "/" {
+                            depth -= 1
+                            j += 2
+                        } else if chars[j] == "/" && j + 1 < to && chars[j + 1] == "*" {
+                            depth += 1
+                            j += 2
+                        } else {
+                            j += 1
+                        }
+                    }
                 }
+                out += "<span class=\"c\">\(escapeHTML(String(chars[i..<j])))</span>"
                 i = j
             } else {
-                out += escapeHTML(String(c))
+                out += escapeHTML(String(chars[i]))
                 i += 1
             }
         }
-        return out
     }
 }

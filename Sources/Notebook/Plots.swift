@@ -12,6 +12,8 @@ final class Plots {
     var figure: Figure?
     var axes: Axes?
     var frames: [Canvas] = []
+    /// The figure of the last frame, for the animation's still image.
+    var lastFrame: Figure?
     var frameDelay = 10
 
     init(bindings: EngineBindings, collector: FigureCollector) {
@@ -44,6 +46,7 @@ final class Plots {
         figure = nil
         axes = nil
         frames = []
+        lastFrame = nil
     }
 
     /// The figure the next call draws on (created at the cell's size on first use).
@@ -56,29 +59,33 @@ final class Plots {
         return f.axes[0]
     }
 
-    /// Writes what the cell drew: the GIF and its last frame, or the figure as PNG.
+    /// Device pixels per CSS pixel of the PNG figures: sharp on high-density screens (as
+    /// matplotlib's retina output). NOTE: animation frames stay at 1×: a GIF of a hundred 2×
+    /// frames is four times the bytes; its still image (printing, reduced motion) is 2×.
+    static let scale = 2
+
+    /// Writes what the cell drew: the animation (a GIF played once, resting on its last frame,
+    /// with that frame as a still image), or the figure as PNG.
     func finish() throws {
-        defer {
-            figure = nil
-            axes = nil
-            frames = []
-        }
+        defer { discardDrawing() }
         let caption = collector.cell?.options.caption
-        if !frames.isEmpty {
-            let alt = describe(figure) + " — animation of \(frames.count) frames"
-            collector.files.append(
-                FigureFile(
-                    fileName: collector.nextName("gif"), data: GIF.encode(frames, delay: frameDelay), alt: alt,
-                    caption: caption))
-            collector.files.append(
-                FigureFile(
-                    fileName: collector.nextName("png"), data: frames.last!.png(), alt: alt + " (last frame)",
-                    caption: nil))
+        if !frames.isEmpty, let last = lastFrame {
+            let alt = describe(last) + " — animation of \(frames.count) frames"
+            let gif = collector.nextName("gif")
+            var stillFile = FigureFile(
+                fileName: collector.nextName("png"), data: last.render(scale: Plots.scale).png(),
+                alt: alt + " (last frame)", caption: nil)
+            (stillFile.width, stillFile.height) = (last.width, last.height)
+            var animation = FigureFile(
+                fileName: gif, data: GIF.encode(frames, delay: frameDelay), alt: alt, caption: caption)
+            (animation.width, animation.height, animation.still) = (last.width, last.height, stillFile.fileName)
+            collector.files += [animation, stillFile]
         } else if let figure, figure.axes.contains(where: { !$0.isEmpty }) {
-            collector.files.append(
-                FigureFile(
-                    fileName: collector.nextName("png"), data: figure.render().png(), alt: describe(figure),
-                    caption: caption))
+            var file = FigureFile(
+                fileName: collector.nextName("png"), data: figure.render(scale: Plots.scale).png(),
+                alt: describe(figure), caption: caption)
+            (file.width, file.height) = (figure.width, figure.height)
+            collector.files.append(file)
         }
     }
 
@@ -326,6 +333,7 @@ final class Plots {
                 )
             }
             self.frames.append(f.render())
+            self.lastFrame = f
         }
         define("show", "ends the figure now (the next call starts a new one)") { try self.finish() }
     }

@@ -96,6 +96,7 @@ public enum Report {
         var toc: [Markdown.Heading] = []
         var body = ""
         var cellResults = result.cells.makeIterator()
+        var figureNumber = 0
         for (i, block) in doc.blocks.enumerated() {
             switch block {
             case .prose(let markdown):
@@ -105,7 +106,7 @@ public enum Report {
                 toc += headings
             case .cell:
                 guard let r = cellResults.next() else { continue }
-                body += cellHTML(r, document: doc, live: live)
+                body += cellHTML(r, document: doc, figureNumber: &figureNumber, live: live)
             }
         }
         var head =
@@ -117,12 +118,13 @@ public enum Report {
             head +=
                 "<div class=\"banner\" role=\"alert\">This run stopped with an error in <a href=\"#\(failed.cell.id)\">cell \(failed.cell.index + 1)</a>; the cells after it did not run.</div>\n"
         }
-        head += "<table class=\"params\"><tr><th>notebook</th><td><code>\(escapeHTML(doc.path))</code></td></tr>"
-        head += "<tr><th>seed</th><td>\(doc.seed.map(String.init) ?? "0 (none given)")</td></tr>"
+        // The run at a glance: notebook, seed and parameters on a line or two.
+        head += "<dl class=\"run\"><div><dt>notebook</dt><dd><code>\(escapeHTML(doc.path))</code></dd></div>"
+        head += "<div><dt>seed</dt><dd>\(doc.seed.map(String.init) ?? "0 (none given)")</dd></div>"
         for (name, value) in result.parameters {
-            head += "<tr><th>\(escapeHTML(name))</th><td><code>\(escapeHTML(value.description))</code></td></tr>"
+            head += "<div><dt>\(escapeHTML(name))</dt><dd><code>\(escapeHTML(value.description))</code></dd></div>"
         }
-        head += "</table>\n" + metricsHTML(result.metrics)
+        head += "</dl>\n" + metricsHTML(result.metrics)
         if toc.count > 1 {
             head += "<nav class=\"toc\"><h2>Contents</h2><ul>"
             for entry in toc where entry.level <= 3 {
@@ -155,23 +157,29 @@ public enum Report {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             \(meta)<title>\(escapeHTML(title))</title>
+            <link rel="icon" href="data:,">
             <style>\(css)</style>
             </head>
             <body>
             <main>
             \(main)</main>
+            <script>\(copyScript)</script>
             \(script)</body>
             </html>
 
             """
     }
 
-    static func cellHTML(_ r: CellResult, document: NotebookDocument, live: Live? = nil) -> String {
+    static func cellHTML(
+        _ r: CellResult, document: NotebookDocument, figureNumber: inout Int, live: Live? = nil
+    ) -> String {
         let c = r.cell
         var s = "<section class=\"cell\" id=\"\(c.id)\">\n"
         if c.options.echo {
+            s += "<div class=\"source\"><span class=\"cell-no\" aria-hidden=\"true\">[\(c.index + 1)]</span>"
             s +=
-                "<pre class=\"source\"><span class=\"cell-no\">[\(c.index + 1)]</span><code>\(Highlighter.html(c.displaySource))</code></pre>\n"
+                "<button class=\"copy\" type=\"button\" aria-label=\"Copy the code of cell \(c.index + 1)\">Copy</button>"
+            s += "<pre><code>\(Highlighter.html(c.displaySource))</code></pre></div>\n"
         }
         if let live, live.running == c.index {
             return s
@@ -190,24 +198,43 @@ public enum Report {
                     s +=
                         "<p class=\"file\">Saved <a href=\"\(f.fileName)\" download>\(f.fileName)</a> (\(f.data.count) bytes, safetensors).</p>\n"
                 }
-                for f in r.figures where f.isImage {
-                    s += "<figure><img src=\"\(f.fileName)\" alt=\"\(escapeHTML(f.alt))\">"
-                    if let caption = f.caption { s += "<figcaption>\(escapeHTML(caption))</figcaption>" }
-                    s += "</figure>\n"
+                let stills = Set(r.figures.compactMap(\.still))
+                for f in r.figures where f.isImage && !stills.contains(f.fileName) {
+                    figureNumber += 1
+                    s += "<figure id=\"figure-\(figureNumber)\">" + image(f, stillOf: nil)
+                    if let still = f.still { s += image(f, stillOf: still) }
+                    s += "<figcaption><span class=\"figure-no\">Figure \(figureNumber)</span>"
+                    if let caption = f.caption { s += " \(escapeHTML(caption))" }
+                    s += "</figcaption></figure>\n"
                 }
             }
             // Warnings look like expected errors: the run went on past them.
-            for w in r.warnings {
-                s +=
-                    "<div class=\"error expected warning\"><pre>\(escapeHTML(w.rendered(file: document.path, lines: document.lines)))</pre></div>\n"
-            }
-            let errors = r.renderedErrors(document)
-            if !errors.isEmpty {
-                let cls = { if case .expectedError = r.status { return "error expected" } else { return "error" } }()
-                s += "<div class=\"\(cls)\"><pre>\(escapeHTML(errors))</pre></div>\n"
-            }
+            for w in r.warnings { s += diagnosticHTML(w, document: document, cls: "error expected warning") }
+            let cls = { if case .expectedError = r.status { return "error expected" } else { return "error" } }()
+            for e in r.errors { s += diagnosticHTML(e, document: document, cls: cls) }
         }
         return s + "</section>\n"
+    }
+
+    /// An `<img>` of a figure at its size on the page; for an animation, `stillOf` names its still
+    /// image, shown instead when printing or when the reader asks for reduced motion.
+    static func image(_ f: FigureFile, stillOf still: String?) -> String {
+        let size = f.width > 0 ? " width=\"\(f.width)\" height=\"\(f.height)\"" : ""
+        if let still {
+            return
+                "<img class=\"still\" src=\"\(still)\" alt=\"\(escapeHTML(f.alt)) (last frame)\"\(size) loading=\"lazy\">"
+        }
+        return
+            "<img\(f.still == nil ? "" : " class=\"animation\"") src=\"\(f.fileName)\" alt=\"\(escapeHTML(f.alt))\"\(size)>"
+    }
+
+    /// A diagnostic: its message as wrapping text, its source line and caret unwrapped below.
+    static func diagnosticHTML(_ d: Diagnostic, document: NotebookDocument, cls: String) -> String {
+        let lines = d.rendered(file: document.path, lines: document.lines).split(
+            separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        var s = "<div class=\"\(cls)\"><p class=\"message\">\(escapeHTML(String(lines[0])))</p>"
+        if lines.count > 1 { s += "<pre>\(escapeHTML(String(lines[1])))</pre>" }
+        return s + "</div>\n"
     }
 
     /// One line of `Output/index.html`: a notebook's last good report and its last failed run.
@@ -254,28 +281,48 @@ public enum Report {
         @keyframes spin{to{transform:rotate(360deg)}}@media (prefers-reduced-motion:reduce){.spinner{animation:none}}
         """
 
+    /// The copy buttons on code (a few lines, no framework).
+    static let copyScript = """
+        document.addEventListener("click", e => {
+          const b = e.target.closest(".copy"); if (!b) return;
+          const text = b.parentElement.querySelector("code").innerText;
+          const done = () => { b.textContent = "Copied"; setTimeout(() => b.textContent = "Copy", 1500); };
+          if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, () => {});
+        });
+        """
+
     static let css = """
         body{margin:0;background:#fff;color:#1d1d1f;font:16px/1.55 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
         main{max-width:52rem;margin:0 auto;padding:1rem 1.25rem 4rem}
-        h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem}h2{margin-top:2rem}
+        h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem;overflow-wrap:anywhere}h2{margin-top:2rem}h1,h2,h3,h4{overflow-wrap:anywhere}
+        .anchor{margin-left:.4rem;color:#8c959f;text-decoration:none;opacity:0;font-weight:400}h1:hover .anchor,h2:hover .anchor,h3:hover .anchor,h4:hover .anchor,.anchor:focus{opacity:1}
         a{color:#0b5cad}code{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.88em}
-        pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.84rem;line-height:1.45;overflow-x:auto;padding:.6rem .8rem;border-radius:6px;margin:.4rem 0}
+        pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.84rem;line-height:1.45;overflow-x:auto;padding:.6rem .8rem;border-radius:6px;margin:.4rem 0}pre code{font-size:1em}
         .nav{font-size:.9rem;margin:0}
+        .run{display:flex;flex-wrap:wrap;gap:.15rem 1.1rem;font-size:.9rem;margin:.5rem 0 1rem}.run div{display:flex;gap:.35rem}.run dt{color:#555;font-weight:600}.run dd{margin:0}
         .params{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}.params th{text-align:left;padding:.1rem 1rem .1rem 0;color:#555;font-weight:600}
         .toc{background:#f6f8fa;border-radius:6px;padding:.2rem 1rem;margin:1rem 0}.toc h2{font-size:1rem;margin:.6rem 0 .2rem}.toc ul{margin:.2rem 0 .6rem;padding-left:1.2rem}.toc .l3{margin-left:1rem}
-        table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .6rem}.params td,.params th{border:0}
+        @media (min-width:1320px){.toc{position:fixed;top:1rem;left:calc(50% + 27rem);width:15rem;max-height:calc(100vh - 2rem);overflow-y:auto;background:none;font-size:.9rem}}
+        table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #d0d7de;padding:.25rem .6rem}.params td,.params th{border:0}
         .metrics{font-size:.9rem;margin:.5rem 0 1rem}.metrics caption{text-align:left;font-weight:600;padding-bottom:.2rem}.metrics td{font-variant-numeric:tabular-nums}.metrics .step{color:#8c959f;font-size:.8rem}.spark{display:block}
         .sweep{font-size:.9rem;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}.sweep .best{background:#e6f4ea}.sweep .goal{font-weight:400;color:#8c959f;font-size:.8rem}.sweep .why{color:#82071e;font-size:.8rem}.sweep td.ok{color:#1a7f37}.sweep td.failed{color:#d1242f}
         .cell{margin:1rem 0}
-        .source{background:#f6f8fa;border:1px solid #e1e4e8;position:relative}.cell-no{color:#8c959f;margin-right:.6rem;user-select:none}
+        .source{position:relative}.source pre{background:#f6f8fa;border:1px solid #e1e4e8}
+        .cell-no{position:absolute;right:100%;top:.6rem;margin-right:.5rem;color:#8c959f;font:.8rem "DejaVu Sans Mono",Menlo,monospace;user-select:none}
+        @media (max-width:60rem){.cell-no{position:static;display:block;margin:0 0 -.2rem}}
+        .copy{position:absolute;top:.35rem;right:.35rem;font-size:.75rem;padding:.1rem .5rem;border:1px solid #d0d7de;border-radius:4px;background:#fff;color:#555;cursor:pointer;opacity:0}.source:hover .copy,.copy:focus{opacity:1}
         .source .k{color:#9b2393;font-weight:600}.source .s{color:#c41a16}.source .n{color:#1c00cf}.source .c{color:#6a737d;font-style:italic}.source .t{color:#0b4f79}
         .output{background:#fff;border:1px solid #e1e4e8;border-left:3px solid #8c959f}
-        figure{margin:.6rem 0}figure img{max-width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}
-        .error pre{background:#fff5f5;border:1px solid #f1aeb5;border-left:3px solid #d1242f;color:#82071e}
-        .error.expected pre{background:#fffbea;border-color:#e9c46a;border-left-color:#bf8700;color:#6b4f00}
+        figure{margin:.6rem 0}figure img{max-width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:#555}.figure-no{font-weight:600}
+        figure .still{display:none}@media (prefers-reduced-motion:reduce){figure .animation{display:none}figure .still{display:block}}
+        .error{margin:.4rem 0}.error .message{margin:0;padding:.4rem .8rem;background:#fff5f5;border:1px solid #f1aeb5;border-left:3px solid #d1242f;border-bottom:0;border-radius:6px 6px 0 0;color:#82071e;font:.84rem/1.45 "DejaVu Sans Mono",Menlo,monospace;overflow-wrap:anywhere;white-space:pre-wrap}
+        .error pre{margin-top:0;border-radius:0 0 6px 6px;background:#fff5f5;border:1px solid #f1aeb5;border-left:3px solid #d1242f;color:#82071e}
+        .error.expected .message,.error.expected pre{background:#fffbea;border-color:#e9c46a;border-left-color:#bf8700;color:#6b4f00}
         .banner{background:#fff5f5;border:1px solid #d1242f;border-radius:6px;padding:.6rem .9rem;margin:1rem 0}
         .notrun{color:#8c959f;font-style:italic;margin:.2rem 0}
         .failed{color:#d1242f;font-size:.9rem}.reports td.ok{color:#1a7f37}.reports{font-size:.95rem}
-        @media print{.nav,.toc{display:none}pre{white-space:pre-wrap}}
+        @media print{body{font-size:10.5pt}main{max-width:none;padding:0}.nav,.toc,.copy,.anchor,.cell-no{display:none}
+        pre{white-space:pre-wrap;font-size:8pt;padding:.3rem .5rem}.cell{break-inside:avoid}figure{break-inside:avoid}h2,h3{break-after:avoid}
+        figure img{max-height:9cm;width:auto}figure .animation{display:none}figure .still{display:block}@page{margin:1.5cm}}
         """
 }

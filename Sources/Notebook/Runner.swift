@@ -10,6 +10,11 @@ public struct FigureFile: Equatable {
     public var alt: String
     public var caption: String?
     public var isImage = true
+    /// An image's size on the page (CSS pixels; the file has `Plots.scale` times as many).
+    public var width = 0, height = 0
+    /// An animation's still image (its last frame): shown when printing and to readers who ask
+    /// for reduced motion.
+    public var still: String?
 }
 
 /// What running one cell gave.

@@ -52,7 +52,11 @@ public struct Color: Equatable, Sendable {
 /// A raster with its own antialiased drawing (coverage per pixel, so strokes of any width and
 /// filled discs come out smooth, unlike libgd's), TrueType text through libgd, and PNG output.
 public final class Canvas {
+    /// The size in pixels of the image file: the logical size times `scale`.
     public let width: Int, height: Int
+    /// Device pixels per logical pixel: drawing calls take logical coordinates, sizes and point
+    /// sizes, so a figure drawn at scale 2 looks the same as at 1, twice as sharp (a "retina" PNG).
+    public let scale: Double
     /// RGB, row-major, 8 bits per channel.
     var pixels: [UInt8]
     /// Text to draw with libgd when the image is encoded (after all shapes).
@@ -60,9 +64,11 @@ public final class Canvas {
 
     public static let fontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
-    public init(width: Int, height: Int, background: Color = .white) {
-        self.width = width
-        self.height = height
+    public init(width: Int, height: Int, scale: Int = 1, background: Color = .white) {
+        self.width = width * scale
+        self.height = height * scale
+        self.scale = Double(scale)
+        let (width, height) = (self.width, self.height)
         pixels = [UInt8](repeating: 0, count: width * height * 3)
         for i in 0..<(width * height) {
             pixels[3 * i] = background.r
@@ -86,8 +92,13 @@ public final class Canvas {
         return Color(pixels[i], pixels[i + 1], pixels[i + 2])
     }
 
-    /// Fills a rectangle given in pixel coordinates, with partial coverage at fractional edges.
+    /// A logical coordinate moved to the nearest device-pixel edge (shapes that meet there
+    /// cover each pixel once: no seams).
+    public func snap(_ v: Double) -> Double { (v * scale).rounded() / scale }
+
+    /// Fills a rectangle given in logical coordinates, with partial coverage at fractional edges.
     public func fillRect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: Color) {
+        let (x0, y0, x1, y1) = (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
         let (l, r) = (min(x0, x1), max(x0, x1)), (t, b) = (min(y0, y1), max(y0, y1))
         for y in max(0, clampedPixel(t.rounded(.down)))..<min(height, clampedPixel(b.rounded(.up))) {
             let cy = min(b, Double(y + 1)) - max(t, Double(y))
@@ -105,6 +116,9 @@ public final class Canvas {
         clip: (Double, Double, Double, Double)? = nil
     ) {
         guard !points.isEmpty else { return }
+        let points = points.map { ($0.0 * scale, $0.1 * scale) }
+        let lineWidth = lineWidth * scale
+        let clip = clip.map { ($0.0 * scale, $0.1 * scale, $0.2 * scale, $0.3 * scale) }
         let half = lineWidth / 2
         var coverage: [Int: Double] = [:]
         coverage.reserveCapacity(points.count * clampedPixel(min(lineWidth, 100) + 2) * 4)
@@ -148,6 +162,7 @@ public final class Canvas {
 
     /// A filled, antialiased disc.
     public func fillCircle(_ cx: Double, _ cy: Double, radius: Double, _ c: Color) {
+        let (cx, cy, radius) = (cx * scale, cy * scale, radius * scale)
         let minX = max(0, clampedPixel((cx - radius - 1).rounded(.down))),
             maxX = min(width - 1, clampedPixel((cx + radius + 1).rounded(.up)))
         let minY = max(0, clampedPixel((cy - radius - 1).rounded(.down))),
@@ -168,14 +183,16 @@ public final class Canvas {
         alignX: Double = 0, alignY: Double = 0, angle: Double = 0
     ) {
         let (w, h) = Canvas.measure(s, size: size)
+        let (x, y) = (x * scale, y * scale)
         if angle == 90 {
-            texts.append((s, x - h * (1 - alignY) + h * 0.78, y + w * alignX, size, color, angle))
+            texts.append(
+                (s, x - (h * (1 - alignY) - h * 0.78) * scale, y + w * alignX * scale, size * scale, color, angle))
         } else {
-            texts.append((s, x - w * alignX, y - h * alignY + h * 0.78, size, color, angle))
+            texts.append((s, x - w * alignX * scale, y + (-h * alignY + h * 0.78) * scale, size * scale, color, angle))
         }
     }
 
-    /// Width and height in pixels of a string at a point size (one line).
+    /// Width and height in logical pixels of a string at a point size (one line).
     public static func measure(_ s: String, size: Double) -> (Double, Double) {
         var box = [Int32](repeating: 0, count: 8)
         let err = fontPath.withCString { font in

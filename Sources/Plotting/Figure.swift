@@ -67,8 +67,9 @@ public final class Figure {
         return axes[index - 1]
     }
 
-    public func render() -> Canvas {
-        let canvas = Canvas(width: width, height: height)
+    /// The figure drawn at `scale` device pixels per logical pixel.
+    public func render(scale: Int = 1) -> Canvas {
+        let canvas = Canvas(width: width, height: height, scale: scale)
         let cellW = Double(width) / Double(columns), cellH = Double(height) / Double(rows)
         for (i, ax) in axes.enumerated() {
             let r = i / columns, c = i % columns
