@@ -12,6 +12,8 @@ final class Plots {
     var figure: Figure?
     var axes: Axes?
     var frames: [Canvas] = []
+    /// The colour scale of the last image, contour or coloured scatter (for `colorbar`).
+    var mappable: (Colormap, Double, Double)?
     /// The figure of the last frame, for the animation's still image.
     var lastFrame: Figure?
     var frameDelay = 10
@@ -95,13 +97,21 @@ final class Plots {
         let parts = figure.axes.filter { !$0.isEmpty }.map { ax -> String in
             var p: [String] = []
             if let t = ax.title { p.append(t) }
-            let kinds = ax.series.map { s -> String in
+            let kinds = ax.series.compactMap { s -> String? in
+                func named(_ kind: String, _ label: String?) -> String { kind + (label.map { " \($0)" } ?? "") }
                 switch s {
-                case .line(_, _, _, _, let l): return "line" + (l.map { " \($0)" } ?? "")
-                case .scatter(_, _, _, _, let l): return "points" + (l.map { " \($0)" } ?? "")
-                case .image(_, let r, let c, _, _): return "\(r)×\(c) image"
+                case .line(_, _, _, let w, let l, _, _, let yerr):
+                    return named(yerr != nil ? "error bars" : w > 0 ? "line" : "points", l)
+                case .scatter(_, _, _, _, let l, _, _): return named("points", l)
+                case .image(_, let r, let c, let map, _, _): return "\(r)×\(c) image (\(map.name))"
                 case .barsH(let v, _, _): return "\(v.count) bars"
-                case .band(_, _, _, _, _, let l): return "band" + (l.map { " \($0)" } ?? "")
+                case .bars(let x, _, _, _, _, let l, _): return named("\(x.count) bars", l)
+                case .band(_, _, _, _, _, let l): return named("band", l)
+                case .reference(_, let vertical, _, _, _, let l):
+                    return named(vertical ? "vertical line" : "horizontal line", l)
+                case .text(_, _, let t, _, _, _): return "text \"\(t)\""
+                case .contours(_, _, _, _, _, let levels, _, let filled, _):
+                    return "\(filled ? "filled contours" : "contour lines") at \(levels.count) levels"
                 }
             }
             if !kinds.isEmpty { p.append(kinds.joined(separator: ", ")) }
@@ -114,21 +124,30 @@ final class Plots {
 
     // MARK: - Cell functions
 
+    /// Declares a plotting call in the "Plots" table and defines it in `i`.
+    func register<each T>(
+        _ i: Interpreter, _ name: String, _ doc: String, _ params: repeat Param<each T>,
+        body: @escaping (repeat each T) throws -> Value
+    ) {
+        let bind = bindings.library.declare("Plots", name, doc, repeat each params)
+        i.define(
+            name,
+            .function(
+                Function(name) { args in
+                    let values = try bind(args)
+                    return try body(repeat each values)
+                }))
+    }
+
     func define(in i: Interpreter) {
-        let library = bindings.library
         func define<each T>(
             _ name: String, _ doc: String, _ params: repeat Param<each T>,
             body: @escaping (repeat each T) throws -> Void
         ) {
-            let bind = library.declare("Plots", name, doc, repeat each params)
-            i.define(
-                name,
-                .function(
-                    Function(name) { args in
-                        let values = try bind(args)
-                        try body(repeat each values)
-                        return .nil
-                    }))
+            register(i, name, doc, repeat each params) { (values: repeat each T) in
+                try body(repeat each values)
+                return .nil
+            }
         }
         let label = Param<String?>.string("label", optional: ()).labeled, color = Param<Color?>.color
         let numbers = { (name: String) in Param<[Double]>.numbers(name) }
@@ -159,11 +178,13 @@ final class Plots {
             self.axes = self.figure!.subplot(r, c, n)
         }
         define(
-            "plot", "a line through y (against x when given); format as matplotlib's (\"o-\", \"r--\", …)",
+            "plot",
+            "a line through y (against x when given); format as matplotlib's: colour, marker (o . s) and line style (- -- : -.), e.g. \"o-\", \"r--\"",
             Param<Value>.any("x", type: "Tensor or [Double]"), Param<Value?>.any("y", optional: ()),
             Param<String?>.string("format", optional: ()),
-            label, color, Param<Double?>.double("linewidth", optional: ()).labeled
-        ) { a, bValue, fmt, label, color, lw in
+            label, color, Param<Double?>.double("linewidth", optional: ()).labeled,
+            Param<String?>.string("linestyle", optional: ()).labeled
+        ) { a, bValue, fmt, label, color, lw, linestyle in
             var ys = try Plots.numbers(a, "y")
             var xs = Array(0..<ys.count).map(Double.init)
             var format = fmt
@@ -177,31 +198,56 @@ final class Plots {
             guard xs.count == ys.count else {
                 throw TensorError("plot: x has \(xs.count) values but y has \(ys.count)")
             }
-            let f = format ?? "-"
-            let fmtColor = f.first { "bgrcmykw".contains($0) }.flatMap { Color(String($0)) }
             if let lw, !(lw > 0 && lw <= 100) {
                 throw TensorError("plot: linewidth must be a number of points from 0 to 100, got \(lw)")
             }
-            let width = lw.map { $0 * 96 / 72 } ?? 2.0
-            if f.contains("o") || f.contains(".") {
-                self.current().series.append(
-                    .scatter(xs: xs, ys: ys, color: color ?? fmtColor, radius: f.contains("o") ? 4 : 2.5, label: label))
-            }
-            if f.contains("-") || !(f.contains("o") || f.contains(".")) {
-                self.current().series.append(
-                    .line(xs: xs, ys: ys, color: color ?? fmtColor, width: width, label: label))
-            }
+            let style = try Plots.format(format ?? "", linestyle: linestyle)
+            let width = style.line ? lw.map { $0 * 96 / 72 } ?? 2.0 : 0
+            self.current().series.append(
+                .line(
+                    xs: xs, ys: ys, color: color ?? style.color, width: width, label: label, dash: style.dash,
+                    marker: style.marker))
         }
         define(
-            "scatter", "points at (x, y)", numbers("x"), numbers("y"), label, color,
-            Param<Double?>.double("size", optional: ()).labeled
-        ) {
-            xs, ys, label, color, size in
+            "scatter",
+            "points at (x, y); c: a value per point coloured through cmap, s: marker areas in points² (matplotlib's)",
+            numbers("x"), numbers("y"), label, color,
+            Param<Double?>.double("size", optional: ()).labeled,
+            Param<Value?>.any("c", optional: (), type: "Tensor or [Double]?").labeled,
+            Param<Value?>.any("s", optional: (), type: "Double, Tensor or [Double]?").labeled,
+            Param<String>.string("cmap", default: "viridis").labeled
+        ) { xs, ys, label, color, size, c, sizes, cmap in
             guard xs.count == ys.count else {
                 throw TensorError("scatter: x has \(xs.count) values but y has \(ys.count)")
             }
+            var colors: [Color]?
+            if let c {
+                let values = try Plots.numbers(c, "c")
+                guard values.count == xs.count else {
+                    throw TensorError("scatter: c has \(values.count) values for \(xs.count) points")
+                }
+                let map = try Plots.colormap(cmap, "scatter")
+                let finite = values.filter(\.isFinite)
+                let lo = finite.min() ?? 0, hi = finite.max() ?? 1
+                colors = values.map { map.color($0, lo: lo, hi: hi) }
+                self.mappable = (map, lo, hi)
+            }
+            // matplotlib's s is the marker's area in points²: radius √s / 2 points.
+            func radius(_ area: Double) -> Double { area.squareRoot() / 2 * 96 / 72 }
+            var radii: [Double]?
+            var r = size.map { $0 / 2 } ?? 4
+            switch sizes {
+            case let v? where v.asNumber != nil: r = radius(v.asNumber!)
+            case let v?:
+                let areas = try Plots.numbers(v, "s")
+                guard areas.count == xs.count, areas.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+                    throw TensorError("scatter: s must be \(xs.count) areas of 0 or more")
+                }
+                radii = areas.map(radius)
+            case nil: break
+            }
             self.current().series.append(
-                .scatter(xs: xs, ys: ys, color: color, radius: size.map { $0 / 2 } ?? 4, label: label))
+                .scatter(xs: xs, ys: ys, color: color, radius: r, label: label, colors: colors, radii: radii))
         }
         define(
             "fill_between", "fills the area between y1 and y2 (a number or values) over increasing x, as matplotlib",
@@ -262,31 +308,65 @@ final class Plots {
             guard s == "off" || s == "on" else { throw TensorError("axis: expects \"off\" or \"on\"") }
             self.current().showAxes = s == "on"
         }
-        define("legend", "shows the labels of the series") { self.current().showLegend = true }
+        define(
+            "legend",
+            "shows the labels of the series; loc: \"best\" (where it hides the least data), \"upper right\", …",
+            Param<String>.string("loc", default: "best").labeled
+        ) { loc in
+            guard loc == "best" || AxesLocations.names.contains(loc) else {
+                throw TensorError(
+                    "legend: loc must be \"best\" or one of \(AxesLocations.names.map { "\"\($0)\"" }.joined(separator: ", "))"
+                )
+            }
+            let ax = self.current()
+            ax.showLegend = true
+            ax.legendLocation = loc
+        }
         define("grid", "shows or hides the grid", Param<Bool>.bool("visible", default: true)) {
             self.current().grid = $0
         }
         define(
-            "imshow", "a 2-D tensor as an image (grey levels)", Param<Tensor>.tensor("image", bindings),
-            Param<String>.string("cmap", default: "gray").labeled, Param<Double?>.double("vmin", optional: ()).labeled,
-            Param<Double?>.double("vmax", optional: ()).labeled
-        ) { image, cmap, vmin, vmax in
+            "imshow",
+            "a 2-D tensor as an image through a colormap (row 0 at the top unless origin: \"lower\"); extent: [left, right, bottom, top]",
+            Param<Tensor>.tensor("image", bindings),
+            Param<String>.string("cmap", default: "viridis").labeled,
+            Param<Double?>.double("vmin", optional: ()).labeled,
+            Param<Double?>.double("vmax", optional: ()).labeled,
+            Param<Value?>.any("extent", optional: (), type: "[Double]?").labeled,
+            Param<String>.string("origin", default: "upper").labeled
+        ) { image, cmap, vmin, vmax, extentValue, origin in
             var t = image
             if t.rank > 2 { t = try t.squeeze() }
             guard t.rank == 2 else {
                 throw TensorError(
                     "imshow: the image must be 2-D (after dropping size-1 dimensions), got shape \(image.shape)")
             }
-            guard cmap == "gray" || cmap == "gray_r" else {
-                throw TensorError("imshow: cmap must be \"gray\" or \"gray_r\"")
+            let map = try Plots.colormap(cmap, "imshow")
+            var extent: (Double, Double, Double, Double)?
+            if let extentValue {
+                let e = try Plots.numbers(extentValue, "extent")
+                guard e.count == 4, e.allSatisfy(\.isFinite), e[0] != e[1], e[2] != e[3] else {
+                    throw TensorError("imshow: extent is [left, right, bottom, top], four finite numbers")
+                }
+                extent = (e[0], e[1], e[2], e[3])
             }
-            var range: (Double, Double)?
-            if vmin != nil || vmax != nil { range = (vmin ?? t.scalars.min() ?? 0, vmax ?? t.scalars.max() ?? 1) }
+            guard origin == "upper" || origin == "lower" else {
+                throw TensorError("imshow: origin is \"upper\" (row 0 at the top) or \"lower\"")
+            }
+            var values = t.scalars
+            if origin == "lower" {
+                let columns = t.shape[1]
+                values = (0..<t.shape[0]).reversed().flatMap { values[($0 * columns)..<(($0 + 1) * columns)] }
+            }
+            let finite = values.filter(\.isFinite)
+            let range = (vmin ?? finite.min() ?? 0, vmax ?? finite.max() ?? 1)
             let ax = self.current()
             ax.series.append(
                 .image(
-                    values: t.scalars, rows: t.shape[0], columns: t.shape[1], reversed: cmap == "gray_r", range: range))
+                    values: values, rows: t.shape[0], columns: t.shape[1], colormap: map,
+                    range: vmin != nil || vmax != nil ? range : nil, extent: extent))
             ax.grid = false
+            self.mappable = (map, range.0, range.1)
         }
         define("barh", "horizontal bars", numbers("values"), Param<[Value]?>.array("labels"), color) {
             values, labels, color in
@@ -336,6 +416,7 @@ final class Plots {
             self.lastFrame = f
         }
         define("show", "ends the figure now (the next call starts a new one)") { try self.finish() }
+        defineCharts(in: i)
     }
 
     /// Values to plot: a tensor with one non-trivial dimension, an array of numbers or a range.

@@ -115,17 +115,28 @@ public final class Canvas {
         _ points: [(Double, Double)], width lineWidth: Double, color: Color,
         clip: (Double, Double, Double, Double)? = nil
     ) {
-        guard !points.isEmpty else { return }
-        let points = points.map { ($0.0 * scale, $0.1 * scale) }
+        stroke([points], width: lineWidth, color: color, clip: clip)
+    }
+
+    /// Strokes polylines as one shape: each pixel takes its largest coverage.
+    func stroke(
+        _ polylines: [[(Double, Double)]], width lineWidth: Double, color: Color,
+        clip: (Double, Double, Double, Double)?
+    ) {
+        var segments: [((Double, Double), (Double, Double))] = []
+        for points in polylines where !points.isEmpty {
+            let p = points.map { ($0.0 * scale, $0.1 * scale) }
+            if p.count == 1 { segments.append((p[0], p[0])) }
+            for k in 0..<max(0, p.count - 1) { segments.append((p[k], p[k + 1])) }
+        }
+        guard !segments.isEmpty else { return }
         let lineWidth = lineWidth * scale
         let clip = clip.map { ($0.0 * scale, $0.1 * scale, $0.2 * scale, $0.3 * scale) }
         let half = lineWidth / 2
         var coverage: [Int: Double] = [:]
-        coverage.reserveCapacity(points.count * clampedPixel(min(lineWidth, 100) + 2) * 4)
+        coverage.reserveCapacity(segments.count * clampedPixel(min(lineWidth, 100) + 2) * 4)
         let (cl, ct, cr, cb) = clip ?? (0, 0, Double(width), Double(height))
-        for k in 0..<max(1, points.count - 1) {
-            let (ax, ay) = points[k]
-            let (bx, by) = points.count > 1 ? points[k + 1] : points[k]
+        for ((ax, ay), (bx, by)) in segments {
             guard ax.isFinite, ay.isFinite, bx.isFinite, by.isFinite else { continue }
             let minX = max(clampedPixel((min(ax, bx) - half - 1).rounded(.down)), clampedPixel(cl.rounded(.down)), 0)
             let maxX = min(
@@ -158,6 +169,32 @@ public final class Canvas {
                 blend(x, y, color, c)
             }
         }
+    }
+
+    /// Colours every device pixel whose centre lies in the rectangle (logical coordinates) with
+    /// `color(x, y)` of that centre, nil leaving it as it is: filled contours, colour bars.
+    public func fillPixels(
+        left: Double, top: Double, right: Double, bottom: Double, _ color: (Double, Double) -> Color?
+    ) {
+        let x0 = max(0, clampedPixel((left * scale).rounded())),
+            x1 = min(width, clampedPixel((right * scale).rounded()))
+        let y0 = max(0, clampedPixel((top * scale).rounded())),
+            y1 = min(height, clampedPixel((bottom * scale).rounded()))
+        guard x0 < x1, y0 < y1 else { return }
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                if let c = color((Double(x) + 0.5) / scale, (Double(y) + 0.5) / scale) { blend(x, y, c, 1) }
+            }
+        }
+    }
+
+    /// Strokes separate segments as one shape (coverage is the maximum over them, so segments
+    /// meeting end to end are not drawn twice): contour lines.
+    public func strokeSegments(
+        _ segments: [((Double, Double), (Double, Double))], width lineWidth: Double, color: Color,
+        clip: (Double, Double, Double, Double)? = nil
+    ) {
+        stroke(segments.map { [$0.0, $0.1] }, width: lineWidth, color: color, clip: clip)
     }
 
     /// A filled, antialiased disc.

@@ -37,6 +37,19 @@ public enum Ticks {
         }
     }
 
+    /// Labels for linear ticks as matplotlib's ScalarFormatter writes them: when the numbers are
+    /// large (10⁶ or more) or tiny (under 10⁻⁴), the labels are in units of a power of ten and
+    /// the multiplier ("1e6") is returned to be written once beside the axis.
+    public static func labelsWithMultiplier(_ values: [Double], step: Double) -> ([String], String?) {
+        let largest = values.map(abs).max() ?? 0
+        guard largest > 0, largest >= 1e6 || (largest < 1e-4) else { return (labels(values, step: step), nil) }
+        let e = Int(log10(largest).rounded(.down))
+        let unit = pow(10, Double(e))
+        let scaled = values.map { $0 / unit }
+        let exponent = e < 0 ? "\u{2212}\(-e)" : "\(e)"
+        return (labels(scaled, step: step / unit), "1e" + exponent)
+    }
+
     /// Decades covering [lo, hi] (both > 0) for a log axis.
     public static func log(_ lo: Double, _ hi: Double) -> [Double] {
         guard lo > 0, hi > lo else { return [max(lo, 1e-300)] }
