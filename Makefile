@@ -49,8 +49,8 @@ run: build
 lint:
 	swift format lint --strict $$(find Sources Tests Fuzz Package.swift -name '*.swift' -not -path '*/Cases/*' -not -path '*/Corpus/*' | sort)
 
-## test: set up, build, run the test suite and the browser tests, check that every committed
-## report is current
+## test: set up, build, run the test suite, the browser tests and a sweep through a real Slurm,
+## check that every committed report is current, and read every report in headless Chromium
 test: setup pydeps lint
 	$(SWIFT_BUILD) --build-tests
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
@@ -58,6 +58,7 @@ test: setup pydeps lint
 	Tests/Slurm/cluster.sh start
 	Tests/Slurm/test_sweep.sh; status=$$?; Tests/Slurm/cluster.sh stop; exit $$status
 	$(RUNBOOK) check --quiet
+	python3 Tests/Browser/test_reports.py
 
 ## slurm: a one-node Slurm cluster on this machine (Debian's packages, no systemd), for
 ## `runbook sweep --backend slurm`; slurm-stop stops it
