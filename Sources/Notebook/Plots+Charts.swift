@@ -181,6 +181,17 @@ extension Plots {
             return .nil
         }
         register(
+            i, "twinx",
+            "a second y axis on the right sharing the x axis: the calls after it draw on it (its own colours)"
+        ) {
+            let ax = self.current()
+            guard ax.twin == nil else { throw TensorError("twinx: this axes has a twin already") }
+            let twin = Axes()
+            ax.twin = twin
+            self.axes = twin
+            return .nil
+        }
+        register(
             i, "colorbar", "the colour scale of the last image, contour or coloured scatter, beside the axes",
             Param<String?>.string("label", optional: ()).labeled
         ) { label in

@@ -75,6 +75,9 @@ public final class Axes {
     public var yLimits: (Double, Double)?
     /// Tick labels given by name (categorical bars) at these x positions.
     public var xTickLabels: [(Double, String)]?
+    /// A second y axis on the right sharing this one's x axis (matplotlib's `twinx()`): its own
+    /// series, y scale, limits and label; its legend entries join this axes' legend.
+    public var twin: Axes?
     /// A colour scale beside the plot: the colormap over lo…hi, with a label.
     public var colorbar: (colormap: Colormap, lo: Double, hi: Double, label: String?)?
     /// Where the last render put the plot area (left, top, right, bottom, in pixels) and the data
@@ -86,7 +89,7 @@ public final class Axes {
 
     public init() {}
 
-    public var isEmpty: Bool { series.isEmpty && title == nil }
+    public var isEmpty: Bool { series.isEmpty && title == nil && twin?.isEmpty != false }
 }
 
 /// A figure: a grid of axes drawn into one image, like a matplotlib figure.
@@ -229,12 +232,22 @@ struct AxesRenderer {
         // Ticks and their labels; large or tiny numbers get a shared multiplier (×1e6).
         var xTicks: [Double], xLabels: [String], yTicks: [Double], yLabels: [String]
         var xOffset: String?, yOffset: String?
+        // About one tick per 70 pixels across and 45 down (8 at most, as matplotlib's locator).
+        let xTarget = min(8, max(3, Int((fr - fl - 90) / 70))), yTarget = min(8, max(3, Int((fb - ft - 70) / 45)))
+        let twin = axes.twin
+        var twinRange: (Double, Double)?, twinTicks: [Double] = [], twinLabels: [String] = [], twinOffset: String?
+        if let twin {
+            let (tx0, tx1, ty0, ty1) = AxesRenderer(axes: twin, canvas: canvas, frame: frame).limits()
+            if axes.xLimits == nil && !twin.series.isEmpty {
+                if axes.series.isEmpty { (x0, x1) = (tx0, tx1) } else { (x0, x1) = (min(x0, tx0), max(x1, tx1)) }
+            }
+            twinRange = (ty0, ty1)
+            (twinTicks, twinLabels, twinOffset) = ticks(ty0, ty1, twin.yScale, target: yTarget)
+        }
         if isImage {
             (xTicks, xLabels) = imageTicks(x0, x1)
             (yTicks, yLabels) = imageTicks(y1, y0)
         } else {
-            // About one tick per 70 pixels across and 45 down (8 at most, as matplotlib's locator).
-            let xTarget = min(8, max(3, Int((fr - fl - 90) / 70))), yTarget = min(8, max(3, Int((fb - ft - 70) / 45)))
             (xTicks, xLabels, xOffset) = ticks(x0, x1, axes.xScale, target: xTarget)
             if let labels = barLabels {
                 yTicks = labels.indices.map(Double.init)
@@ -247,7 +260,9 @@ struct AxesRenderer {
             (xTicks, xLabels, xOffset) = (named.map(\.0), named.map(\.1), nil)
         }
         let yLabelWidth = axes.showAxes ? yLabels.map { Canvas.measure($0, size: tick).0 }.max() ?? 0 : 0
-        let xLabelH = axes.xLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 4
+        // A title or x label set after twinx() belongs to the pair.
+        let title = axes.title ?? axes.twin?.title, xLabel = axes.xLabel ?? axes.twin?.xLabel
+        let xLabelH = xLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 4
         let yLabelW = axes.yLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 6
         // A colour bar: 18 gap, 14 bar, tick labels, and its label when it has one.
         let colorbarW =
@@ -260,13 +275,18 @@ struct AxesRenderer {
                     + (bar.label == nil ? 0 : 6 + Canvas.measure("Ag", size: Figure.labelSize).1)
             } ?? 0
         var left = fl + 10 + yLabelW + yLabelWidth + pad + tickLength
+        let twinW =
+            twin == nil
+            ? 0
+            : pad + tickLength + (twinLabels.map { Canvas.measure($0, size: tick).0 }.max() ?? 0)
+                + (twin?.yLabel == nil ? 0 : Canvas.measure("Ag", size: Figure.labelSize).1 + 6)
         var right =
-            fr - colorbarW
+            fr - colorbarW - twinW
             - (axes.showAxes ? max(14, (xLabels.last.map { Canvas.measure($0, size: tick).0 / 2 } ?? 0) + 4) : 10)
         // A title wider than the axes wraps onto more lines (at most three; the last is cut with …).
-        let titleLines = axes.title.map { wrap($0, width: right - left, size: Figure.titleSize) } ?? []
+        let titleLines = title.map { wrap($0, width: right - left, size: Figure.titleSize) } ?? []
         let titleLineH = Canvas.measure("Ag", size: Figure.titleSize).1
-        let offsetH = yOffset == nil ? 0 : lineH + 2
+        let offsetH = yOffset == nil && twinOffset == nil ? 0 : lineH + 2
         let titleH = titleLines.isEmpty ? 0 : Double(titleLines.count) * titleLineH + 8
         var top = ft + 10 + titleH + offsetH
         var bottom = fb - 8 - xLabelH - lineH - pad - tickLength - (xOffset == nil ? 0 : lineH + 2)
@@ -292,9 +312,6 @@ struct AxesRenderer {
         let logX = axes.xScale == .log, logY = axes.yScale == .log
         func px(_ x: Double) -> Double { left + ((logX ? log10(x) : x) - x0) / (x1 - x0) * (right - left) }
         func py(_ y: Double) -> Double { bottom - ((logY ? log10(y) : y) - y0) / (y1 - y0) * (bottom - top) }
-        func visible(_ x: Double, _ y: Double) -> Bool {
-            x.isFinite && y.isFinite && (!logX || x > 0) && (!logY || y > 0)
-        }
 
         // Grid under the data.
         let gridColor = Color(176, 176, 176, alpha: 0.35)
@@ -306,142 +323,158 @@ struct AxesRenderer {
                 }
             }
         }
-        // Data, in the order drawn; each series without a colour takes the next of the cycle.
-        var cycle = 0
-        func nextColor(_ c: Color?) -> Color {
-            if let c { return c }
-            defer { cycle += 1 }
-            return Color.cycle[cycle % Color.cycle.count]
-        }
+        // Data, in the order drawn; each series without a colour takes the next of the cycle
+        // (a twin axes has its own cycle and y scale, as in matplotlib).
         var legend: [LegendEntry] = []
         var points: [(Double, Double)] = []  // every data point drawn, for the legend's placement
         let clip = (left, top, right, bottom)
-        for s in axes.series {
-            switch s {
-            case .line(let xs, let ys, let color, let width, let label, let dash, let marker, let yerr):
-                let c = nextColor(color)
-                if width > 0 {
-                    var run: [(Double, Double)] = []
-                    for (x, y) in zip(xs, ys) {
-                        if visible(x, y) {
-                            run.append((px(x), py(y)))
-                        } else {
-                            stroke(run, width: width, dash: dash, color: c, clip: clip)
-                            run = []
+        func drawSeries(_ list: [Series], py: (Double) -> Double, logY: Bool, y0: Double, y1: Double) {
+            var cycle = 0
+            func nextColor(_ c: Color?) -> Color {
+                if let c { return c }
+                defer { cycle += 1 }
+                return Color.cycle[cycle % Color.cycle.count]
+            }
+            func visible(_ x: Double, _ y: Double) -> Bool {
+                x.isFinite && y.isFinite && (!logX || x > 0) && (!logY || y > 0)
+            }
+            for s in list {
+                switch s {
+                case .line(let xs, let ys, let color, let width, let label, let dash, let marker, let yerr):
+                    let c = nextColor(color)
+                    if width > 0 {
+                        var run: [(Double, Double)] = []
+                        for (x, y) in zip(xs, ys) {
+                            if visible(x, y) {
+                                run.append((px(x), py(y)))
+                            } else {
+                                stroke(run, width: width, dash: dash, color: c, clip: clip)
+                                run = []
+                            }
+                        }
+                        stroke(run, width: width, dash: dash, color: c, clip: clip)
+                    }
+                    if let yerr {
+                        // Error bars: a vertical line and caps at each point (matplotlib's errorbar).
+                        for (i, (x, y)) in zip(xs, ys).enumerated() where i < yerr.count && visible(x, y) {
+                            let e = yerr[i], lo = py(y - e), hi = py(y + e), cx = px(x)
+                            guard lo.isFinite, hi.isFinite else { continue }
+                            canvas.strokePolyline([(cx, lo), (cx, hi)], width: 1.5, color: c, clip: clip)
+                            canvas.strokePolyline([(cx - 3, lo), (cx + 3, lo)], width: 1.5, color: c, clip: clip)
+                            canvas.strokePolyline([(cx - 3, hi), (cx + 3, hi)], width: 1.5, color: c, clip: clip)
                         }
                     }
-                    stroke(run, width: width, dash: dash, color: c, clip: clip)
-                }
-                if let yerr {
-                    // Error bars: a vertical line and caps at each point (matplotlib's errorbar).
-                    for (i, (x, y)) in zip(xs, ys).enumerated() where i < yerr.count && visible(x, y) {
-                        let e = yerr[i], lo = py(y - e), hi = py(y + e), cx = px(x)
-                        guard lo.isFinite, hi.isFinite else { continue }
-                        canvas.strokePolyline([(cx, lo), (cx, hi)], width: 1.5, color: c, clip: clip)
-                        canvas.strokePolyline([(cx - 3, lo), (cx + 3, lo)], width: 1.5, color: c, clip: clip)
-                        canvas.strokePolyline([(cx - 3, hi), (cx + 3, hi)], width: 1.5, color: c, clip: clip)
-                    }
-                }
-                for (x, y) in zip(xs, ys) where visible(x, y) {
-                    let (cx, cy) = (px(x), py(y))
-                    points.append((cx, cy))
-                    if marker > 0 && cx >= left - marker && cx <= right + marker && cy >= top - marker
-                        && cy <= bottom + marker
-                    {
-                        canvas.fillCircle(cx, cy, radius: marker, c)
-                    }
-                }
-                if let label {
-                    legend.append(LegendEntry(label: label, color: c, line: width, dash: dash, marker: marker))
-                }
-            case .scatter(let xs, let ys, let color, let radius, let label, let colors, let radii):
-                let c = colors == nil ? nextColor(color) : (color ?? Color.cycle[0])
-                for (i, (x, y)) in zip(xs, ys).enumerated() where visible(x, y) {
-                    let (cx, cy) = (px(x), py(y))
-                    let r = radii.map { i < $0.count ? $0[i] : radius } ?? radius
-                    points.append((cx, cy))
-                    if cx >= left - r && cx <= right + r && cy >= top - r && cy <= bottom + r {
-                        canvas.fillCircle(cx, cy, radius: r, colors.map { i < $0.count ? $0[i] : c } ?? c)
-                    }
-                }
-                if let label { legend.append(LegendEntry(label: label, color: c, marker: 3.5)) }
-            case .image(let values, let rows, let columns, let colormap, let range, let extent):
-                let finite = values.filter(\.isFinite)
-                let lo = range?.0 ?? finite.min() ?? 0, hi = range?.1 ?? finite.max() ?? 1
-                // Cell edges on device-pixel boundaries: neighbours meet without a seam.
-                let (l, r, b, t) = extent ?? (-0.5, Double(columns) - 0.5, Double(rows) - 0.5, -0.5)
-                let dx = (r - l) / Double(columns), dy = (t - b) / Double(rows)
-                for row in 0..<rows {
-                    let ya = canvas.snap(py(t - Double(row) * dy)), yb = canvas.snap(py(t - Double(row + 1) * dy))
-                    for col in 0..<columns {
-                        let xa = canvas.snap(px(l + Double(col) * dx)), xb = canvas.snap(px(l + Double(col + 1) * dx))
-                        let v = values[row * columns + col]
-                        canvas.fillRect(xa, ya, xb, yb, colormap.color(v, lo: lo, hi: hi))
-                    }
-                }
-            case .barsH(let values, _, let color):
-                let c = nextColor(color)
-                for (i, v) in values.enumerated() where v.isFinite {
-                    canvas.fillRect(px(0), py(Double(i) + 0.4), px(v), py(Double(i) - 0.4), c)
-                }
-            case .bars(let xs, let heights, let bottoms, let width, let color, let label, let alpha):
-                let c = nextColor(color).withAlpha(alpha)
-                for (i, x) in xs.enumerated() where i < heights.count && heights[i].isFinite && x.isFinite {
-                    let b = i < bottoms.count ? bottoms[i] : 0
-                    let (xa, xb) = (canvas.snap(px(x - width / 2)), canvas.snap(px(x + width / 2)))
-                    let (ya, yb) = (py(b + heights[i]), py(b))
-                    guard ya.isFinite, yb.isFinite else { continue }
-                    canvas.fillRect(
-                        max(xa, left), max(min(ya, yb), top), min(xb, right), min(max(ya, yb), bottom), c)
-                    points += [((xa + xb) / 2, ya), (xa, ya), (xb, ya)]
-                }
-                if let label { legend.append(LegendEntry(label: label, color: c, patch: true)) }
-            case .band(let xs, let lower, let upper, let color, let alpha, let label):
-                let c = nextColor(color).withAlpha(alpha)
-                fillBand(xs, lower, upper, color: c, px: px, py: py, clip: clip)
-                for (x, y) in zip(xs, upper) where visible(x, y) { points.append((px(x), py(y))) }
-                if let label { legend.append(LegendEntry(label: label, color: c, patch: true)) }
-            case .reference(let value, let vertical, let color, let width, let dash, let label):
-                let c = nextColor(color)
-                let line =
-                    vertical ? [(px(value), top), (px(value), bottom)] : [(left, py(value)), (right, py(value))]
-                if line.allSatisfy({ $0.0.isFinite && $0.1.isFinite }) {
-                    stroke(line, width: width, dash: dash, color: c, clip: clip)
-                }
-                if let label { legend.append(LegendEntry(label: label, color: c, line: width, dash: dash)) }
-            case .text(let x, let y, let text, let color, let size, let from):
-                let c = color ?? Color(0, 0, 0)
-                if let (fx, fy) = from {
-                    let (tx, ty, ax, ay) = (px(fx), py(fy), px(x), py(y))
-                    canvas.text(text, x: tx, y: ty, size: size, color: c, alignX: 0.5, alignY: 0.5)
-                    let (w, h) = Canvas.measure(text, size: size)
-                    arrow(from: edgePoint(tx, ty, w: w + 6, h: h + 4, toward: (ax, ay)), to: (ax, ay), color: c)
-                    points.append((tx, ty))
-                } else {
-                    canvas.text(text, x: px(x), y: py(y), size: size, color: c, alignX: 0, alignY: 0.5)
-                    points.append((px(x), py(y)))
-                }
-            case .contours(
-                let values, let rows, let columns, let xs, let ys, let levels, let colormap, let filled, let w):
-                let grid = Grid(values: values, rows: rows, columns: columns, xs: xs, ys: ys)
-                if filled {
-                    // Each device pixel takes the band of the value interpolated at its centre.
-                    canvas.fillPixels(left: left, top: top, right: right, bottom: bottom) { cx, cy in
-                        let x = x0 + (cx - left) / (right - left) * (x1 - x0)
-                        let y = y0 + (bottom - cy) / (bottom - top) * (y1 - y0)
-                        guard let v = grid.value(x, y), let band = Contour.band(v, levels) else { return nil }
-                        return colormap.color((Double(band) + 0.5) / Double(levels.count - 1))
-                    }
-                } else {
-                    for (k, level) in levels.enumerated() {
-                        let segments = Contour.segments(grid, level: level).map {
-                            ((px($0.0.0), py($0.0.1)), (px($0.1.0), py($0.1.1)))
+                    for (x, y) in zip(xs, ys) where visible(x, y) {
+                        let (cx, cy) = (px(x), py(y))
+                        points.append((cx, cy))
+                        if marker > 0 && cx >= left - marker && cx <= right + marker && cy >= top - marker
+                            && cy <= bottom + marker
+                        {
+                            canvas.fillCircle(cx, cy, radius: marker, c)
                         }
-                        let t = levels.count > 1 ? Double(k) / Double(levels.count - 1) : 0.5
-                        canvas.strokeSegments(segments, width: w, color: colormap.color(t), clip: clip)
+                    }
+                    if let label {
+                        legend.append(LegendEntry(label: label, color: c, line: width, dash: dash, marker: marker))
+                    }
+                case .scatter(let xs, let ys, let color, let radius, let label, let colors, let radii):
+                    let c = colors == nil ? nextColor(color) : (color ?? Color.cycle[0])
+                    for (i, (x, y)) in zip(xs, ys).enumerated() where visible(x, y) {
+                        let (cx, cy) = (px(x), py(y))
+                        let r = radii.map { i < $0.count ? $0[i] : radius } ?? radius
+                        points.append((cx, cy))
+                        if cx >= left - r && cx <= right + r && cy >= top - r && cy <= bottom + r {
+                            canvas.fillCircle(cx, cy, radius: r, colors.map { i < $0.count ? $0[i] : c } ?? c)
+                        }
+                    }
+                    if let label { legend.append(LegendEntry(label: label, color: c, marker: 3.5)) }
+                case .image(let values, let rows, let columns, let colormap, let range, let extent):
+                    let finite = values.filter(\.isFinite)
+                    let lo = range?.0 ?? finite.min() ?? 0, hi = range?.1 ?? finite.max() ?? 1
+                    // Cell edges on device-pixel boundaries: neighbours meet without a seam.
+                    let (l, r, b, t) = extent ?? (-0.5, Double(columns) - 0.5, Double(rows) - 0.5, -0.5)
+                    let dx = (r - l) / Double(columns), dy = (t - b) / Double(rows)
+                    for row in 0..<rows {
+                        let ya = canvas.snap(py(t - Double(row) * dy)), yb = canvas.snap(py(t - Double(row + 1) * dy))
+                        for col in 0..<columns {
+                            let xa = canvas.snap(px(l + Double(col) * dx)),
+                                xb = canvas.snap(px(l + Double(col + 1) * dx))
+                            let v = values[row * columns + col]
+                            canvas.fillRect(xa, ya, xb, yb, colormap.color(v, lo: lo, hi: hi))
+                        }
+                    }
+                case .barsH(let values, _, let color):
+                    let c = nextColor(color)
+                    for (i, v) in values.enumerated() where v.isFinite {
+                        canvas.fillRect(px(0), py(Double(i) + 0.4), px(v), py(Double(i) - 0.4), c)
+                    }
+                case .bars(let xs, let heights, let bottoms, let width, let color, let label, let alpha):
+                    let c = nextColor(color).withAlpha(alpha)
+                    for (i, x) in xs.enumerated() where i < heights.count && heights[i].isFinite && x.isFinite {
+                        let b = i < bottoms.count ? bottoms[i] : 0
+                        let (xa, xb) = (canvas.snap(px(x - width / 2)), canvas.snap(px(x + width / 2)))
+                        let (ya, yb) = (py(b + heights[i]), py(b))
+                        guard ya.isFinite, yb.isFinite else { continue }
+                        canvas.fillRect(
+                            max(xa, left), max(min(ya, yb), top), min(xb, right), min(max(ya, yb), bottom), c)
+                        points += [((xa + xb) / 2, ya), (xa, ya), (xb, ya)]
+                    }
+                    if let label { legend.append(LegendEntry(label: label, color: c, patch: true)) }
+                case .band(let xs, let lower, let upper, let color, let alpha, let label):
+                    let c = nextColor(color).withAlpha(alpha)
+                    fillBand(xs, lower, upper, color: c, px: px, py: py, clip: clip)
+                    for (x, y) in zip(xs, upper) where visible(x, y) { points.append((px(x), py(y))) }
+                    if let label { legend.append(LegendEntry(label: label, color: c, patch: true)) }
+                case .reference(let value, let vertical, let color, let width, let dash, let label):
+                    let c = nextColor(color)
+                    let line =
+                        vertical ? [(px(value), top), (px(value), bottom)] : [(left, py(value)), (right, py(value))]
+                    if line.allSatisfy({ $0.0.isFinite && $0.1.isFinite }) {
+                        stroke(line, width: width, dash: dash, color: c, clip: clip)
+                    }
+                    if let label { legend.append(LegendEntry(label: label, color: c, line: width, dash: dash)) }
+                case .text(let x, let y, let text, let color, let size, let from):
+                    let c = color ?? Color(0, 0, 0)
+                    if let (fx, fy) = from {
+                        let (tx, ty, ax, ay) = (px(fx), py(fy), px(x), py(y))
+                        canvas.text(text, x: tx, y: ty, size: size, color: c, alignX: 0.5, alignY: 0.5)
+                        let (w, h) = Canvas.measure(text, size: size)
+                        arrow(from: edgePoint(tx, ty, w: w + 6, h: h + 4, toward: (ax, ay)), to: (ax, ay), color: c)
+                        points.append((tx, ty))
+                    } else {
+                        canvas.text(text, x: px(x), y: py(y), size: size, color: c, alignX: 0, alignY: 0.5)
+                        points.append((px(x), py(y)))
+                    }
+                case .contours(
+                    let values, let rows, let columns, let xs, let ys, let levels, let colormap, let filled, let w):
+                    let grid = Grid(values: values, rows: rows, columns: columns, xs: xs, ys: ys)
+                    if filled {
+                        // Each device pixel takes the band of the value interpolated at its centre.
+                        canvas.fillPixels(left: left, top: top, right: right, bottom: bottom) { cx, cy in
+                            let x = x0 + (cx - left) / (right - left) * (x1 - x0)
+                            let y = y0 + (bottom - cy) / (bottom - top) * (y1 - y0)
+                            guard let v = grid.value(x, y), let band = Contour.band(v, levels) else { return nil }
+                            return colormap.color((Double(band) + 0.5) / Double(levels.count - 1))
+                        }
+                    } else {
+                        for (k, level) in levels.enumerated() {
+                            let segments = Contour.segments(grid, level: level).map {
+                                ((px($0.0.0), py($0.0.1)), (px($0.1.0), py($0.1.1)))
+                            }
+                            let t = levels.count > 1 ? Double(k) / Double(levels.count - 1) : 0.5
+                            canvas.strokeSegments(segments, width: w, color: colormap.color(t), clip: clip)
+                        }
                     }
                 }
             }
+        }
+        drawSeries(axes.series, py: py, logY: logY, y0: y0, y1: y1)
+        if let twin, let (ty0, ty1) = twinRange {
+            let twinLog = twin.yScale == .log
+            let (u0, u1) = twinLog ? (log10(ty0), log10(ty1)) : (ty0, ty1)
+            drawSeries(
+                twin.series,
+                py: { bottom - ((twinLog ? log10($0) : $0) - u0) / (u1 - u0) * (bottom - top) }, logY: twinLog,
+                y0: u0, y1: u1)
         }
         // Spines, ticks and labels.
         let ink = Color(0, 0, 0)
@@ -451,7 +484,9 @@ struct AxesRenderer {
                 line, x: (left + right) / 2, y: top - 6 - offsetH - Double(titleLines.count - 1 - i) * titleLineH,
                 size: Figure.titleSize, alignX: 0.5, alignY: 1)
         }
-        if axes.showLegend && !legend.isEmpty { drawLegend(legend, area: (left, top, right, bottom), points: points) }
+        if (axes.showLegend || twin?.showLegend == true) && !legend.isEmpty {
+            drawLegend(legend, area: (left, top, right, bottom), points: points)
+        }
         if let bar = axes.colorbar {
             drawColorbar(bar, left: right + 18, top: top, bottom: bottom, right: right + colorbarW)
         }
@@ -487,7 +522,7 @@ struct AxesRenderer {
         if let xOffset {
             canvas.text(xOffset, x: r, y: b + 1 + tickLength + pad + lineH + 2, size: tick, alignX: 1, alignY: 0)
         }
-        if let xl = axes.xLabel {
+        if let xl = xLabel {
             canvas.text(
                 xl, x: (left + right) / 2, y: b + 1 + tickLength + pad + lineH + 2 + (xOffset == nil ? 0 : lineH + 2),
                 size: Figure.labelSize, alignX: 0.5, alignY: 0)
@@ -496,6 +531,23 @@ struct AxesRenderer {
             canvas.text(
                 yl, x: fl + 8 + yLabelW / 2, y: (top + bottom) / 2, size: Figure.labelSize, alignX: 0.5, alignY: 0.5,
                 angle: 90)
+        }
+        // The twin's y axis on the right spine.
+        if let twin, let (ty0, ty1) = twinRange {
+            let twinLog = twin.yScale == .log
+            let (u0, u1) = twinLog ? (log10(ty0), log10(ty1)) : (ty0, ty1)
+            for (v, label) in zip(twinTicks, twinLabels) {
+                let y = (bottom - ((twinLog ? log10(v) : v) - u0) / (u1 - u0) * (bottom - top)).rounded(.down)
+                guard y >= t - 0.5 && y <= b + 0.5 else { continue }
+                canvas.fillRect(r + 1, y, r + 1 + tickLength, y + 1, ink)
+                canvas.text(label, x: r + 1 + tickLength + pad, y: y + 0.5, size: tick, alignX: 0, alignY: 0.5)
+            }
+            if let twinOffset { canvas.text(twinOffset, x: r, y: t - 4, size: tick, alignX: 1, alignY: 1) }
+            if let yl = twin.yLabel {
+                canvas.text(
+                    yl, x: r + twinW - Canvas.measure("Ag", size: Figure.labelSize).1 / 2 - 2, y: (top + bottom) / 2,
+                    size: Figure.labelSize, alignX: 0.5, alignY: 0.5, angle: 90)
+            }
         }
     }
 

@@ -150,7 +150,8 @@ final class ReportTests: XCTestCase {
         let html = OutputFolder.indexHTML(root: root)
         let bad = try XCTUnwrap(html.range(of: "<tr><td>Bad</td>")), good = try XCTUnwrap(html.range(of: "Good</a>"))
         XCTAssertLessThan(bad.lowerBound, good.lowerBound, "failed first")
-        XCTAssertTrue(html.contains("<a href=\"bad.failed/index.html\">last run failed</a> in cell 1; no good report yet"))
+        XCTAssertTrue(
+            html.contains("<a href=\"bad.failed/index.html\">last run failed</a> in cell 1; no good report yet"))
         XCTAssertTrue(html.contains("<td class=\"ok\">ok</td>"))
     }
 }

@@ -162,4 +162,30 @@ final class ChartTests: XCTestCase {
         let middle = (area.left + area.right) / 2
         XCTAssertEqual(canvas.pixel(Int(middle), Int(area.bottom) - 3), Color(0, 0, 0))
     }
+
+    /// twinx: the twin's line spans the full height on its own scale (0…1000 against 0…1), its
+    /// tick labels sit right of the plot area, and the plot area leaves room for them.
+    func testTwinAxesHaveTheirOwnScaleOnTheRight() throws {
+        let f = Figure(width: 400, height: 300)
+        let ax = f.axes[0], twin = Axes()
+        ax.series.append(.line(xs: [0, 1], ys: [0, 1], color: .black, width: 2, label: nil))
+        twin.series.append(.line(xs: [0, 1], ys: [1000, 0], color: Color(255, 0, 0), width: 2, label: nil))
+        ax.twin = twin
+        let image = try XCTUnwrap(decodeImage(f.render().png()))
+        let area = try XCTUnwrap(ax.plotArea)
+        XCTAssertLessThan(area.right, 400 - 30, "room for the twin's labels")
+        // Near the left edge the red line is near the top (1000 on its own axis), the black near the bottom.
+        let x = Int(area.left + 0.06 * (area.right - area.left))
+        let column = (Int(area.top)..<Int(area.bottom)).map { image.pixels[$0 * image.width + x] }
+        let red = try XCTUnwrap(column.firstIndex { $0 >> 16 & 0xFF > 200 && $0 >> 8 & 0xFF < 80 })
+        XCTAssertLessThan(Double(red), (area.bottom - area.top) * 0.2)
+        // Tick labels (dark text) to the right of the right spine.
+        var ink = 0
+        for y in Int(area.top)..<Int(area.bottom) {
+            for x in Int(area.right) + 8..<image.width where image.pixels[y * image.width + x] >> 8 & 0xFF < 100 {
+                ink += 1
+            }
+        }
+        XCTAssertGreaterThan(ink, 30)
+    }
 }
