@@ -109,6 +109,19 @@ class ReportsTest(unittest.TestCase):
         self.assertEqual(self.browser.execute_script(shown), ["none", "block"])
         self.browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
+    def test_copy_button_copies_the_code(self):
+        self.open(f"{self.base}/x2fit/index.html")
+        self.browser.execute_cdp_cmd("Browser.grantPermissions", {
+            "origin": self.base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+        button = self.browser.find_element("css selector", ".source .copy")
+        self.browser.execute_script("arguments[0].scrollIntoView(); arguments[0].click()", button)
+        copied = self.browser.execute_async_script(
+            "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('error: ' + e))")
+        code = self.browser.execute_script("return document.querySelector('.source code').innerText")
+        self.assertEqual(copied, code)
+        self.assertIn("func makeNetwork", copied)
+        self.assertEqual(self.browser.execute_script("return arguments[0].textContent", button), "Copied")
+
     def test_printing_x2fit(self):
         self.open(f"{self.base}/x2fit/index.html")
         pdf = base64.b64decode(self.browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
