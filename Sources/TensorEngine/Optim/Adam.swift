@@ -1,11 +1,11 @@
 import Foundation
 
-/// Adam exactly as `torch.optim.Adam` (single-tensor path):
+/// Adam exactly as `torch.optim.Adam`'s single-tensor path (torch/optim/adam.py):
 ///
-///     g = grad + weightDecay·p
-///     m = m + (1 − β1)·(g − m)          (lerp)
-///     v = β2·v + (1 − β2)·g²
-///     p = p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+///     g = grad + weightDecay·p                      grad.add(param, alpha=weight_decay)
+///     m = lerp(m, g, 1 − β1)                        exp_avg.lerp_(grad, 1 - beta1)
+///     v = β2·v + (1 − β2)·g·g                       exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+///     p = p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)   param.addcdiv_(exp_avg, denom, value=-step_size)
 public class Adam: Optimizer {
     public let beta1: Double, beta2: Double, eps: Double, weightDecay: Double
     var m: [Int: Tensor] = [:], v: [Int: Tensor] = [:], steps: [Int: Int] = [:]
@@ -47,11 +47,13 @@ public class Adam: Optimizer {
         v[index] = vt
         let t = (steps[index] ?? 0) + 1
         steps[index] = t
-        try mt.add_(try g - mt, alpha: 1 - beta1)
-        try vt.mul_(beta2).add_(try g * g, alpha: 1 - beta2)
+        // NOTE: lerp_, addcmul_ and addcdiv_ round as ATen's kernels (fused where they fuse): a
+        // rewrite such as m + (1 − β1)(g − m) drifts from PyTorch by an ulp within a few steps.
+        try mt.lerp_(g, weight: 1 - beta1)
+        try vt.mul_(beta2).addcmul_(g, g, value: 1 - beta2)
         let bias1 = 1 - Foundation.pow(beta1, Double(t)), bias2 = 1 - Foundation.pow(beta2, Double(t))
-        let denom = try vt.sqrt() / bias2.squareRoot() + eps
-        try p.add_(try mt / denom, alpha: -lr / bias1)
+        let denom = try (vt.sqrt() / bias2.squareRoot()).add_(eps)
+        try p.addcdiv_(mt, denom, value: -(lr / bias1))
     }
 }
 

@@ -36,10 +36,10 @@ public final class RMSprop: Optimizer {
         let s = try squareAverages[index] ?? Tensor.zeros(p.shape, dtype: p.dtype)
         squareAverages[index] = s
         // square_avg.mul_(alpha).addcmul_(grad, grad, value=1 - alpha)
-        try s.mul_(alpha).add_(try g * g, alpha: 1 - alpha)
+        try s.mul_(alpha).addcmul_(g, g, value: 1 - alpha)
         // avg = square_avg.sqrt().add_(eps); param.addcdiv_(grad, avg, value=-lr)
         let avg = try s.sqrt().add_(eps)
-        try p.add_(try g / avg, alpha: -lr)
+        try p.addcdiv_(g, avg, value: -lr)
     }
 }
 
@@ -83,9 +83,11 @@ public final class Adagrad: Optimizer {
         let t = (steps[index] ?? 0) + 1
         steps[index] = t
         let clr = lr / (1 + Double(t - 1) * lrDecay)
-        try sum.add_(try g * g)
+        // state_sum.addcmul_(grad, grad, value=1); std = state_sum.sqrt().add_(eps)
+        // param.addcdiv_(grad, std, value=-clr)
+        try sum.addcmul_(g, g)
         let std = try sum.sqrt().add_(eps)
-        try p.add_(try g / std, alpha: -clr)
+        try p.addcdiv_(g, std, value: -clr)
     }
 }
 

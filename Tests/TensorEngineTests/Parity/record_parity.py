@@ -78,6 +78,38 @@ for d in range(3):
     put(f"logSoftmax.cube.dim{d}", cube.log_softmax(dim=d))
 put("linspace", torch.linspace(-np.pi, np.pi, 2000))
 
+# Optimizers step for step: four parameters (a 3-5-2 network's shapes) from recorded values, and
+# 25 recorded gradients each, so only the optimizer's arithmetic is compared.
+shapes = [(5, 3), (5,), (2, 5), (2,)]
+init = [torch.randn(*s, generator=gen) for s in shapes]
+grads = [[torch.randn(*s, generator=gen) * 0.5 for s in shapes] for _ in range(25)]
+put("opt.init", torch.cat([p.flatten() for p in init]))
+put("opt.grads", torch.cat([g.flatten() for step in grads for g in step]))
+optimizers = {
+    "sgd": lambda ps: torch.optim.SGD(ps, lr=0.1),
+    "sgdMomentum": lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    "sgdNesterov": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
+    "sgdDampening": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.5, dampening=0.3),
+    "adam": lambda ps: torch.optim.Adam(ps, lr=0.01),
+    "adamDecay": lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.01),
+    "adamW": lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.1),
+    "rmsprop": lambda ps: torch.optim.RMSprop(ps, lr=0.01),
+    "rmspropDecay": lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, weight_decay=0.01),
+    "adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.1),
+    "adagradDecay": lambda ps: torch.optim.Adagrad(ps, lr=0.1, lr_decay=0.01, weight_decay=0.01,
+                                                   initial_accumulator_value=0.1),
+}
+for name, make in optimizers.items():
+    params = [p.clone().requires_grad_(True) for p in init]
+    opt = make(params)
+    trajectory = []
+    for step in grads:
+        for p, g in zip(params, step):
+            p.grad = g.clone()
+        opt.step()
+        trajectory.append(torch.cat([p.detach().flatten() for p in params]))
+    put(f"opt.{name}", torch.stack(trajectory))
+
 (here / "parity.bin").write_bytes(bytes(blob))
 header = {
     "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
