@@ -47,6 +47,9 @@ extension Tensor {
     public func softmax(dim: Int) throws -> Tensor {
         let x = dtype.isFloatingPoint ? detach() : to(.float32)
         let d = try normalizeDim(dim, "softmax")
+        if x.dtype == .float32, x.isContiguous, rank >= 1, d == rank - 1, shape[d] > 0 {
+            return softmaxRows(x)
+        }
         let shifted = try noGrad { try x - x.max(dim: d, keepDim: true).values }
         let e = shifted.exp()
         let out = try noGrad { try e / e.sum(dim: d, keepDim: true) }
@@ -76,6 +79,32 @@ extension Tensor {
 }
 
 extension Tensor {
+    /// `softmax` along contiguous float32 rows, as ATen's `_vec_softmax_lastdim` computes it with
+    /// 16-float vectors: the maximum, exp(x − max) by Sleef's expf (u10), their sum in 16 lanes
+    /// folded in halves, then each times 1/sum.
+    /// NOTE: measured against PyTorch 2.15 (AVX512) on a 5×17×70 tensor: all 5,950 equal (with a
+    /// correctly rounded exp 670 differ, with a sequential sum 4,221). Backward as composed.
+    private func softmaxRows(_ x: Tensor) -> Tensor {
+        let n = shape[rank - 1], rows = count / n
+        let out = Tensor(uninitialized: shape, dtype: .float32)
+        let px = x.pointer(Float.self), po = out.pointer(Float.self)
+        defer { withExtendedLifetime(x) {} }
+        for r in 0..<rows {
+            let row = px + r * n, o = po + r * n
+            var best = row[0]
+            for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
+            for k in 0..<n { o[k] = sleefExpf(row[k] - best) }
+            let inverse = 1 / lanesSum16(UnsafePointer(o), n)
+            for k in 0..<n { o[k] *= inverse }
+        }
+        let last = rank - 1
+        return record(out, "SoftmaxBackward0", [self]) { [unowned(unsafe) out] g in
+            // dx = y · (g − Σ g·y)
+            let y = out.detach()
+            return [try y * (g - (g * y).sum(dim: last, keepDim: true))]
+        }
+    }
+
     /// `logSoftmax` along contiguous float32 rows in two passes per row (forward and backward),
     /// rounding as the composed ops do: the maximum (a NaN wins), x − max, exp, their sum (in
     /// the cascade order of `sum`), its log, then the difference; backward g − exp(y) · Σg.

@@ -61,3 +61,51 @@ enum ExpTable {
         0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540,
     ]
 }
+
+/// Sleef's `expf` at 1.0 ulp (`xexpf` in sleefsimdsp.c), the exp of ATen's `Vectorized<float>`:
+/// q = rint(d / ln 2), s = d − q·ln 2 in two fused steps, a degree-6 polynomial, then 2^q in two
+/// halves. NOTE: not correctly rounded (556 of 5,950 softmax exponentials differ from a
+/// correctly rounded exp); it is what PyTorch's softmax computes.
+@inline(__always)
+func sleefExpf(_ d: Float) -> Float {
+    guard d.isFinite else { return d.isNaN ? d : d > 0 ? .infinity : 0 }
+    if d < -104 { return 0 }
+    if d > 100 { return .infinity }
+    let q = Int32((d * 1.442695040888963407359924681001892137426645954152985934135449406931).rounded(.toNearestOrEven))
+    let qf = Float(q)
+    var s = d.addingProduct(qf, -0.693145751953125)
+    s = s.addingProduct(qf, -1.428606765330187045e-06)
+    var u: Float = 0.000198527617612853646278381
+    u = (0.00139304355252534151077271 as Float).addingProduct(u, s)
+    u = (0.00833336077630519866943359 as Float).addingProduct(u, s)
+    u = (0.0416664853692054748535156 as Float).addingProduct(u, s)
+    u = (0.166666671633720397949219 as Float).addingProduct(u, s)
+    u = (0.5 as Float).addingProduct(u, s)
+    u = 1 + s.addingProduct(s * s, u)
+    // vldexp2: u · 2^(q >> 1) · 2^(q − (q >> 1)), so neither factor overflows.
+    let half = q >> 1
+    return u * Float(sign: .plus, exponent: Int(half), significand: 1)
+        * Float(sign: .plus, exponent: Int(q - half), significand: 1)
+}
+
+/// The sum of n floats as ATen's `vec::reduce_all` adds them with 16-float vectors: lane i
+/// accumulates elements i, i + 16, … (a short last vector adds into its first lanes), then the
+/// lanes fold in halves (i + 8, i + 4, i + 2, i + 1), as its AVX-512 shuffles do.
+func lanesSum16(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>(repeating: 0)
+    var d = 0
+    if n >= 16 {
+        acc = UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+        d = 16
+        while d + 16 <= n {
+            acc += UnsafeRawPointer(p + d).loadUnaligned(as: SIMD16<Float>.self)
+            d += 16
+        }
+    }
+    for k in 0..<(n - d) { acc[k] += p[d + k] }
+    var lanes = acc
+    for width in [8, 4, 2, 1] {
+        for i in 0..<width { lanes[i] = lanes[i] + lanes[i + width] }
+    }
+    return lanes[0]
+}
