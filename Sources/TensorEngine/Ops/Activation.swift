@@ -47,8 +47,8 @@ extension Tensor {
     public func softmax(dim: Int) throws -> Tensor {
         let x = dtype.isFloatingPoint ? detach() : to(.float32)
         let d = try normalizeDim(dim, "softmax")
-        if x.dtype == .float32, x.isContiguous, rank >= 1, d == rank - 1, shape[d] > 0 {
-            return softmaxRows(x)
+        if x.dtype == .float32, x.isContiguous, rank >= 1, shape[d] > 0 {
+            return softmaxContiguous(x, dim: d)
         }
         let shifted = try noGrad { try x - x.max(dim: d, keepDim: true).values }
         let e = shifted.exp()
@@ -79,29 +79,53 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// `softmax` along contiguous float32 rows, as ATen's `_vec_softmax_lastdim` computes it with
-    /// 16-float vectors: the maximum, exp(x − max) by Sleef's expf (u10), their sum in 16 lanes
-    /// folded in halves, then each times 1/sum.
-    /// NOTE: measured against PyTorch 2.15 (AVX512) on a 5×17×70 tensor: all 5,950 equal (with a
-    /// correctly rounded exp 670 differ, with a sequential sum 4,221). Backward as composed.
-    private func softmaxRows(_ x: Tensor) -> Tensor {
-        let n = shape[rank - 1], rows = count / n
+    /// `softmax` of a contiguous float32 tensor as ATen's CPU kernels compute it.
+    /// Along the last dimension (`_vec_softmax_lastdim`, 16-float vectors): the maximum,
+    /// exp(x − max) by Sleef's expf (u10), their sum in 16 lanes folded in halves, each times 1/sum.
+    /// Along another dimension (`_vec_softmax`, vectors across the inner positions): per inner
+    /// position the maximum, exp(x − max) — Sleef's in the positions that fill whole 16-float
+    /// vectors, the C library's expf in the rest — summed in order along the dimension, each / sum.
+    /// NOTE: measured against PyTorch 2.15 (AVX512) on a 5×17×70 tensor, each dimension: all 5,950
+    /// equal (a correctly rounded exp everywhere leaves 670 different along the last dimension;
+    /// Sleef's in the tail positions too, 9 and 62 along the others). Backward as composed.
+    private func softmaxContiguous(_ x: Tensor, dim d: Int) -> Tensor {
+        let n = shape[d], inner = shape[(d + 1)...].reduce(1, *), outer = count / (n * inner)
         let out = Tensor(uninitialized: shape, dtype: .float32)
         let px = x.pointer(Float.self), po = out.pointer(Float.self)
         defer { withExtendedLifetime(x) {} }
-        for r in 0..<rows {
-            let row = px + r * n, o = po + r * n
-            var best = row[0]
-            for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
-            for k in 0..<n { o[k] = sleefExpf(row[k] - best) }
-            let inverse = 1 / lanesSum16(UnsafePointer(o), n)
-            for k in 0..<n { o[k] *= inverse }
+        if inner == 1 {
+            for r in 0..<outer {
+                let row = px + r * n, o = po + r * n
+                var best = row[0]
+                for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
+                for k in 0..<n { o[k] = sleefExpf(row[k] - best) }
+                let inverse = 1 / lanesSum16(UnsafePointer(o), n)
+                for k in 0..<n { o[k] *= inverse }
+            }
+        } else {
+            let vectorized = inner / 16 * 16
+            for r in 0..<outer {
+                let base = r * n * inner
+                for i in 0..<inner {
+                    var best = px[base + i]
+                    for k in 1..<n {
+                        let v = px[base + k * inner + i]
+                        if v.isNaN && !best.isNaN || v > best { best = v }
+                    }
+                    var sum: Float = 0
+                    for k in 0..<n {
+                        let at = base + k * inner + i, shifted = px[at] - best
+                        po[at] = i < vectorized ? sleefExpf(shifted) : Float.exp(shifted)
+                        sum += po[at]
+                    }
+                    for k in 0..<n { po[base + k * inner + i] /= sum }
+                }
+            }
         }
-        let last = rank - 1
         return record(out, "SoftmaxBackward0", [self]) { [unowned(unsafe) out] g in
             // dx = y · (g − Σ g·y)
             let y = out.detach()
-            return [try y * (g - (g * y).sum(dim: last, keepDim: true))]
+            return [try y * (g - (g * y).sum(dim: d, keepDim: true))]
         }
     }
 
