@@ -82,16 +82,22 @@ func sleefExpf(_ d: Float) -> Float {
     u = (0.166666671633720397949219 as Float).addingProduct(u, s)
     u = (0.5 as Float).addingProduct(u, s)
     u = 1 + s.addingProduct(s * s, u)
-    // vldexp2: u · 2^(q >> 1) · 2^(q − (q >> 1)), so neither factor overflows.
+    // vldexp2: u · 2^(q >> 1) · 2^(q − (q >> 1)), so neither factor overflows (|q| ≤ 150 here:
+    // both powers are normal floats, built from their exponent bits).
     let half = q >> 1
-    return u * Float(sign: .plus, exponent: Int(half), significand: 1)
-        * Float(sign: .plus, exponent: Int(q - half), significand: 1)
+    return u * Float(bitPattern: UInt32(half + 127) << 23) * Float(bitPattern: UInt32(q - half + 127) << 23)
 }
 
 /// The sum of n floats as ATen's `vec::reduce_all` adds them with 16-float vectors: lane i
 /// accumulates elements i, i + 16, … (a short last vector adds into its first lanes), then the
-/// lanes fold in halves (i + 8, i + 4, i + 2, i + 1), as its AVX-512 shuffles do.
+/// lanes fold in halves (i + 8, i + 4, i + 2, i + 1), as its AVX-512 shuffles do. Fewer than 16
+/// values are added in order (its `vec_reduce_all(…, size)`).
 func lanesSum16(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    if n < 16 {
+        var s = p[0]
+        for k in 1..<max(1, n) { s += p[k] }
+        return s
+    }
     var acc = SIMD16<Float>(repeating: 0)
     var d = 0
     if n >= 16 {
@@ -108,4 +114,43 @@ func lanesSum16(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
         for i in 0..<width { lanes[i] = lanes[i] + lanes[i + width] }
     }
     return lanes[0]
+}
+
+/// Sleef's `logf` at 1.0 ulp (`xlogf_u1` in sleefsimdsp.c, its AVX-512 branch), the log of ATen's
+/// `Vectorized<float>`: d = m · 2^e with m in [0.75, 1.5), log m = 2·atanh((m − 1)/(m + 1)) from
+/// a quotient kept as a pair of floats and an odd polynomial, plus e · ln 2 (also a pair).
+/// NOTE: not correctly rounded (76 of 20,001 in [1, 200] differ from a correctly rounded log);
+/// it is what PyTorch's log_softmax computes.
+func sleefLogf(_ d: Float) -> Float {
+    if d.isNaN || d < 0 { return .nan }
+    if d == 0 { return -.infinity }
+    if d == .infinity { return .infinity }
+    // vgetexp(d · (1/0.75)) and vgetmant(d) into [0.75, 1.5).
+    let e = Float((d * (1 / Float(0.75))).exponent)
+    var m = d.significand
+    if m >= 1.5 { m /= 2 }
+    // s = (ln 2 as a pair) · e (dfmul: the product and its error by fused multiply-adds)
+    let lnHi: Float = 0.69314718246459960938, lnLo: Float = -1.904654323148236017e-09
+    let sx = lnHi * e
+    let s2 = (-sx).addingProduct(lnHi, e).addingProduct(lnLo, e)
+    // x = (m − 1)/(m + 1) as a pair (dfadd2, dfdiv with fused multiply-adds).
+    func twoSum(_ a: Float, _ b: Float) -> (Float, Float) {
+        let s = a + b, v = s - a
+        return (s, (a - (s - v)) + (b - v))
+    }
+    let (nx, ny) = twoSum(-1, m), (dx, dy) = twoSum(1, m)
+    let t = 1 / dx, q = nx * t
+    let u = (-q).addingProduct(t, nx)
+    let v = Float(1).addingProduct(-dx, t).addingProduct(-dy, t)
+    let xx = q, xy = u.addingProduct(ny, t).addingProduct(q, v)
+    let x2 = xx * xx
+    var p: Float = 0.3027294874
+    p = Float(0.3996108174).addingProduct(p, x2)
+    p = Float(0.6666694880).addingProduct(p, x2)
+    // s + 2x, then + x³·p, each as a pair.
+    let ax = xx * 2, ay = xy * 2
+    let hx = sx + ax, hy = (((sx - hx) + ax) + s2) + ay
+    let w = (x2 * xx) * p
+    let rx = hx + w, ry = ((hx - rx) + w) + hy
+    return rx + ry
 }
