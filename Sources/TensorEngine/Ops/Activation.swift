@@ -18,8 +18,11 @@ extension Tensor {
     }
 
     /// 1 / (1 + exp(-x)). Backward: g · (1 − y) · y, in that order as PyTorch's kernel.
+    /// NOTE: 1 / (1 + exp(−x)) with Sleef's expf, as ATen's vectorised sigmoid kernel computes it
+    /// (measured: 2,035 of 2,035 elements; with a correctly rounded exp 1,953).
     public func sigmoid() -> Tensor {
-        let out = unary({ 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + expf8(-$0)) })
+        let out = unary(
+            { 1 / (1 + sleefExpf(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + sleefExpf8(-$0)) })
         return record(out, "SigmoidBackward0", [self]) { [unowned(unsafe) out] g in
             if let fused = zipFloat32(g, out, SigmoidGrad.self) { return [fused] }
             let y = out.detach()
