@@ -163,18 +163,20 @@ func sleefExpf8(_ d: SIMD8<Float>) -> SIMD8<Float> {
         for i in 0..<8 { out[i] = sleefExpf(d[i]) }
         return out
     }
-    let qf = (d * 1.442695040888963407359924681001892137426645954152985934135449406931).rounded(
-        .toNearestOrEven)
-    let q = SIMD8<Int32>(qf)
+    // rint by the 1.5·2²³ shift (|d / ln 2| ≤ 150): the sum rounds to nearest even, and its low
+    // bits are the integer (SIMD's generic conversions cost more than the whole polynomial).
+    let shift: Float = 12_582_912
+    let shifted = d * 1.442695040888963407359924681001892137426645954152985934135449406931 + shift
+    let qf = shifted - shift
+    let q = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(shift, to: Int32.self)
     var s = d.addingProduct(qf, SIMD8(repeating: -0.693145751953125))
     s = s.addingProduct(qf, SIMD8(repeating: -1.428606765330187045e-06))
     var u = SIMD8<Float>(repeating: 0.000198527617612853646278381)
-    for c: Float in [
-        0.00139304355252534151077271, 0.00833336077630519866943359, 0.0416664853692054748535156,
-        0.166666671633720397949219, 0.5,
-    ] {
-        u = SIMD8(repeating: c).addingProduct(u, s)
-    }
+    u = SIMD8(repeating: 0.00139304355252534151077271).addingProduct(u, s)
+    u = SIMD8(repeating: 0.00833336077630519866943359).addingProduct(u, s)
+    u = SIMD8(repeating: 0.0416664853692054748535156).addingProduct(u, s)
+    u = SIMD8(repeating: 0.166666671633720397949219).addingProduct(u, s)
+    u = SIMD8(repeating: 0.5).addingProduct(u, s)
     u = 1 + s.addingProduct(s * s, u)
     let half = q &>> 1
     let a = unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: half &+ 127) &<< 23, to: SIMD8<Float>.self)
