@@ -98,7 +98,7 @@ extension Tensor {
                 let row = px + r * n, o = po + r * n
                 var best = row[0]
                 for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
-                for k in 0..<n { o[k] = sleefExpf(row[k] - best) }
+                expShifted(row, best, into: o, n)
                 let inverse = 1 / lanesSum16(UnsafePointer(o), n)
                 for k in 0..<n { o[k] *= inverse }
             }
@@ -153,7 +153,7 @@ extension Tensor {
                     }
                     var sum: Float = 0
                     if inner == 1 {
-                        for k in 0..<n { e[k] = sleefExpf(px[base + k] - best) }
+                        expShifted(px + base, best, into: e.baseAddress!, n)
                         sum = lanesSum16(UnsafePointer(e.baseAddress!), n)
                     } else {
                         for k in 0..<n {
@@ -191,6 +191,20 @@ extension Tensor {
             }
             return [dx]
         }
+    }
+}
+
+/// out[k] = Sleef's expf(x[k] − shift), eight at a time (the same result per element as the scalar).
+private func expShifted(_ x: UnsafePointer<Float>, _ shift: Float, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+    var k = 0
+    while k + 8 <= n {
+        let v = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Float>.self) - shift
+        UnsafeMutableRawPointer(out + k).storeBytes(of: sleefExpf8(v), as: SIMD8<Float>.self)
+        k += 8
+    }
+    while k < n {
+        out[k] = sleefExpf(x[k] - shift)
+        k += 1
     }
 }
 
