@@ -68,12 +68,18 @@ public final class Canvas {
         self.width = width * scale
         self.height = height * scale
         self.scale = Double(scale)
-        let (width, height) = (self.width, self.height)
-        pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in 0..<(width * height) {
-            pixels[3 * i] = background.r
-            pixels[3 * i + 1] = background.g
-            pixels[3 * i + 2] = background.b
+        let n = self.width * self.height
+        if background.r == background.g && background.g == background.b {
+            pixels = [UInt8](repeating: background.r, count: n * 3)  // grey or white: one fill
+        } else {
+            pixels = [UInt8](unsafeUninitializedCapacity: n * 3) { buffer, count in
+                for i in 0..<n {
+                    buffer[3 * i] = background.r
+                    buffer[3 * i + 1] = background.g
+                    buffer[3 * i + 2] = background.b
+                }
+                count = n * 3
+            }
         }
     }
 

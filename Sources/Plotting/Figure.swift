@@ -650,6 +650,8 @@ struct AxesRenderer {
     /// Words of `text` on lines no wider than `width` (at most three; an overlong last line is
     /// cut with an ellipsis).
     func wrap(_ text: String, width: Double, size: Double) -> [String] {
+        // Most titles fit: one measurement (each costs a FreeType layout).
+        if Canvas.measure(text, size: size).0 <= width { return [text] }
         var lines: [String] = []
         var line = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
