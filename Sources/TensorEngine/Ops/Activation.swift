@@ -295,24 +295,29 @@ extension Tensor {
 
     /// log(1 + exp(β·x)) / β, and x itself where β·x > threshold. Backward: g · sigmoid(β·x)
     /// there, g elsewhere (softplus_backward: z = exp(βx), g·z/(z + 1)).
+    /// NOTE: as ATen's vector kernels, log1p(exp(β·x)) / β with Sleef's expf and log1pf
+    /// (forward), and backward (g·z) / (z + 1) with z = Sleef's exp(β·x); above the threshold x and g.
     public func softplus(beta: Double = 1, threshold: Double = 20) -> Tensor {
         let b32 = Float(beta), t32 = Float(threshold)
         let out = unary(
-            { $0 * b32 > t32 ? $0 : Float.log1p(Float.exp($0 * b32)) / b32 },
+            { $0 * b32 > t32 ? $0 : sleefLog1pf(sleefExpf($0 * b32)) / b32 },
             { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta })
         return record(out, "SoftplusBackward0", [self]) { g in
             let x = self.detach()
+            if x.dtype == .float32 {
+                let g32 = g.dtype == .float32 ? g : g.to(.float32)
+                let dx = Tensor(uninitialized: x.shape, dtype: .float32)
+                zipKernel(g32, x, dx, Float.self) { g, v in
+                    let z = sleefExpf(v * b32)
+                    return v * b32 > t32 ? g : (g * z) / (z + 1)
+                }
+                return [dx]
+            }
             return [
                 try g
                     * x.unary(
-                        { v in
-                            let z = Float.exp(v * b32)
-                            return v * b32 > t32 ? 1 : z / (z + 1)
-                        },
-                        { v in
-                            let z = Double.exp(v * beta)
-                            return v * beta > threshold ? 1 : z / (z + 1)
-                        })
+                        { v in v * b32 > t32 ? 1 : Float.exp(v * b32) / (Float.exp(v * b32) + 1) },
+                        { v in v * beta > threshold ? 1 : Double.exp(v * beta) / (Double.exp(v * beta) + 1) })
             ]
         }
     }

@@ -82,8 +82,9 @@ func sleefExpf(_ d: Float) -> Float {
     u = (0.166666671633720397949219 as Float).addingProduct(u, s)
     u = (0.5 as Float).addingProduct(u, s)
     u = 1 + s.addingProduct(s * s, u)
-    // vldexp2: u · 2^(q >> 1) · 2^(q − (q >> 1)), so neither factor overflows (|q| ≤ 150 here:
-    // both powers are normal floats, built from their exponent bits).
+    // u · 2^q rounded once, as AVX-512's scalef does (a subnormal result rounds once, not twice);
+    // otherwise two exact products by normal powers of two, built from their exponent bits.
+    if q < -125 { return Float(Double(u) * Double(sign: .plus, exponent: Int(q), significand: 1)) }
     let half = q >> 1
     return u * Float(bitPattern: UInt32(half + 127) << 23) * Float(bitPattern: UInt32(q - half + 127) << 23)
 }
@@ -155,10 +156,11 @@ func sleefLogf(_ d: Float) -> Float {
     return rx + ry
 }
 
-/// `sleefExpf` eight lanes at a time (the same steps; lanes beyond ±100 or NaN take the scalar).
+/// `sleefExpf` eight lanes at a time (the same steps; lanes below −87, where results may be
+/// subnormal, beyond 100 or NaN take the scalar).
 @inline(__always)
 func sleefExpf8(_ d: SIMD8<Float>) -> SIMD8<Float> {
-    if any(.!(d .>= -104 .& d .<= 100)) {
+    if any(.!(d .>= -87 .& d .<= 100)) {
         var out = d
         for i in 0..<8 { out[i] = sleefExpf(d[i]) }
         return out
@@ -182,4 +184,35 @@ func sleefExpf8(_ d: SIMD8<Float>) -> SIMD8<Float> {
     let a = unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: half &+ 127) &<< 23, to: SIMD8<Float>.self)
     let b = unsafeBitCast(SIMD8<UInt32>(truncatingIfNeeded: q &- half &+ 127) &<< 23, to: SIMD8<Float>.self)
     return u * a * b
+}
+
+/// Sleef's `log1pf` at 1.0 ulp (`xlog1pf`, its AVX-512 branch): 1 + d = m · 2^e with e from
+/// getexp((1 + d) / 0.75), m = d·2^−e + (2^−e − 1), then log as in `sleefLogf` with the quotient
+/// m / (2 + m) as a pair of floats.
+func sleefLog1pf(_ d: Float) -> Float {
+    if d.isNaN || d < -1 { return .nan }
+    if d == -1 { return -.infinity }
+    if d > 1e38 { return .infinity }
+    if d == 0 { return d }  // keeps −0
+    let e = Float(((d + 1) * (1 / Float(0.75))).exponent)
+    let t = Float(sign: .plus, exponent: -Int(e), significand: 1)
+    let m = (t - 1).addingProduct(d, t)
+    let lnHi: Float = 0.69314718246459960938, lnLo: Float = -1.904654323148236017e-09
+    let sx = lnHi * e
+    let sy = (-sx).addingProduct(lnHi, e).addingProduct(lnLo, e)
+    // x = m / (2 + m) as a pair: the divisor 2 + m with its rounding error, then dfdiv.
+    let dx = 2 + m, dy = (2 - dx) + m
+    let r = 1 / dx, q = m * r
+    let u = (-q).addingProduct(r, m)
+    let v = Float(1).addingProduct(-dx, r).addingProduct(-dy, r)
+    let xx = q, xy = u.addingProduct(q, v)
+    let x2 = xx * xx
+    var p: Float = 0.3027294874
+    p = Float(0.3996108174).addingProduct(p, x2)
+    p = Float(0.6666694880).addingProduct(p, x2)
+    let ax = xx * 2, ay = xy * 2
+    let hx = sx + ax, hy = (((sx - hx) + ax) + sy) + ay
+    let w = (x2 * xx) * p
+    let rx = hx + w, ry = ((hx - rx) + w) + hy
+    return rx + ry
 }
