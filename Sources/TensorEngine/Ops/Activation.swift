@@ -96,8 +96,7 @@ extension Tensor {
         if inner == 1 {
             for r in 0..<outer {
                 let row = px + r * n, o = po + r * n
-                var best = row[0]
-                for k in 1..<n where row[k].isNaN && !best.isNaN || row[k] > best { best = row[k] }
+                let best = maximum(row, n, stride: 1)
                 expShifted(row, best, into: o, n)
                 let inverse = 1 / lanesSum16(UnsafePointer(o), n)
                 for k in 0..<n { o[k] *= inverse }
@@ -107,11 +106,7 @@ extension Tensor {
             for r in 0..<outer {
                 let base = r * n * inner
                 for i in 0..<inner {
-                    var best = px[base + i]
-                    for k in 1..<n {
-                        let v = px[base + k * inner + i]
-                        if v.isNaN && !best.isNaN || v > best { best = v }
-                    }
+                    let best = maximum(px + base + i, n, stride: inner)
                     var sum: Float = 0
                     for k in 0..<n {
                         let at = base + k * inner + i, shifted = px[at] - best
@@ -146,11 +141,7 @@ extension Tensor {
             for r in 0..<outer {
                 let base = r * n * inner
                 for i in 0..<inner {
-                    var best = px[base + i]
-                    for k in 1..<n {
-                        let v = px[base + k * inner + i]
-                        if v.isNaN && !best.isNaN || v > best { best = v }
-                    }
+                    let best = maximum(px + base + i, n, stride: inner)
                     var sum: Float = 0
                     if inner == 1 {
                         expShifted(px + base, best, into: e.baseAddress!, n)
@@ -192,6 +183,16 @@ extension Tensor {
             return [dx]
         }
     }
+}
+
+/// The largest of n values `stride` apart; a NaN wins, as ATen's vec::maximum.
+private func maximum(_ p: UnsafePointer<Float>, _ n: Int, stride: Int) -> Float {
+    var best = p[0]
+    for k in 1..<max(1, n) {
+        let v = p[k * stride]
+        if v.isNaN && !best.isNaN || v > best { best = v }
+    }
+    return best
 }
 
 /// out[k] = Sleef's expf(x[k] − shift), eight at a time (the same result per element as the scalar).

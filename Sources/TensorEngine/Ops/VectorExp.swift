@@ -144,13 +144,18 @@ func sleefLogf(_ d: Float) -> Float {
     let u = (-q).addingProduct(t, nx)
     let v = Float(1).addingProduct(-dx, t).addingProduct(-dy, t)
     let xx = q, xy = u.addingProduct(ny, t).addingProduct(q, v)
+    return sleefLogSeries(sx, s2, xx, xy)
+}
+
+/// The end of Sleef's logf and log1pf: e·ln 2 (the pair sx, sy) + 2x + x³·p(x²) for x = (xx, xy),
+/// each sum kept as a pair of floats, rounded once at the end.
+func sleefLogSeries(_ sx: Float, _ sy: Float, _ xx: Float, _ xy: Float) -> Float {
     let x2 = xx * xx
     var p: Float = 0.3027294874
     p = Float(0.3996108174).addingProduct(p, x2)
     p = Float(0.6666694880).addingProduct(p, x2)
-    // s + 2x, then + x³·p, each as a pair.
     let ax = xx * 2, ay = xy * 2
-    let hx = sx + ax, hy = (((sx - hx) + ax) + s2) + ay
+    let hx = sx + ax, hy = (((sx - hx) + ax) + sy) + ay
     let w = (x2 * xx) * p
     let rx = hx + w, ry = ((hx - rx) + w) + hy
     return rx + ry
@@ -205,14 +210,5 @@ func sleefLog1pf(_ d: Float) -> Float {
     let r = 1 / dx, q = m * r
     let u = (-q).addingProduct(r, m)
     let v = Float(1).addingProduct(-dx, r).addingProduct(-dy, r)
-    let xx = q, xy = u.addingProduct(q, v)
-    let x2 = xx * xx
-    var p: Float = 0.3027294874
-    p = Float(0.3996108174).addingProduct(p, x2)
-    p = Float(0.6666694880).addingProduct(p, x2)
-    let ax = xx * 2, ay = xy * 2
-    let hx = sx + ax, hy = (((sx - hx) + ax) + sy) + ay
-    let w = (x2 * xx) * p
-    let rx = hx + w, ry = ((hx - rx) + w) + hy
-    return rx + ry
+    return sleefLogSeries(sx, sy, q, u.addingProduct(q, v))
 }
