@@ -80,7 +80,8 @@ final class ParityTests: XCTestCase {
 
     /// Ops that equal PyTorch on every element recorded.
     static let exact: Set<String> = [
-        "elu backward", "softplus backward", "sigmoid forward", "sigmoid backward", "sigmoidLayer forward",
+        "elu backward", "softplus forward", "softplus backward", "sigmoid forward", "sigmoid backward",
+        "sigmoidLayer forward",
         "sigmoidLayer backward",
         "softmax.cube.dim0", "softmax.cube.dim1", "softmax.cube.dim2", "logSoftmax.cube.dim0",
         "logSoftmax.cube.dim1", "logSoftmax.cube.dim2",
@@ -144,13 +145,18 @@ final class ParityTests: XCTestCase {
         "pow2.5 backward": 1991,
         "sin forward": 1947,
         "sin backward": 1952,
-        "softplus forward": 2033,
         "sqrt forward": 1683,
         "sqrt backward": 1724,
         "tan forward": 1692,
         "tan backward": 1856,
         "sum.cubeT.dim1": 127,
         "sum.cubeT.dim2": 1163,
+        // The product of an element-wise result of a transpose: PyTorch's result keeps the
+        // transposed layout (so its product along dimension 0 runs along memory), the engine's is
+        // contiguous.
+        "prod.cubeT.dim0": 8,
+        // Matrix products (MKL's sgemm and oneDNN's convolution; see the README).
+        "linear.forward": 815, "bmm.forward": 2964, "conv.forward": 1962, "conv.x.grad": 484, "conv.w.grad": 15,
     ]
 
     func testElementwiseOpsAndReductionsMatchPyTorch() throws {
@@ -194,6 +200,121 @@ final class ParityTests: XCTestCase {
                 XCTAssertEqual(same, total, "\(name) no longer equals PyTorch")
             } else if let floor = Self.floor[name] {
                 XCTAssertGreaterThanOrEqual(same, floor, "\(name) moved away from PyTorch")
+            }
+        }
+        print(table)
+    }
+
+    /// Reductions other than sums (along each dimension, contiguous and transposed, and whole
+    /// tensors of many lengths), losses with each reduction, and matrix products at the shapes of
+    /// a user's network, forward and backward.
+    func testReductionsLossesAndProductsMatchPyTorch() throws {
+        let r = try Recording()
+        var rows: [(String, (same: Int, examples: [String]), Int)] = []
+        func row(_ name: String, _ t: Tensor) {
+            let t = t.dtype == .float32 ? t : t.to(.float32)
+            rows.append((name, Self.compare(t, r.bits(name)), t.count))
+        }
+        let reductions: [(String, (Tensor, Int) throws -> Tensor)] = [
+            ("var", { try $0.variance(dim: $1) }), ("std", { try $0.std(dim: $1) }),
+            ("max", { try $0.max(dim: $1).values }), ("argmax", { try $0.argmax(dim: $1) }),
+            ("min", { try $0.min(dim: $1).values }), ("argmin", { try $0.argmin(dim: $1) }),
+            ("cumsum", { try $0.cumsum(dim: $1) }), ("prod", { try ($0 * 0.1 + 1).prod(dim: $1) }),
+        ]
+        let cube = try r.tensor("input.cube", shape: [5, 17, 70])
+        let upstreamOf = { (y: Tensor) in
+            try Tensor.linspace(0.5, 1.5, count: y.count).reshape(y.shape)
+        }
+        for (name, op) in reductions {
+            for d in 0..<3 {
+                row("\(name).cube.dim\(d)", try op(cube, d))
+                row("\(name).cubeT.dim\(d)", try op(cube.transpose(0, 2), d))
+            }
+            if r.arrays["\(name).cube.dim1.backward"] != nil {
+                let x = try cube.detach().requiringGrad()
+                let y = try op(x, 1)
+                try y.backward(upstreamOf(y))
+                row("\(name).cube.dim1.backward", x.grad!)
+            }
+        }
+        for d in 0..<3 {
+            for (name, op) in [("softmax", Tensor.softmax), ("logSoftmax", Tensor.logSoftmax)] {
+                let x = try cube.detach().requiringGrad()
+                let y = try op(x)(d)
+                try y.backward(Tensor.linspace(-1, 2, count: y.count).reshape(y.shape))
+                row("\(name).cube.dim\(d).backward", x.grad!)
+            }
+        }
+        let long = try r.tensor("input.long")
+        let lengths = r.lengths.filter { $0 >= 2 }
+        let prefixes = try lengths.map { try long.slice(dim: 0, start: 0, end: $0) }
+        row("var.lengths", try Tensor.stack(prefixes.map { try $0.variance() }))
+        row("std.lengths", try Tensor.stack(prefixes.map { try $0.std() }))
+        row("prod.lengths", try Tensor.stack(prefixes.map { try ($0 * 0.01 + 1).prod() }))
+        row("cumsum.long", try long.cumsum(dim: 0))
+        let ties = try r.tensor("input.ties", shape: [4, 5])
+        for (name, op) in reductions where ["max", "argmax", "min", "argmin"].contains(name) {
+            row("\(name).ties", try op(ties, 1))
+            row("\(name).ties.all", try op(ties.flatten(), 0))
+        }
+
+        let scores = try r.tensor("input.scores", shape: [1000, 10])
+        let labels = try r.tensor("input.labels").to(.int64)
+        let targets = try r.tensor("input.targets", shape: [1000, 10])
+        let probabilities = try r.tensor("input.probabilities", shape: [1000, 10])
+        for (n, reductions) in [(64, [Reduction.mean, .sum, .none]), (1000, [.mean, .sum])] {
+            let label = try labels.slice(dim: 0, start: 0, end: n)
+            let target = try targets.slice(dim: 0, start: 0, end: n)
+            let probability = try probabilities.slice(dim: 0, start: 0, end: n)
+            // NLL and BCE get PyTorch's log_softmax and sigmoid of the scores as their input (the
+            // gradient passes to the scores unchanged).
+            let losses: [(String, (Tensor, Reduction) throws -> Tensor)] = [
+                ("crossEntropy", { try CrossEntropyLoss(reduction: $1)($0, label) }),
+                ("nll", { try NLLLoss(reduction: $1)($0.logSoftmax(dim: 1).detach() + $0 - $0.detach(), label) }),
+                ("mse", { try MSELoss(reduction: $1)($0, target) }),
+                ("l1", { try L1Loss(reduction: $1)($0, target) }),
+                ("smoothL1", { try SmoothL1Loss(reduction: $1, beta: 0.5)($0, target) }),
+                ("huber", { try HuberLoss(reduction: $1, delta: 0.5)($0, target) }),
+                ("bce", { try BCELoss(reduction: $1)($0.sigmoid().detach() + $0 - $0.detach(), probability) }),
+                ("bceWithLogits", { try BCEWithLogitsLoss(reduction: $1)($0, probability) }),
+            ]
+            for (name, loss) in losses {
+                for rd in reductions {
+                    let x = try scores.slice(dim: 0, start: 0, end: n).contiguousCopy().requiringGrad()
+                    let y = try loss(x, rd)
+                    row("loss.\(name).\(n).\(rd)", y.detach())
+                    try y.backward(rd == .none ? upstreamOf(y) : nil)
+                    row("loss.\(name).\(n).\(rd).backward", x.grad!)
+                }
+            }
+        }
+
+        let x = try r.tensor("linear.x", shape: [64, 784]).requiringGrad()
+        let w = try r.tensor("linear.w", shape: [128, 784]).requiringGrad()
+        let b = try r.tensor("linear.b").requiringGrad()
+        let y = try linear(x, weight: w, bias: b)
+        row("linear.forward", y.detach())
+        try y.backward(r.tensor("linear.upstream", shape: [64, 128]))
+        row("linear.x.grad", x.grad!)
+        row("linear.w.grad", w.grad!)
+        row("linear.b.grad", b.grad!)
+        row("bmm.forward", try r.tensor("bmm.a", shape: [8, 32, 32]).matmul(r.tensor("bmm.b", shape: [8, 32, 32])))
+        let image = try r.tensor("conv.x", shape: [4, 3, 16, 16]).requiringGrad()
+        let kernel = try r.tensor("conv.w", shape: [8, 3, 3, 3]).requiringGrad()
+        let z = try image.conv2d(kernel, bias: nil, padding: 1)
+        row("conv.forward", z.detach())
+        try z.backward(r.tensor("conv.upstream", shape: z.shape))
+        row("conv.x.grad", image.grad!)
+        row("conv.w.grad", kernel.grad!)
+
+        var table = "op: bit-identical / elements\n"
+        for (name, (same, examples), total) in rows {
+            table += "  \(name): \(same) / \(total)"
+            table += same == total ? "\n" : "  (\(total - same) differ: \(examples.joined(separator: ", ")))\n"
+            if let floor = Self.floor[name] {
+                XCTAssertGreaterThanOrEqual(same, floor, "\(name) moved away from PyTorch")
+            } else {
+                XCTAssertEqual(same, total, "\(name) no longer equals PyTorch")
             }
         }
         print(table)

@@ -22,7 +22,8 @@ extension Tensor {
     /// (measured: 2,035 of 2,035 elements; with a correctly rounded exp 1,953).
     public func sigmoid() -> Tensor {
         let out = unary(
-            { 1 / (1 + sleefExpf(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + sleefExpf8(-$0)) })
+            { 1 / (1 + sleefExpf(-$0)) }, { 1 / (1 + Double.exp(-$0)) }, vector: { 1 / (1 + sleefExpf8(-$0)) },
+            tail: { 1 / (1 + Float.exp(-$0)) })
         return record(out, "SigmoidBackward0", [self]) { [unowned(unsafe) out] g in
             if let fused = zipFloat32(g, out, SigmoidGrad.self) { return [fused] }
             let y = out.detach()
@@ -118,9 +119,26 @@ extension Tensor {
             }
         }
         return record(out, "SoftmaxBackward0", [self]) { [unowned(unsafe) out] g in
-            // dx = y · (g − Σ g·y)
-            let y = out.detach()
-            return [try y * (g - (g * y).sum(dim: d, keepDim: true))]
+            // dx = (g − Σ g·y) · y; along the last dimension as ATen's
+            // _vec_host_softmax_backward_lastdim: Σ g·y in 16 lanes (productSum16).
+            // Off the last dimension (_vec_softmax_backward): Σ g·y in order, each step fused.
+            let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
+            let dx = Tensor(uninitialized: self.shape, dtype: .float32)
+            let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
+            defer { withExtendedLifetime(g) {} }
+            for r in 0..<outer {
+                for i in 0..<inner {
+                    let at = r * n * inner + i
+                    var total: Float = 0
+                    if inner == 1 {
+                        total = productSum16(UnsafePointer(pg + at), UnsafePointer(po + at), n)
+                    } else {
+                        for k in 0..<n { total.addProduct(pg[at + k * inner], po[at + k * inner]) }
+                    }
+                    for k in 0..<n { pd[at + k * inner] = (pg[at + k * inner] - total) * po[at + k * inner] }
+                }
+            }
+            return [dx]
         }
     }
 
@@ -170,13 +188,16 @@ extension Tensor {
                     let base = r * n * inner + i
                     var total: Float = 0
                     if inner == 1 {
-                        total = cascadeSum(UnsafePointer(pg + base), n)
-                    } else {
-                        for k in 0..<n { total += pg[base + k * inner] }
+                        // ATen's _vec_host_softmax_backward_lastdim: Σg in 16 lanes, Sleef's exp.
+                        total = lanesSum16(UnsafePointer(pg + base), n)
+                        for k in 0..<n { pd[base + k] = pg[base + k].addingProduct(-sleefExpf(po[base + k]), total) }
+                        continue
                     }
+                    // ATen's _vec_log_softmax_backward: Σg in order, then g − exp(y)·Σg fused.
+                    for k in 0..<n { total += pg[base + k * inner] }
                     for k in 0..<n {
                         let at = base + k * inner
-                        pd[at] = pg[at] - Float.exp(po[at]) * total
+                        pd[at] = pg[at].addingProduct(-(i < vectorized ? sleefExpf(po[at]) : Float.exp(po[at])), total)
                     }
                 }
             }
@@ -302,7 +323,8 @@ extension Tensor {
         let b32 = Float(beta), t32 = Float(threshold)
         let out = unary(
             { $0 * b32 > t32 ? $0 : sleefLog1pf(sleefExpf($0 * b32)) / b32 },
-            { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta })
+            { $0 * beta > threshold ? $0 : Foundation.log1p(Double.exp($0 * beta)) / beta },
+            tail: { $0 * b32 > t32 ? $0 : Foundation.log1p(Float.exp($0 * b32)) / b32 })
         return record(out, "SoftplusBackward0", [self]) { g in
             let x = self.detach()
             if x.dtype == .float32 {

@@ -110,14 +110,23 @@ extension Tensor {
 
     /// Applies a float function element-wise (ints are promoted to float32 first); float32 data
     /// goes eight at a time through `f32x8` when given, which must give `f32`'s bits lane by lane.
+    /// `tail`: what ATen's scalar loop computes for the last `count % 32` elements of a float32
+    /// tensor (its `vectorized_loop` takes two 16-float vectors at a time and leaves the rest to
+    /// the scalar function, which may differ, e.g. the C library's expf instead of Sleef's).
     func unary(
         _ f32: (Float) -> Float, _ f64: (Double) -> Double,
-        vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil
+        vector f32x8: ((SIMD8<Float>) -> SIMD8<Float>)? = nil, tail: ((Float) -> Float)? = nil
     ) -> Tensor {
         let src = dtype.isFloatingPoint ? self : to(.float32)
         let out = src.uninitializedLike()
         if src.dtype == .float32 {
             if let f32x8 { mapKernel8(src, out, f32x8, f32) } else { mapKernel(src, out, Float.self, f32) }
+            if let tail {
+                let c = src.contiguousData(), n = out.count
+                let pc = c.pointer(Float.self), po = out.pointer(Float.self)
+                defer { withExtendedLifetime(c) {} }
+                for i in (n - n % 32)..<n { po[i] = tail(pc[i]) }
+            }
         } else {
             mapKernel(src, out, Double.self, f64)
         }

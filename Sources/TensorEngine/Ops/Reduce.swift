@@ -60,15 +60,7 @@ extension Tensor {
             // Float32: in ATen's order (CascadeSum.swift), along contiguous rows or down columns.
             // A permuted view (a transpose) is reduced in its memory order, as TensorIterator
             // does, then the result is put back in the view's order.
-            if !isContiguous,
-                case let order = (0..<rank).sorted(by: {
-                    strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1)
-                }),
-                order != Array(0..<rank), case let base = try permute(order), base.isContiguous
-            {
-                let inMemory = try noGrad { try base.sum(dim: order.firstIndex(of: d)!, keepDim: true) }
-                let back = try inMemory.permute(inverse(order)).contiguousData()
-                let values = keepDim ? back : try back.squeeze(d).contiguousData()
+            if let values = try inMemoryOrder(d, keepDim: keepDim, { try $0.sum(dim: $1, keepDim: true) }) {
                 let inShape = shape
                 return record(values, "SumBackward1", [self]) { g in
                     [try (keepDim || inShape.isEmpty ? g : g.unsqueeze(d)).broadcast(to: inShape)]
@@ -93,6 +85,18 @@ extension Tensor {
         return record(out, "SumBackward1", [self]) { g in
             [try (keepDim || inShape.isEmpty ? g : g.unsqueeze(d)).broadcast(to: inShape)]
         }
+    }
+
+    /// For a permuted view of a contiguous tensor (a transpose), `reduce(base, dim)` (keeping the
+    /// dimension) applied to the tensor in its memory order, as TensorIterator orders a reduction,
+    /// and the result put back in the view's order (`d` removed unless `keepDim`); nil otherwise.
+    func inMemoryOrder(_ d: Int, keepDim: Bool, _ reduce: (Tensor, Int) throws -> Tensor) throws -> Tensor? {
+        guard !isContiguous else { return nil }
+        let order = (0..<rank).sorted { strides[$0] > strides[$1] || (strides[$0] == strides[$1] && $0 < $1) }
+        guard order != Array(0..<rank), case let base = try permute(order), base.isContiguous else { return nil }
+        let inMemory = try noGrad { try reduce(base, order.firstIndex(of: d)!) }
+        let back = try inMemory.permute(inverse(order)).contiguousData()
+        return keepDim ? back : try back.squeeze(d).contiguousData()
     }
 
     /// The mean of all elements.

@@ -76,6 +76,11 @@ for d in range(3):
     put(f"sum.cubeT.dim{d}", cube.transpose(0, 2).sum(dim=d))
     put(f"softmax.cube.dim{d}", cube.softmax(dim=d))
     put(f"logSoftmax.cube.dim{d}", cube.log_softmax(dim=d))
+    for name in ("softmax", "log_softmax"):
+        x = cube.clone().requires_grad_(True)
+        y = getattr(x, name)(dim=d)
+        y.backward(torch.linspace(-1, 2, y.numel()).reshape(y.shape))
+        put(f"{name.replace('log_s', 'logS')}.cube.dim{d}.backward", x.grad)
 put("linspace", torch.linspace(-np.pi, np.pi, 2000))
 
 # Optimizers step for step: four parameters (a 3-5-2 network's shapes) from recorded values, and
@@ -109,6 +114,103 @@ for name, make in optimizers.items():
         opt.step()
         trajectory.append(torch.cat([p.detach().flatten() for p in params]))
     put(f"opt.{name}", torch.stack(trajectory))
+
+# Other reductions, along each dimension of the cube (contiguous and transposed) and over the
+# whole tensor at many lengths; forward and, along dimension 1, backward.
+def reductions(t, d):
+    return {
+        "var": t.var(dim=d), "std": t.std(dim=d), "max": t.max(dim=d).values, "argmax": t.argmax(dim=d).float(),
+        "min": t.min(dim=d).values, "argmin": t.argmin(dim=d).float(), "cumsum": t.cumsum(d),
+        "prod": (t * 0.1 + 1).prod(dim=d),
+    }
+
+
+for d in range(3):
+    for name, y in reductions(cube, d).items():
+        put(f"{name}.cube.dim{d}", y)
+    for name, y in reductions(cube.transpose(0, 2), d).items():
+        put(f"{name}.cubeT.dim{d}", y)
+for name in reductions(cube, 1):
+    x = cube.clone().requires_grad_(True)
+    y = reductions(x, 1)[name]
+    if y.requires_grad:
+        y.backward(torch.linspace(0.5, 1.5, y.numel()).reshape(y.shape))
+        put(f"{name}.cube.dim1.backward", x.grad)
+whole = [n for n in lengths if n >= 2]
+put("var.lengths", torch.stack([long[:n].var() for n in whole]))
+put("std.lengths", torch.stack([long[:n].std() for n in whole]))
+put("prod.lengths", torch.stack([(long[:n] * 0.01 + 1).prod() for n in whole]))
+put("cumsum.long", long.cumsum(0))
+ties = f32([[1, 3, 3, 0, -1], [float("nan"), 1, float("nan"), 2, 0], [-np.inf, -np.inf, -1, -1, -np.inf],
+            [0.0, -0.0, 0.0, -0.0, 0.0]])
+put("input.ties", ties)
+for name in ["max", "argmax", "min", "argmin"]:
+    put(f"{name}.ties", reductions(ties, 1)[name])
+    put(f"{name}.ties.all", reductions(ties.flatten(), 0)[name])
+
+# Losses with each reduction, forward and backward (upstream 1 for a number, 0.5 … 1.5 per
+# element for reduction "none"), at a batch of 64 and of 1,000 (NLL's cascade) of 10 classes.
+scores = torch.randn(1000, 10, generator=gen)
+labels = torch.randint(0, 10, (1000,), generator=gen)
+targets = torch.randn(1000, 10, generator=gen)
+probabilities = torch.rand(1000, 10, generator=gen)
+put("input.scores", scores)
+put("input.labels", labels.float())
+put("input.targets", targets)
+put("input.probabilities", probabilities)
+losses = {
+    "crossEntropy": lambda x, r: F.cross_entropy(x, labels[: x.shape[0]], reduction=r),
+    "nll": lambda x, r: F.nll_loss(x.log_softmax(1).detach() + x - x.detach(), labels[: x.shape[0]], reduction=r),
+    "mse": lambda x, r: F.mse_loss(x, targets[: x.shape[0]], reduction=r),
+    "l1": lambda x, r: F.l1_loss(x, targets[: x.shape[0]], reduction=r),
+    "smoothL1": lambda x, r: F.smooth_l1_loss(x, targets[: x.shape[0]], reduction=r, beta=0.5),
+    "huber": lambda x, r: F.huber_loss(x, targets[: x.shape[0]], reduction=r, delta=0.5),
+    "bce": lambda x, r: F.binary_cross_entropy(torch.sigmoid(x).detach() + x - x.detach(),
+                                               probabilities[: x.shape[0]], reduction=r),
+    "bceWithLogits": lambda x, r: F.binary_cross_entropy_with_logits(x, probabilities[: x.shape[0]], reduction=r),
+}
+for name, fn in losses.items():
+    for n in (64, 1000):
+        for r in ("mean", "sum", "none") if n == 64 else ("mean", "sum"):
+            x = scores[:n].clone().requires_grad_(True)
+            y = fn(x, r)
+            put(f"loss.{name}.{n}.{r}", y)
+            y.backward(torch.linspace(0.5, 1.5, y.numel()).reshape(y.shape) if r == "none" else None)
+            put(f"loss.{name}.{n}.{r}.backward", x.grad)
+
+# Matrix products at the shapes of a user's network: a Linear layer 784 -> 128 over a batch of
+# 64 (output, and the gradients of input, weight and bias), batched 32 x 32 products and a 3 x 3
+# convolution (forward and backward).
+x = torch.randn(64, 784, generator=gen).requires_grad_(True)
+w = (torch.randn(128, 784, generator=gen) * 0.03).requires_grad_(True)
+b = torch.randn(128, generator=gen).requires_grad_(True)
+put("linear.x", x)
+put("linear.w", w)
+put("linear.b", b)
+y = F.linear(x, w, b)
+put("linear.forward", y)
+g = torch.randn(64, 128, generator=gen)
+put("linear.upstream", g)
+y.backward(g)
+put("linear.x.grad", x.grad)
+put("linear.w.grad", w.grad)
+put("linear.b.grad", b.grad)
+a = torch.randn(8, 32, 32, generator=gen)
+c = torch.randn(8, 32, 32, generator=gen)
+put("bmm.a", a)
+put("bmm.b", c)
+put("bmm.forward", torch.bmm(a, c))
+image = torch.randn(4, 3, 16, 16, generator=gen).requires_grad_(True)
+kernel = (torch.randn(8, 3, 3, 3, generator=gen) * 0.2).requires_grad_(True)
+put("conv.x", image)
+put("conv.w", kernel)
+y = F.conv2d(image, kernel, padding=1)
+put("conv.forward", y)
+g = torch.randn(*y.shape, generator=gen)
+put("conv.upstream", g)
+y.backward(g)
+put("conv.x.grad", image.grad)
+put("conv.w.grad", kernel.grad)
 
 (here / "parity.bin").write_bytes(bytes(blob))
 header = {
