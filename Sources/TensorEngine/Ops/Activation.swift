@@ -303,15 +303,36 @@ extension Tensor {
 
     /// x·Φ(x) = x/2 · (1 + erf(x/√2)) (the exact GELU, PyTorch's default `approximate="none"`).
     /// Backward: g · (Φ(x) + x·φ(x)).
+    /// NOTE: a contiguous float32 tensor of more than one element goes to oneDNN's kernels, as in
+    /// PyTorch (OneDNN.swift); otherwise ATen's GeluKernel: (x·0.5)·(1 + erf(x·(1/√2))) with its
+    /// vector erf (`atenErf`), the C library's erff in the scalar tail; backward
+    /// g·(cdf + x·pdf), cdf = 0.5·(1 + erf(x/√2)), pdf = (2/√π · 1/√2 · 0.5)·exp(x·x·−0.5).
     public func gelu() -> Tensor {
         let r2 = 1 / 2.0.squareRoot(), r2pi = 1 / (2 * Double.pi).squareRoot()
-        // NOTE: in float32 step by step as ATen's GeluKernel: x · 0.5 · (1 + erf(x · (1/√2))).
         let a32 = Float(r2)
-        let out = unary({ $0 * 0.5 * (1 + Foundation.erf($0 * a32)) }, { $0 * 0.5 * (1 + Foundation.erf($0 * r2)) })
+        let oneDNN = dtype == .float32 && isContiguous && count > 1
+        let out =
+            oneDNN
+            ? unary(oneDNNGelu, { $0 })
+            : unary(
+                { $0 * 0.5 * (1 + atenErf($0 * a32)) }, { $0 * 0.5 * (1 + Foundation.erf($0 * r2)) },
+                tail: { $0 * 0.5 * (1 + Foundation.erf($0 * a32)) })
         return record(out, "GeluBackward0", [self]) { g in
             let x = self.detach()
-            func d(_ v: Double) -> Double { 0.5 * (1 + Foundation.erf(v * r2)) + v * r2pi * Double.exp(-0.5 * v * v) }
-            return [try g * x.unary({ Float(d(Double($0))) }, d)]
+            guard x.dtype == .float32 else {
+                func d(_ v: Double) -> Double {
+                    0.5 * (1 + Foundation.erf(v * r2)) + v * r2pi * Double.exp(-0.5 * v * v)
+                }
+                return [try g * x.unary({ Float(d(Double($0))) }, d)]
+            }
+            let beta = Float(2 / Double.pi.squareRoot() * r2 * 0.5)
+            let g32 = g.dtype == .float32 ? g : g.to(.float32)
+            let dx = Tensor(uninitialized: x.shape, dtype: .float32)
+            zipKernel(g32, x, dx, Float.self) { g, v in
+                if oneDNN { return oneDNNGeluDerivative(v) * g }
+                return g * (0.5 * (1 + atenErf(v * a32))).addingProduct(v, beta * sleefExpf(v * v * -0.5))
+            }
+            return [dx]
         }
     }
 

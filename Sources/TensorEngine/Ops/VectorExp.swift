@@ -240,3 +240,18 @@ func sleefLog1pf(_ d: Float) -> Float {
     let v = Float(1).addingProduct(-dx, r).addingProduct(-dy, r)
     return sleefLogSeries(sx, sy, q, u.addingProduct(q, v))
 }
+
+/// ATen's `Vectorized<float>::erf` (vec512_float.h): Abramowitz and Stegun's 7.1.26,
+/// 1 − (a₁t + a₂t² + … + a₅t⁵)·exp(−x²) with t = 1/(1 + p|x|), in its fused steps, Sleef's expf,
+/// the sign of x. Absolute error about 1e-7: not erf's correctly rounded value, but PyTorch's.
+func atenErf(_ x: Float) -> Float {
+    let a = Swift.abs(x)
+    let t = 1 / Float(1).addingProduct(0.3275911, a)
+    let t1 = Float(-1.453152027).addingProduct(1.061405429, t)
+    let t2 = Float(1.421413741).addingProduct(t1, t)
+    let t3 = Float(-0.284496736).addingProduct(t2, t)
+    let r = Float(0.254829592).addingProduct(t3, t)
+    let e = sleefExpf(-(x * x))
+    let v = Float(1).addingProduct(-e * t, r)
+    return x.sign == .minus ? -v : v
+}
