@@ -217,7 +217,8 @@ extension Tensor {
 
     /// `self` raised to a constant power.
     /// NOTE: as ATen's pow_tensor_scalar kernel, six exponents are other operations: 0.5 √x,
-    /// 2 x·x, 3 x·x·x, −0.5 1/√x, −1 1/x, −2 1/(x·x); the rest `pow`. The backward,
+    /// 2 x·x, 3 x·x·x, −0.5 1/√x, −1 1/x, −2 1/(x·x); the rest Sleef's powf (`sleefPowf`), the C
+    /// library's powf in the scalar tail (see `unary`). The backward,
     /// g · (e · x^(e−1)), goes through the same special cases (x³'s is 3·(x·x)).
     public func pow(_ exponent: Double) -> Tensor {
         let out: Tensor
@@ -230,7 +231,7 @@ extension Tensor {
         case -2: out = unary({ 1 / ($0 * $0) }, { 1 / ($0 * $0) })
         default:
             let e32 = Float(exponent)
-            out = unary({ Float.pow($0, e32) }, { Double.pow($0, exponent) })
+            out = unary({ sleefPowf($0, e32) }, { Double.pow($0, exponent) }, tail: { Foundation.pow($0, e32) })
         }
         return record(out, "PowBackward0", [self]) { g in
             [try g * (self.detach().pow(exponent - 1) * exponent)]
@@ -247,9 +248,16 @@ extension Tensor {
         let a = try (dtype == dt ? self : to(dt)).broadcast(to: outShape).contiguousData()
         let e = try (exponent.dtype == dt ? exponent : exponent.to(dt)).broadcast(to: outShape).contiguousData()
         let out = Tensor(uninitialized: outShape, dtype: dt)
+        let tail = out.count - out.count % 32
         for i in 0..<out.count {
             let x = a.load(i), y = e.load(i)
-            out.store(i, dt == .float32 ? Double(Float.pow(Float(x), Float(y))) : Double.pow(x, y))
+            if dt == .float32 {
+                // ATen's pow_tensor_tensor kernel: Sleef's powf, the C library's in the scalar tail.
+                let (x, y) = (Float(x), Float(y))
+                out.store(i, Double(i < tail ? sleefPowf(x, y) : Foundation.pow(x, y)))
+            } else {
+                out.store(i, Double.pow(x, y))
+            }
         }
         return record(out, "PowBackward1", [self, exponent]) { [unowned(unsafe) out] g in
             let x = self.detach(), y = exponent.detach()

@@ -60,6 +60,15 @@ for name, (domain, fn) in unary.items():
     y.backward(upstream[: x.numel()])
     put(f"{name}.backward", x.grad)
 
+# pow with a tensor exponent (-3 … 3), both gradients.
+x = positive.clone().requires_grad_(True)
+exponent = torch.linspace(-3, 3, positive.numel()).requires_grad_(True)
+y = x.pow(exponent)
+put("powTensor.forward", y)
+y.backward(upstream[: x.numel()])
+put("powTensor.backward", x.grad)
+put("powTensor.exponent.backward", exponent.grad)
+
 # Reductions: whole-tensor sums and means over many lengths, and along each dimension of a 3-D
 # tensor, contiguous and transposed.
 gen = torch.Generator().manual_seed(0)
