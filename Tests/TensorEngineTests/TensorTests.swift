@@ -195,16 +195,19 @@ final class TensorTests: XCTestCase {
 
 /// Matrix products give the same bits whatever the path (tiles, edges) and thread count.
 final class MatMulDeterminismTests: XCTestCase {
-    /// The chain every element must be: fused multiply-adds from k = 64 on, else rounded products.
+    /// The chain every element must be: `ChainPlan.mkl`'s blocks, each from zero, added in order.
     func naive(_ a: [Float], _ b: [Float], _ m: Int, _ n: Int, _ k: Int) -> [Float] {
+        let plan = ChainPlan.mkl(m: m, n: n, k: k)
         var c = [Float](repeating: 0, count: m * n)
         for i in 0..<m {
             for j in 0..<n {
-                var s: Float = 0
-                for p in 0..<k {
-                    s = k >= 64 ? s.addingProduct(a[i * k + p], b[p * n + j]) : s + a[i * k + p] * b[p * n + j]
+                for (index, block) in plan.blocks.enumerated() {
+                    var s: Float = 0
+                    for p in block {
+                        s = plan.fused ? s.addingProduct(a[i * k + p], b[p * n + j]) : s + a[i * k + p] * b[p * n + j]
+                    }
+                    c[i * n + j] = index == 0 ? s : c[i * n + j] + s
                 }
-                c[i * n + j] = s
             }
         }
         return c

@@ -54,7 +54,9 @@ extension Tensor {
                     geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols)
                     // out[s] (O × spatial) = W (O × k) · cols (k × spatial)
                     let po = out.pointer(Float.self) + s * o * spatial
-                    gemm(o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(sampleCols), po)
+                    gemm(
+                        o, spatial, k, UnsafePointer(wt.pointer(Float.self)), k, 1, UnsafePointer(sampleCols), po,
+                        plan: .byLength(k))
                     if let b {
                         let pb = b.pointer(Float.self)
                         for oc in 0..<o { for p in 0..<spatial { po[oc * spatial + p] += pb[oc] } }
@@ -86,11 +88,11 @@ extension Tensor {
                         // read in place and only the smaller g[s] is packed (transposed).
                         gemm(
                             k, o, spatial, colBuf.baseAddress! + s * k * spatial, spatial, 1, gs, parts + s * o * k,
-                            bStrides: (1, spatial))
+                            bStrides: (1, spatial), plan: .byLength(spatial))
                         if let dx {
                             // dcols = Wᵀ (k × O, W read transposed) · g[s], then folded back into the image.
                             let runCols = dcols + run * k * spatial
-                            gemm(k, spatial, o, UnsafePointer(pw), 1, k, gs, runCols)
+                            gemm(k, spatial, o, UnsafePointer(pw), 1, k, gs, runCols, plan: .byLength(o))
                             geometry.col2im(runCols, dx.pointer(Float.self) + s * c * h * w)
                         }
                     }

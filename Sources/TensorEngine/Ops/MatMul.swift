@@ -1,7 +1,6 @@
-/// Matrix products. NOTE: every output element is one chain over k ascending from zero — fused
-/// multiply-adds for long sums, a rounded product then a rounded sum for short ones (see
-/// `fusedMinimumK`) — and `addmm` adds the bias last. The bits never depend on tiling, vector
-/// width or thread count.
+/// Matrix products. NOTE: every output element is a fixed chain over k ascending — see
+/// `ChainPlan` — and `addmm`'s bias is added as MKL adds it. The bits never depend on tiling,
+/// vector width or thread count.
 
 import CPUFeatures
 import Dispatch
@@ -11,14 +10,47 @@ import Kernels512
 /// on CPUs that have AVX-512; tests switch it off to check the AVX2 tiles too.
 nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 
-/// C[m×n] = A[m×k] · B[k×n] (+ bias[n] last); A is read through (row stride, column stride),
-/// B through `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place),
-/// C is contiguous rows.
+/// How every element of a float32 product C[m×n] = A·B (+ bias) is summed over k: in `blocks` of
+/// k, each a chain from zero — fused multiply-adds when `fused`, else a rounded product then a
+/// rounded sum per step — added in order to the bias (or to nothing).
+/// NOTE: MKL's sgemm as PyTorch 2.15 calls it on this machine, inferred from recorded products
+/// (Parity/record_parity.py; emulated in numpy over 200 shapes): when C has at least 16 columns and
+/// 10 rows, every chain is fused and k is cut into blocks — one up to 192, two halves up to 384,
+/// then blocks of 192 — each block's chain added to the bias (Linear 784 → 128 over a batch of
+/// 64: 8,192 of 8,192 equal; batched 32×32 products too). Smaller products go through other MKL
+/// kernels whose order was not found: there a chain is fused from k = 64 on and unfused below
+/// (what the tutorials' networks with one output need), in one block. Convolutions (oneDNN in
+/// PyTorch) use that rule too.
+struct ChainPlan {
+    var fused: Bool
+    var blocks: [Range<Int>]
+
+    /// MKL's order for C[m×n] with sums of k products.
+    static func mkl(m: Int, n: Int, k: Int) -> ChainPlan {
+        guard n >= 16 && m >= 10 else { return byLength(k) }
+        let blocks: [Range<Int>]
+        if k <= 192 {
+            blocks = [0..<k]
+        } else if k <= 384 {
+            blocks = [0..<(k + 1) / 2, (k + 1) / 2..<k]
+        } else {
+            blocks = stride(from: 0, to: k, by: 192).map { $0..<Swift.min(k, $0 + 192) }
+        }
+        return ChainPlan(fused: true, blocks: blocks)
+    }
+
+    /// One chain, fused from `fusedMinimumK` products on.
+    static func byLength(_ k: Int) -> ChainPlan { ChainPlan(fused: k >= fusedMinimumK, blocks: [0..<k]) }
+}
+
+/// C[m×n] = A[m×k] · B[k×n] (+ bias[n]); A is read through (row stride, column stride), B through
+/// `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place), C is
+/// contiguous rows. Float32 chains follow `plan` (by default MKL's, `ChainPlan.mkl`).
 func gemm<T: FloatElement>(
     _ m: Int, _ n: Int, _ k: Int,
     _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil
+    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil, plan: ChainPlan? = nil
 ) {
     let (bRow, bCol) = bStrides ?? (n, 1)
     if T.self == Float.self {
@@ -26,13 +58,28 @@ func gemm<T: FloatElement>(
         let b32 = UnsafeRawPointer(b).assumingMemoryBound(to: Float.self)
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+        let plan = plan ?? .mkl(m: m, n: n, k: k)
+        if plan.blocks.count > 1 {
+            // The first block with the bias, then each next block's chains added in order.
+            let first = plan.blocks[0], part = ChainPlan(fused: plan.fused, blocks: [first])
+            gemm(m, n, first.count, a32, aRow, aCol, b32, c32, bias: bias32, bStrides: (bRow, bCol), plan: part)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+            defer { scratch.deallocate() }
+            for block in plan.blocks.dropFirst() {
+                gemm(
+                    m, n, block.count, a32 + block.lowerBound * aCol, aRow, aCol, b32 + block.lowerBound * bRow,
+                    scratch, bStrides: (bRow, bCol), plan: ChainPlan(fused: plan.fused, blocks: [0..<block.count]))
+                for i in 0..<(m * n) { c32[i] += scratch[i] }
+            }
+            return
+        }
         if bRow == 1 && bCol != 1 && m < n && m <= 16 {
             // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
             // reading W's rows in place and packing only the smaller A. Every element is the
             // same chain (the products commute exactly); the bias is added after, as last step.
             let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
             defer { ct.deallocate() }
-            gemm(n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow))
+            gemm(n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow), plan: plan)
             for i in 0..<m {
                 let row = c32 + i * n
                 for j in 0..<n { row[j] = ct[j * m + i] }
@@ -47,17 +94,17 @@ func gemm<T: FloatElement>(
             let panels = (n + 31) / 32, per = (panels + threads - 1) / threads
             parallelFor(threads) { t in
                 let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
-                if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
+                if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused) }
             }
         } else if threads > 1 && m >= 16 * threads {
             // Narrow, tall products: threads take row blocks (each packs B's few panels itself).
             let per = (m + threads - 1) / threads
             parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32) }
+                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused) }
             }
         } else {
-            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32)
+            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused)
         }
         return
     }
@@ -113,12 +160,10 @@ func fmaProbe256(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
     return (a.0 + a.1 + a.2 + a.3 + a.4 + a.5 + a.6 + a.7 + a.8 + a.9 + a.10 + a.11)[0]
 }
 
-/// Sums of at least this many products use one fused multiply-add per k; shorter ones round the
-/// product and the sum separately. NOTE: the rule depends only on k, so every element is still
-/// the same chain of operations whatever the tiling or thread count. Short sums are where the
-/// tutorials print network outputs, and MKL rounds those unfused: keeping that makes the x²
-/// networks bit-identical to PyTorch; long sums are fused, as MKL's large kernels are, at twice
-/// the speed.
+/// Outside MKL's large-product order (`ChainPlan`), sums of at least this many products use one
+/// fused multiply-add per k; shorter ones round the product and the sum separately. NOTE: short
+/// sums are where the tutorials print network outputs (one output column), and MKL rounds those
+/// unfused: keeping that makes the x² networks bit-identical to PyTorch.
 let fusedMinimumK = 64
 
 /// Rows lo..<hi, columns `cols`, of a float32 product C (m × n): 4-row register tiles over
@@ -127,11 +172,11 @@ func sgemmRows(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool
 ) {
     if useAVX512 && cols.count > 16 {  // up to 16 columns fit one AVX2 panel
-        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: k >= fusedMinimumK)
-    } else if k >= fusedMinimumK {
+        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused)
+    } else if fused {
         sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
     } else {
         sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused.self)
