@@ -1,7 +1,8 @@
 /// The float32 matrix-product tiles for AVX-512 CPUs: this module is compiled for Skylake-AVX512
 /// and called only after the CPU says it has AVX-512 (TensorEngine checks). Same chains as the
-/// AVX2 tiles — c = 0; c = c ⊕ a·b for k ascending (fused when `fused`); c = c + bias — so the
-/// bits are identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
+/// AVX2 tiles — per block of `block` k values c = 0; c = c ⊕ a·b for k ascending (fused when
+/// `fused`); the first block's c + bias stored, each later block's c added to it — so the bits
+/// are identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
 
 protocol Step16 { static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> }
 enum Fused16: Step16 {
@@ -22,12 +23,12 @@ public func sgemmRows512(
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
     _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-    fused: Bool
+    fused: Bool, block: Int
 ) {
     if fused {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Fused16.self)
     } else {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Unfused16.self)
     }
 }
 
@@ -35,7 +36,7 @@ func tiles<M: Step16>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int,
     _: M.Type
 ) {
     typealias V = SIMD16<Float>
@@ -62,20 +63,21 @@ func tiles<M: Step16>(
             bias0 = load(tail)
             bias1 = load(tail + 16)
         }
-        @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
+        /// Stores a row's two vectors, or adds them to what is stored (a later block of k).
+        @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int, adding: Bool) {
             let r = c + row * n + j
             if width == 32 {
-                store(v0, r)
-                store(v1, r + 16)
+                store(adding ? load(r) + v0 : v0, r)
+                store(adding ? load(r + 16) + v1 : v1, r + 16)
             } else {
                 var q = 0
                 if width >= 16 {
-                    store(v0, r)
+                    store(adding ? load(r) + v0 : v0, r)
                     q = 16
                 }
                 let rest = q == 0 ? v0 : v1
                 while q < width {
-                    r[q] = rest[q & 15]
+                    r[q] = adding ? r[q] + rest[q & 15] : rest[q & 15]
                     q += 1
                 }
             }
@@ -83,53 +85,63 @@ func tiles<M: Step16>(
         var i = lo
         while i + 4 <= hi {
             let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
-            var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-            var bp = start
-            for p in 0..<k {
-                let b0 = load(bp), b1 = load(bp + 16)
-                let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
-                let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
-                c00 = M.step(c00, x0, b0)
-                c01 = M.step(c01, x0, b1)
-                c10 = M.step(c10, x1, b0)
-                c11 = M.step(c11, x1, b1)
-                c20 = M.step(c20, x2, b0)
-                c21 = M.step(c21, x2, b1)
-                c30 = M.step(c30, x3, b0)
-                c31 = M.step(c31, x3, b1)
-                bp += stride
-            }
-            if bias != nil {
-                c00 = c00 + bias0
-                c01 = c01 + bias1
-                c10 = c10 + bias0
-                c11 = c11 + bias1
-                c20 = c20 + bias0
-                c21 = c21 + bias1
-                c30 = c30 + bias0
-                c31 = c31 + bias1
-            }
-            put(c00, c01, i)
-            put(c10, c11, i + 1)
-            put(c20, c21, i + 2)
-            put(c30, c31, i + 3)
+            var p0 = 0
+            repeat {  // one chain per block of k
+                let p1 = Swift.min(k, p0 + block)
+                var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+                var bp = start + p0 * stride
+                for p in p0..<p1 {
+                    let b0 = load(bp), b1 = load(bp + 16)
+                    let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
+                    let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                    c00 = M.step(c00, x0, b0)
+                    c01 = M.step(c01, x0, b1)
+                    c10 = M.step(c10, x1, b0)
+                    c11 = M.step(c11, x1, b1)
+                    c20 = M.step(c20, x2, b0)
+                    c21 = M.step(c21, x2, b1)
+                    c30 = M.step(c30, x3, b0)
+                    c31 = M.step(c31, x3, b1)
+                    bp += stride
+                }
+                if bias != nil && p0 == 0 {
+                    c00 = c00 + bias0
+                    c01 = c01 + bias1
+                    c10 = c10 + bias0
+                    c11 = c11 + bias1
+                    c20 = c20 + bias0
+                    c21 = c21 + bias1
+                    c30 = c30 + bias0
+                    c31 = c31 + bias1
+                }
+                put(c00, c01, i, adding: p0 > 0)
+                put(c10, c11, i + 1, adding: p0 > 0)
+                put(c20, c21, i + 2, adding: p0 > 0)
+                put(c30, c31, i + 3, adding: p0 > 0)
+                p0 = p1
+            } while p0 < k
             i += 4
         }
         while i < hi {
             let ar = a + i * aRow
-            var c0 = V(), c1 = V()
-            var bp = start
-            for p in 0..<k {
-                let x = V(repeating: ar[p * aCol])
-                c0 = M.step(c0, x, load(bp))
-                c1 = M.step(c1, x, load(bp + 16))
-                bp += stride
-            }
-            if bias != nil {
-                c0 = c0 + bias0
-                c1 = c1 + bias1
-            }
-            put(c0, c1, i)
+            var p0 = 0
+            repeat {
+                let p1 = Swift.min(k, p0 + block)
+                var c0 = V(), c1 = V()
+                var bp = start + p0 * stride
+                for p in p0..<p1 {
+                    let x = V(repeating: ar[p * aCol])
+                    c0 = M.step(c0, x, load(bp))
+                    c1 = M.step(c1, x, load(bp + 16))
+                    bp += stride
+                }
+                if bias != nil && p0 == 0 {
+                    c0 = c0 + bias0
+                    c1 = c1 + bias1
+                }
+                put(c0, c1, i, adding: p0 > 0)
+                p0 = p1
+            } while p0 < k
             i += 1
         }
         j += 32

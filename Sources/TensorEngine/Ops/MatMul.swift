@@ -23,24 +23,20 @@ nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 /// PyTorch) use that rule too.
 struct ChainPlan {
     var fused: Bool
-    var blocks: [Range<Int>]
+    /// The chain restarts every `block` values of k (the last block may be shorter).
+    var block: Int
 
     /// MKL's order for C[m×n] with sums of k products.
     static func mkl(m: Int, n: Int, k: Int) -> ChainPlan {
         guard n >= 16 && m >= 10 else { return byLength(k) }
-        let blocks: [Range<Int>]
-        if k <= 192 {
-            blocks = [0..<k]
-        } else if k <= 384 {
-            blocks = [0..<(k + 1) / 2, (k + 1) / 2..<k]
-        } else {
-            blocks = stride(from: 0, to: k, by: 192).map { $0..<Swift.min(k, $0 + 192) }
-        }
-        return ChainPlan(fused: true, blocks: blocks)
+        return ChainPlan(fused: true, block: k <= 192 ? Swift.max(k, 1) : k <= 384 ? (k + 1) / 2 : 192)
     }
 
     /// One chain, fused from `fusedMinimumK` products on.
-    static func byLength(_ k: Int) -> ChainPlan { ChainPlan(fused: k >= fusedMinimumK, blocks: [0..<k]) }
+    static func byLength(_ k: Int) -> ChainPlan { ChainPlan(fused: k >= fusedMinimumK, block: Swift.max(k, 1)) }
+
+    /// One fused chain over all k.
+    static func fused(_ k: Int) -> ChainPlan { ChainPlan(fused: true, block: Swift.max(k, 1)) }
 }
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n]); A is read through (row stride, column stride), B through
@@ -59,24 +55,11 @@ func gemm<T: FloatElement>(
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
         let plan = plan ?? .mkl(m: m, n: n, k: k)
-        if plan.blocks.count > 1 {
-            // The first block with the bias, then each next block's chains added in order.
-            let first = plan.blocks[0], part = ChainPlan(fused: plan.fused, blocks: [first])
-            gemm(m, n, first.count, a32, aRow, aCol, b32, c32, bias: bias32, bStrides: (bRow, bCol), plan: part)
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
-            defer { scratch.deallocate() }
-            for block in plan.blocks.dropFirst() {
-                gemm(
-                    m, n, block.count, a32 + block.lowerBound * aCol, aRow, aCol, b32 + block.lowerBound * bRow,
-                    scratch, bStrides: (bRow, bCol), plan: ChainPlan(fused: plan.fused, blocks: [0..<block.count]))
-                for i in 0..<(m * n) { c32[i] += scratch[i] }
-            }
-            return
-        }
-        if bRow == 1 && bCol != 1 && m < n && m <= 16 {
+        if bRow == 1 && bCol != 1 && m < n && m <= 16 && (bias == nil || plan.block >= k) {
             // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
             // reading W's rows in place and packing only the smaller A. Every element is the
-            // same chain (the products commute exactly); the bias is added after, as last step.
+            // same chain (the products commute exactly); the bias is added after (with one block
+            // of k, the same sum as before it).
             let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
             defer { ct.deallocate() }
             gemm(n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow), plan: plan)
@@ -94,17 +77,23 @@ func gemm<T: FloatElement>(
             let panels = (n + 31) / 32, per = (panels + threads - 1) / threads
             parallelFor(threads) { t in
                 let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
-                if lo < hi { sgemmRows(0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused) }
+                if lo < hi {
+                    sgemmRows(
+                        0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
+                }
             }
         } else if threads > 1 && m >= 16 * threads {
             // Narrow, tall products: threads take row blocks (each packs B's few panels itself).
             let per = (m + threads - 1) / threads
             parallelFor(threads) { t in
                 let lo = t * per, hi = Swift.min(m, lo + per)
-                if lo < hi { sgemmRows(lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused) }
+                if lo < hi {
+                    sgemmRows(
+                        lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
+                }
             }
         } else {
-            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused)
+            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
         }
         return
     }
@@ -172,14 +161,14 @@ func sgemmRows(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool, _ block: Int
 ) {
     if useAVX512 && cols.count > 16 {  // up to 16 columns fit one AVX2 panel
-        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused)
+        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused, block: block)
     } else if fused {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Fused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Fused.self)
     } else {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, Unfused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Unfused.self)
     }
 }
 
@@ -204,7 +193,7 @@ func sgemmTiles<M: MultiplyAdd>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int,
     _: M.Type
 ) {
     @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
@@ -236,20 +225,21 @@ func sgemmTiles<M: MultiplyAdd>(
                 bias0 = load(tail)
                 bias1 = load(tail + 8)
             }
-            @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int) {
+            /// Stores a row's two vectors, or adds them to what is stored (a later block of k).
+            @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int, adding: Bool) {
                 let r = c + row * n + j
                 if width == 16 {
-                    store(v0, r)
-                    store(v1, r + 8)
+                    store(adding ? load(r) + v0 : v0, r)
+                    store(adding ? load(r + 8) + v1 : v1, r + 8)
                 } else {
                     var q = 0
                     if width >= 8 {
-                        store(v0, r)
+                        store(adding ? load(r) + v0 : v0, r)
                         q = 8
                     }
                     let rest = q == 0 ? v0 : v1
                     while q < width {
-                        r[q] = rest[q & 7]
+                        r[q] = adding ? r[q] + rest[q & 7] : rest[q & 7]
                         q += 1
                     }
                 }
@@ -257,54 +247,64 @@ func sgemmTiles<M: MultiplyAdd>(
             var i = lo
             while i + 4 <= hi {
                 let a0 = a + i * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow
-                var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-                var bp = panelStart
-                for p in 0..<k {
-                    let b0 = load(bp), b1 = load(bp + 8)
-                    let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
-                    let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
-                    c00 = step(c00, x0, b0)
-                    c01 = step(c01, x0, b1)
-                    c10 = step(c10, x1, b0)
-                    c11 = step(c11, x1, b1)
-                    c20 = step(c20, x2, b0)
-                    c21 = step(c21, x2, b1)
-                    c30 = step(c30, x3, b0)
-                    c31 = step(c31, x3, b1)
-                    bp += panelStride
-                }
-                if bias != nil {
-                    c00 = c00 + bias0
-                    c01 = c01 + bias1
-                    c10 = c10 + bias0
-                    c11 = c11 + bias1
-                    c20 = c20 + bias0
-                    c21 = c21 + bias1
-                    c30 = c30 + bias0
-                    c31 = c31 + bias1
-                }
-                put(c00, c01, i)
-                put(c10, c11, i + 1)
-                put(c20, c21, i + 2)
-                put(c30, c31, i + 3)
+                var p0 = 0
+                repeat {  // one chain per block of k
+                    let p1 = Swift.min(k, p0 + block)
+                    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+                    var bp = panelStart + p0 * panelStride
+                    for p in p0..<p1 {
+                        let b0 = load(bp), b1 = load(bp + 8)
+                        let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
+                        let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                        c00 = step(c00, x0, b0)
+                        c01 = step(c01, x0, b1)
+                        c10 = step(c10, x1, b0)
+                        c11 = step(c11, x1, b1)
+                        c20 = step(c20, x2, b0)
+                        c21 = step(c21, x2, b1)
+                        c30 = step(c30, x3, b0)
+                        c31 = step(c31, x3, b1)
+                        bp += panelStride
+                    }
+                    if bias != nil && p0 == 0 {
+                        c00 = c00 + bias0
+                        c01 = c01 + bias1
+                        c10 = c10 + bias0
+                        c11 = c11 + bias1
+                        c20 = c20 + bias0
+                        c21 = c21 + bias1
+                        c30 = c30 + bias0
+                        c31 = c31 + bias1
+                    }
+                    put(c00, c01, i, adding: p0 > 0)
+                    put(c10, c11, i + 1, adding: p0 > 0)
+                    put(c20, c21, i + 2, adding: p0 > 0)
+                    put(c30, c31, i + 3, adding: p0 > 0)
+                    p0 = p1
+                } while p0 < k
                 i += 4
             }
             // Leftover rows against the same panel.
             while i < hi {
                 let ar = a + i * aRow
-                var c0 = V(), c1 = V()
-                var bp = panelStart
-                for p in 0..<k {
-                    let x = V(repeating: ar[p * aCol])
-                    c0 = step(c0, x, load(bp))
-                    c1 = step(c1, x, load(bp + 8))
-                    bp += panelStride
-                }
-                if bias != nil {
-                    c0 = c0 + bias0
-                    c1 = c1 + bias1
-                }
-                put(c0, c1, i)
+                var p0 = 0
+                repeat {
+                    let p1 = Swift.min(k, p0 + block)
+                    var c0 = V(), c1 = V()
+                    var bp = panelStart + p0 * panelStride
+                    for p in p0..<p1 {
+                        let x = V(repeating: ar[p * aCol])
+                        c0 = step(c0, x, load(bp))
+                        c1 = step(c1, x, load(bp + 8))
+                        bp += panelStride
+                    }
+                    if bias != nil && p0 == 0 {
+                        c0 = c0 + bias0
+                        c1 = c1 + bias1
+                    }
+                    put(c0, c1, i, adding: p0 > 0)
+                    p0 = p1
+                } while p0 < k
                 i += 1
             }
             j += 16

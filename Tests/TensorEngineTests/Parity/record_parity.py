@@ -222,15 +222,18 @@ put("conv.x.grad", image.grad)
 put("conv.w.grad", kernel.grad)
 
 # Convolutions as a user's network has them: 20 input channels (more than one of oneDNN's blocks
-# of 16), a 5 x 5 kernel with padding 2 and a bias; and one input channel (an MNIST first layer).
-for name, (xs, ws, padding) in {"conv20": ((2, 20, 12, 12), (6, 20, 5, 5), 2), "conv1": ((2, 1, 28, 28), (4, 1, 5, 5), 0)}.items():
+# of 16), a 5 x 5 kernel with padding 2 and a bias; one input channel (an MNIST first layer);
+# And 20 output channels with stride 2 (the input gradient's sum over more than 16 channels).
+convs = {"conv20": ((2, 20, 12, 12), (6, 20, 5, 5), 2, 1), "conv1": ((2, 1, 28, 28), (4, 1, 5, 5), 0, 1),
+         "conv20o": ((3, 4, 11, 11), (20, 4, 3, 3), 1, 2)}
+for name, (xs, ws, padding, stride) in convs.items():
     image = torch.randn(*xs, generator=gen).requires_grad_(True)
     kernel = (torch.randn(*ws, generator=gen) * 0.1).requires_grad_(True)
     bias = torch.randn(ws[0], generator=gen).requires_grad_(True)
     put(f"{name}.x", image)
     put(f"{name}.w", kernel)
     put(f"{name}.b", bias)
-    y = F.conv2d(image, kernel, bias, padding=padding)
+    y = F.conv2d(image, kernel, bias, stride=stride, padding=padding)
     put(f"{name}.forward", y)
     g = torch.randn(*y.shape, generator=gen)
     put(f"{name}.upstream", g)
