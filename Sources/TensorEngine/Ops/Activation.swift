@@ -287,12 +287,14 @@ extension Tensor {
     }
 
     /// x > 0 ? x : α·(exp(x) − 1). Backward: g · (x > 0 ? 1 : α·exp(x)).
-    /// NOTE: as ATen's elu kernels: forward expm1(x)·α (expm1 correctly rounded here; PyTorch's
-    /// is Sleef's, 1 of 2,035 apart), backward (g·α)·exp(x) with Sleef's expf.
+    /// NOTE: as ATen's elu kernels: forward expm1(x)·α, backward (g·α)·exp(x) with Sleef's expf.
     public func elu(alpha: Double = 1) -> Tensor {
         let a32 = Float(alpha)
+        // NOTE: as ATen's elu kernel: Sleef's expm1f in its vector loop, the C library's expm1f
+        // in the scalar tail.
         let out = unary(
-            { $0 > 0 ? $0 : Float(Foundation.expm1(Double($0))) * a32 }, { $0 > 0 ? $0 : Foundation.expm1($0) * alpha })
+            { $0 > 0 ? $0 : sleefExpm1f($0) * a32 }, { $0 > 0 ? $0 : Foundation.expm1($0) * alpha },
+            tail: { $0 > 0 ? $0 : Foundation.expm1($0) * a32 })
         return record(out, "EluBackward0", [self]) { g in
             let x = self.detach()
             let scale = x.unary({ $0 > 0 ? 1 : a32 }, { $0 > 0 ? 1 : alpha })

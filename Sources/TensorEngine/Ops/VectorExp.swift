@@ -155,7 +155,8 @@ func sleefLogf(_ d: Float) -> Float {
     if d == 0 { return -.infinity }
     if d == .infinity { return .infinity }
     // vgetexp(d · (1/0.75)) and vgetmant(d) into [0.75, 1.5).
-    let e = Float((d * (1 / Float(0.75))).exponent)
+    let scaled = d * (1 / Float(0.75))
+    let e = scaled.isInfinite ? 128 : Float(scaled.exponent)  // vgetexp of ∞ is ∞, then 128
     var m = d.significand
     if m >= 1.5 { m /= 2 }
     // s = (ln 2 as a pair) · e (dfmul: the product and its error by fused multiply-adds)
@@ -225,7 +226,7 @@ func sleefExpf8(_ d: SIMD8<Float>) -> SIMD8<Float> {
 func sleefLog1pf(_ d: Float) -> Float {
     if d.isNaN || d < -1 { return .nan }
     if d == -1 { return -.infinity }
-    if d > 1e38 { return .infinity }
+    if d > 0x1.2ced32p+126 { return sleefLogf(d) }  // LOG1PF_BOUND (1e38): log d, the core would overflow
     if d == 0 { return d }  // keeps −0
     let e = Float(((d + 1) * (1 / Float(0.75))).exponent)
     let t = Float(sign: .plus, exponent: -Int(e), significand: 1)

@@ -1,9 +1,13 @@
+/// Sleef's functions that compute with pairs of floats (`vfloat2`, src/common/df.h), re-implemented
+/// step for step from src/libm/sleefsimdsp.c (its AVX-512 branch with fused multiply-adds): what
+/// ATen's `Vectorized<float>::pow` and `expm1` compute.
+
 /// Sleef's `powf` at 1.0 ulp (`xpowf` in sleefsimdsp.c, its AVX-512 branch with fused
 /// multiply-adds), what ATen's `Vectorized<float>::pow` computes for `pow` with an exponent other
 /// than its special cases: exp(y · log|x|), the log and the exp kept as pairs of floats
 /// (`logkf`, `expkf`), then Sleef's rules for signs, zeros, infinities and NaN.
-/// NOTE: re-implemented step for step (src/libm/sleefsimdsp.c and src/common/df.h); measured
-/// against PyTorch 2.15 on `pow(2.5)` and the gradients of `pow(2.5)` and `pow(-2)`.
+/// NOTE: measured against PyTorch 2.15: `pow(2.5)`, `pow(x, y)` and the gradients of `pow(2.5)`
+/// and `pow(-2)`, every element.
 func sleefPowf(_ x: Float, _ y: Float) -> Float {
     let limit: Float = 16_777_216  // 2^24
     let yIsInt = y.rounded(.towardZero) == y || Swift.abs(y) > limit
@@ -22,6 +26,16 @@ func sleefPowf(_ x: Float, _ y: Float) -> Float {
     if x.isNaN || y.isNaN { result = .nan }
     if y == 0 || x == 1 { result = 1 }
     return result
+}
+
+/// Sleef's `expm1f` at 1.0 ulp: exp(a) as a pair (`expk2f`) minus 1, rounded once; ∞ above
+/// 88.72…, −1 below −16.63…, −0 kept.
+func sleefExpm1f(_ a: Float) -> Float {
+    if a > 88.72283172607421875 { return .infinity }
+    if a < -16.635532333438687426013570 { return -1 }
+    if a == 0 && a.sign == .minus { return -0.0 }
+    let d = expk2(a).adding2(-1)
+    return d.x + d.y
 }
 
 extension Float {
@@ -143,6 +157,29 @@ private func expk(_ d: FloatPair) -> Float {
     t = 1 + t
     let r = sleefLdexp(t.x + t.y, q)
     return d.x < -104 ? 0 : r
+}
+
+/// Sleef's `expk2f`: exp(d) as a pair of floats.
+private func expk2(_ d: Float) -> FloatPair {
+    let u0 = d * 1.442695040888963407359924681001892137426645954152985934135449406931
+    let q = u0.isFinite ? Int32(u0.rounded(.toNearestOrEven)) : Int32.min
+    let qf = Float(q)
+    var s = FloatPair(x: d, y: 0).adding2(qf * -0.693145751953125)
+    s = s.adding2(qf * -1.428606765330187045e-06)
+    var u: Float = 0.1980960224e-3
+    u = u.fma(s.x, 0.1394256484e-2)
+    u = u.fma(s.x, 0.8333456703e-2)
+    u = u.fma(s.x, 0.4166637361e-1)
+    var t = (s * u).adding2(0.166666659414234244790680580464)
+    t = (s * t).adding2(0.5)
+    t = s.adding2(s.squared * t)
+    t = 1 + t
+    if d < -104 { return FloatPair(x: 0, y: 0) }
+    // vldexp2: two powers of two, each representable.
+    let h = q >> 1
+    let p1 = Float(bitPattern: UInt32(bitPattern: (h &+ 0x7f) << 23))
+    let p2 = Float(bitPattern: UInt32(bitPattern: ((q &- h) &+ 0x7f) << 23))
+    return FloatPair(x: t.x * p1 * p2, y: t.y * p1 * p2)
 }
 
 /// Sleef's `vldexp_vf_vf_vi2`: x · 2^q in steps that never overflow an exponent field.
