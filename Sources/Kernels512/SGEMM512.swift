@@ -1,8 +1,9 @@
 /// The float32 matrix-product tiles for AVX-512 CPUs: this module is compiled for Skylake-AVX512
 /// and called only after the CPU says it has AVX-512 (TensorEngine checks). Same chains as the
 /// AVX2 tiles — per block of `block` k values c = 0; c = c ⊕ a·b for k ascending (fused when
-/// `fused`); the first block's c + bias stored, each later block's c added to it — so the bits
-/// are identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
+/// `fused`); the first block's c + bias stored, each later block's c added to it; with
+/// `continuing`, the first chain starts from C's values instead of 0 — so the bits are
+/// identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
 
 protocol Step16 { static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> }
 enum Fused16: Step16 {
@@ -23,12 +24,12 @@ public func sgemmRows512(
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
     _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-    fused: Bool, block: Int
+    fused: Bool, block: Int, continuing: Bool
 ) {
     if fused {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Fused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Fused16.self)
     } else {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Unfused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Unfused16.self)
     }
 }
 
@@ -36,7 +37,7 @@ func tiles<M: Step16>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ continuing: Bool,
     _: M.Type
 ) {
     typealias V = SIMD16<Float>
@@ -62,6 +63,16 @@ func tiles<M: Step16>(
             tail.update(from: bias + j, count: width)
             bias0 = load(tail)
             bias1 = load(tail + 16)
+        }
+        /// A row's two vectors as stored (a chain that continues from C).
+        @inline(__always) func get(_ row: Int) -> (V, V) {
+            let r = c + row * n + j
+            if width == 32 { return (load(r), load(r + 16)) }
+            var v0 = V(), v1 = V()
+            for q in 0..<width {
+                if q < 16 { v0[q] = r[q] } else { v1[q - 16] = r[q] }
+            }
+            return (v0, v1)
         }
         /// Stores a row's two vectors, or adds them to what is stored (a later block of k).
         @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int, adding: Bool) {
@@ -89,6 +100,12 @@ func tiles<M: Step16>(
             repeat {  // one chain per block of k
                 let p1 = Swift.min(k, p0 + block)
                 var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+                if continuing && p0 == 0 {
+                    (c00, c01) = get(i)
+                    (c10, c11) = get(i + 1)
+                    (c20, c21) = get(i + 2)
+                    (c30, c31) = get(i + 3)
+                }
                 var bp = start + p0 * stride
                 for p in p0..<p1 {
                     let b0 = load(bp), b1 = load(bp + 16)
@@ -127,7 +144,7 @@ func tiles<M: Step16>(
             var p0 = 0
             repeat {
                 let p1 = Swift.min(k, p0 + block)
-                var c0 = V(), c1 = V()
+                var (c0, c1) = continuing && p0 == 0 ? get(i) : (V(), V())
                 var bp = start + p0 * stride
                 for p in p0..<p1 {
                     let x = V(repeating: ar[p * aCol])

@@ -213,6 +213,31 @@ final class MatMulDeterminismTests: XCTestCase {
         return c
     }
 
+    /// A long sum computed in pieces, each continuing the chains the previous left in C, has the
+    /// bits of one chain (convolution's weight gradient sums over the batch this way).
+    func testContinuingChainsEqualOneChain() throws {
+        let (m, n, k) = (37, 45, 300)
+        let g = TorchGenerator(seed: 12)
+        let a = try Tensor.randn([m, k], generator: g).floats, b = try Tensor.randn([k, n], generator: g).floats
+        let avx512 = useAVX512
+        defer { useAVX512 = avx512 }
+        for wide in [false, avx512] {
+            useAVX512 = wide
+            var whole = [Float](repeating: 0, count: m * n), pieces = whole
+            gemm(m, n, k, a, k, 1, b, &whole, plan: .fused(k))
+            for start in stride(from: 0, to: k, by: 100) {
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        gemm(
+                            m, n, 100, pa.baseAddress! + start, k, 1, pb.baseAddress! + start * n, &pieces,
+                            plan: .fused(100), continuing: start > 0)
+                    }
+                }
+            }
+            XCTAssertEqual(whole.map(\.bitPattern), pieces.map(\.bitPattern), wide ? "AVX-512 tiles" : "AVX2 tiles")
+        }
+    }
+
     func testTilesEdgesAndThreadsGiveIdenticalBits() throws {
         let g = TorchGenerator(seed: 11)
         for (m, n, k) in [

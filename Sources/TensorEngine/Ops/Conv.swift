@@ -39,9 +39,11 @@ extension Tensor {
         let k = c * kh * kw, spatial = ho * wo
         // Images are split into one contiguous run per thread; each image's output is computed
         // the same way wherever it runs. When the graph is recorded, every image's columns are
-        // kept for the backward pass, side by side (row j of image s at j·N·spatial + s·spatial:
-        // dW's sum runs over all of them); otherwise each run reuses one buffer.
+        // kept for the backward pass, side by side (row j of image s at j·N·spatial + s·spatial,
+        // so dW's one chain over all images reads them as one matrix); otherwise each run reuses
+        // one buffer.
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
+        let rowStride = keep ? n * spatial : spatial
         let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
         let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
             count = k * spatial * (keep ? n : runs)  // im2col writes every element
@@ -65,7 +67,6 @@ extension Tensor {
                 }
             }
         }
-        let rowStride = keep ? n * spatial : spatial
         let scratch = blocks.count > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: runs * o * spatial) : nil
         defer { scratch?.deallocate() }
         cols.withUnsafeBufferPointer { colBuf in
@@ -80,8 +81,8 @@ extension Tensor {
                         let into = index == 0 ? po : scratch! + run * o * spatial
                         gemm(
                             o, spatial, rows.count, blockedWeights + rows.lowerBound, k, 1,
-                            UnsafePointer(sampleCols + rows.lowerBound * rowStride), into,
-                            bStrides: (rowStride, 1), plan: .fused(rows.count))
+                            UnsafePointer(sampleCols + rows.lowerBound * rowStride), into, bStrides: (rowStride, 1),
+                            plan: .fused(rows.count))
                         if index > 0 { addFloats(po, into, o * spatial) }
                         if index == 0, let b {
                             let pb = b.pointer(Float.self)
@@ -105,18 +106,27 @@ extension Tensor {
             // 3, 1 and 20 input channels): dW one fused chain over (image, output position) —
             // all images in one sum; dx one fused chain over (ki, kj, output channel); the bias's
             // gradient summed in float, in order over (image, output position).
-            // dWᵀ (k × O) = columns of all images (k × N·spatial) · gᵀ (N·spatial × O); threads
-            // take row blocks (every element is the same chain wherever it is computed).
-            let gT = UnsafeMutablePointer<Float>.allocate(capacity: n * spatial * o)
+            // dWᵀ (k × O) = all images' columns (k × N·spatial) · gᵀ (N·spatial × O), one chain
+            // per element, computed in pieces of the sum (each continuing the chains the previous
+            // piece left) so that the packed panels stay small. Threads take row blocks (every
+            // element is the same chain wherever it is computed).
+            let total = n * spatial
+            // Large images are one piece each, g read in place (transposed); small ones are
+            // gathered into gᵀ (N·spatial × O) and cut into pieces of 512.
+            let inPlace = spatial >= 256, piece = inPlace ? spatial : 512
+            let gT = UnsafeMutablePointer<Float>.allocate(capacity: inPlace ? 0 : total * o)
             let sum = UnsafeMutablePointer<Float>.allocate(capacity: k * o)
             defer {
                 gT.deallocate()
                 sum.deallocate()
             }
-            for s in 0..<n {
-                for oc in 0..<o {
-                    let plane = pg + (s * o + oc) * spatial
-                    for p in 0..<spatial { gT[(s * spatial + p) * o + oc] = plane[p] }
+            if !inPlace {
+                for s in 0..<n {
+                    let image = pg + s * o * spatial
+                    for p in 0..<spatial {
+                        let dst = gT + (s * spatial + p) * o
+                        for oc in 0..<o { dst[oc] = image[oc * spatial + p] }
+                    }
                 }
             }
             let rowsPer = (k + runs - 1) / runs
@@ -124,9 +134,19 @@ extension Tensor {
                 parallelFor(runs) { run in
                     let lo = run * rowsPer, hi = Swift.min(k, lo + rowsPer)
                     guard lo < hi else { return }
-                    gemm(
-                        hi - lo, o, n * spatial, colBuf.baseAddress! + lo * n * spatial, n * spatial, 1, gT,
-                        sum + lo * o, plan: .fused(n * spatial))
+                    for start in Swift.stride(from: 0, to: total, by: piece) {
+                        let length = Swift.min(piece, total - start)
+                        let a = colBuf.baseAddress! + lo * total + start
+                        if inPlace {
+                            gemm(
+                                hi - lo, o, length, a, total, 1, pg + start * o, sum + lo * o, bStrides: (1, spatial),
+                                plan: .fused(length), continuing: start > 0)
+                        } else {
+                            gemm(
+                                hi - lo, o, length, a, total, 1, gT + start * o, sum + lo * o, plan: .fused(length),
+                                continuing: start > 0)
+                        }
+                    }
                 }
             }
             // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
@@ -139,32 +159,61 @@ extension Tensor {
                 }
             }
             if let dx {
-                // dx[s] (C × H·W) = W arranged (C × kh·kw·O, columns (ki, kj, oc)) · the
-                // gradient's columns of image s (kh·kw·O × H·W).
                 let taps = kh * kw * o, pixels = h * w
-                let arranged = UnsafeMutablePointer<Float>.allocate(capacity: c * taps)
-                let gradCols = UnsafeMutablePointer<Float>.allocate(capacity: runs * taps * pixels)
-                defer {
-                    arranged.deallocate()
-                    gradCols.deallocate()
-                }
                 let pw = wt.pointer(Float.self)
-                for oc in 0..<o {
-                    for ch in 0..<c {
-                        for ki in 0..<kh {
-                            for kj in 0..<kw {
-                                arranged[ch * taps + (ki * kw + kj) * o + oc] = pw[((oc * c + ch) * kh + ki) * kw + kj]
+                if stride == 1 {
+                    // W arranged as (kh, kw, O, C padded to 8s): the chain's taps, channels in lanes.
+                    let padded = (c + 7) / 8 * 8
+                    let arranged = UnsafeMutablePointer<Float>.allocate(capacity: taps * padded)
+                    defer { arranged.deallocate() }
+                    arranged.initialize(repeating: 0, count: taps * padded)
+                    for oc in 0..<o {
+                        for ch in 0..<c {
+                            for ki in 0..<kh {
+                                for kj in 0..<kw {
+                                    arranged[((ki * kw + kj) * o + oc) * padded + ch] =
+                                        pw[((oc * c + ch) * kh + ki) * kw + kj]
+                                }
                             }
                         }
                     }
-                }
-                parallelFor(runs) { run in
-                    let runCols = gradCols + run * taps * pixels
-                    for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
-                        geometry.gradientColumns(pg + s * o * spatial, channels: o, runCols)
-                        gemm(
-                            c, pixels, taps, arranged, taps, 1, runCols, dx.pointer(Float.self) + s * c * pixels,
-                            plan: .fused(taps))
+                    let perImage = geometry.paddedGradientCount(channels: o)
+                    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: runs * perImage)
+                    defer { buffer.deallocate() }
+                    parallelFor(runs) { run in
+                        for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                            geometry.inputGradient(
+                                pg + s * o * spatial, channels: o, weights: arranged,
+                                dx.pointer(Float.self) + s * c * pixels, padded: buffer + run * perImage)
+                        }
+                    }
+                } else {
+                    // dx[s] (C × H·W) = W arranged (C × kh·kw·O, columns (ki, kj, oc)) · the
+                    // gradient's columns (kh·kw·O × H·W).
+                    let arranged = UnsafeMutablePointer<Float>.allocate(capacity: c * taps)
+                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: runs * taps * pixels)
+                    defer {
+                        arranged.deallocate()
+                        columns.deallocate()
+                    }
+                    for oc in 0..<o {
+                        for ch in 0..<c {
+                            for ki in 0..<kh {
+                                for kj in 0..<kw {
+                                    arranged[ch * taps + (ki * kw + kj) * o + oc] =
+                                        pw[((oc * c + ch) * kh + ki) * kw + kj]
+                                }
+                            }
+                        }
+                    }
+                    parallelFor(runs) { run in
+                        let runColumns = columns + run * taps * pixels
+                        for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                            geometry.gradientColumns(pg + s * o * spatial, channels: o, runColumns)
+                            gemm(
+                                c, pixels, taps, arranged, taps, 1, runColumns, dx.pointer(Float.self) + s * c * pixels,
+                                plan: .fused(taps))
+                        }
                     }
                 }
             }
@@ -393,6 +442,113 @@ struct ConvGeometry {
         }
     }
 
+    /// Floats `inputGradient` needs for one image's gradient with zero margins.
+    func paddedGradientCount(channels o: Int) -> Int { o * ho * (wo + 2 * kw) + 8 }
+
+    /// One image's input gradient for stride 1: dx[ch, yy, xx] is one fused chain over (ki, kj,
+    /// output channel) of g[oc, yy + padding − ki, xx + padding − kj] · w[oc, ch, ki, kj].
+    /// Rows of ki that reach no output are skipped; positions outside the output read 0 from
+    /// `padded` (g with zero margins), and adding 0·w never changes a chain that starts at +0.
+    /// Eight channels per vector, several pixels and vectors at a time (independent chains).
+    /// `weights` as (kh, kw, O, channels padded to a multiple of 8).
+    func inputGradient(
+        _ g: UnsafePointer<Float>, channels o: Int, weights: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+        padded: UnsafeMutablePointer<Float>
+    ) {
+        typealias V = SIMD8<Float>
+        let lanes = (c + 7) / 8, width = (c + 7) / 8 * 8, row = wo + 2 * kw, plane = ho * row
+        padded.initialize(repeating: 0, count: o * plane)
+        for oc in 0..<o {
+            for y in 0..<ho { copyFloats(padded + oc * plane + y * row + kw, g + (oc * ho + y) * wo, wo) }
+        }
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, channelBlock: Int, _ at: Int) {
+            let first = channelBlock * 8
+            for lane in 0..<Swift.min(8, c - first) { dx[(first + lane) * h * w + at] = v[lane] }
+        }
+        /// The chains of `pixels` pixels from xx × `blocks` vectors of channels from `block`
+        /// (at most 4 × 2 or 2 × 3 of them at once: eight or six independent chains).
+        func chains(_ yy: Int, _ xx: Int, pixels: Int, block: Int, blocks: Int) {
+            let kiLo = Swift.max(0, yy + padding - ho + 1), kiHi = Swift.max(kiLo, Swift.min(kh, yy + padding + 1))
+            // Taps that reach an output for any of these pixels (the others read zeros).
+            let kjLo = Swift.max(0, xx + padding - wo + 1)
+            let kjHi = Swift.max(kjLo, Swift.min(kw, xx + pixels - 1 + padding + 1))
+            var acc = (V(), V(), V(), V(), V(), V(), V(), V())
+            for ki in kiLo..<kiHi {
+                let y = yy + padding - ki
+                for kj in kjLo..<kjHi {
+                    var gp = UnsafePointer(padded) + y * row + kw + xx + padding - kj
+                    var wp = weights + (ki * kw + kj) * o * width + block * 8
+                    if blocks == 3 {
+                        for _ in 0..<o {
+                            let w0 = load(wp), w1 = load(wp + 8), w2 = load(wp + 16)
+                            let g0 = V(repeating: gp[0]), g1 = V(repeating: gp[1])
+                            acc.0.addProduct(g0, w0)
+                            acc.1.addProduct(g0, w1)
+                            acc.2.addProduct(g0, w2)
+                            acc.3.addProduct(g1, w0)
+                            acc.4.addProduct(g1, w1)
+                            acc.5.addProduct(g1, w2)
+                            gp += plane
+                            wp += width
+                        }
+                    } else if blocks == 2 {
+                        for _ in 0..<o {
+                            let w0 = load(wp), w1 = load(wp + 8)
+                            let g0 = V(repeating: gp[0]), g1 = V(repeating: gp[1])
+                            let g2 = V(repeating: gp[2]), g3 = V(repeating: gp[3])
+                            acc.0.addProduct(g0, w0)
+                            acc.1.addProduct(g1, w0)
+                            acc.2.addProduct(g2, w0)
+                            acc.3.addProduct(g3, w0)
+                            acc.4.addProduct(g0, w1)
+                            acc.5.addProduct(g1, w1)
+                            acc.6.addProduct(g2, w1)
+                            acc.7.addProduct(g3, w1)
+                            gp += plane
+                            wp += width
+                        }
+                    } else {
+                        for _ in 0..<o {
+                            let w0 = load(wp)
+                            acc.0.addProduct(V(repeating: gp[0]), w0)
+                            acc.1.addProduct(V(repeating: gp[1]), w0)
+                            acc.2.addProduct(V(repeating: gp[2]), w0)
+                            acc.3.addProduct(V(repeating: gp[3]), w0)
+                            gp += plane
+                            wp += width
+                        }
+                    }
+                }
+            }
+            let at = yy * w + xx
+            withUnsafeBytes(of: &acc) { results in
+                for p in 0..<pixels {
+                    for b in 0..<blocks {
+                        // 3 blocks: pixel-major (p·3 + b); otherwise block-major (b·4 + p).
+                        let index = blocks == 3 ? p * 3 + b : b * 4 + p
+                        store(
+                            results.loadUnaligned(fromByteOffset: index * MemoryLayout<V>.stride, as: V.self),
+                            channelBlock: block + b, at + p)
+                    }
+                }
+            }
+        }
+        for yy in 0..<h {
+            var block = 0
+            while block < lanes {
+                let blocks = lanes - block >= 3 ? 3 : lanes - block
+                let step = blocks == 3 ? 2 : 4
+                var xx = 0
+                while xx < w {
+                    chains(yy, xx, pixels: Swift.min(step, w - xx), block: block, blocks: blocks)
+                    xx += step
+                }
+                block += blocks
+            }
+        }
+    }
+
     /// The gradient's columns for one image's input gradient: rows (ki, kj, output channel),
     /// columns the input's H·W pixels; each the gradient at the output position that pixel reaches
     /// through (ki, kj), 0 where it reaches none.
@@ -400,19 +556,29 @@ struct ConvGeometry {
         let pixels = h * w
         for ki in 0..<kh {
             for kj in 0..<kw {
+                // Input column xx reaches output column (xx + padding − kj)/stride.
+                let dx0 = padding - kj
                 for oc in 0..<o {
                     let row = out + ((ki * kw + kj) * o + oc) * pixels, plane = g + oc * ho * wo
                     for yy in 0..<h {
-                        let dy = yy + padding - ki
-                        let y = dy / stride
+                        let dy = yy + padding - ki, y = dy / stride
                         let dst = row + yy * w
                         guard dy >= 0, dy % stride == 0, y < ho else {
                             dst.update(repeating: 0, count: w)
                             continue
                         }
-                        for xx in 0..<w {
-                            let dx = xx + padding - kj, x = dx / stride
-                            dst[xx] = dx >= 0 && dx % stride == 0 && x < wo ? plane[y * wo + x] : 0
+                        let src = plane + y * wo
+                        if stride == 1 {
+                            // xx in [max(0, −dx0), min(w, wo − dx0)) reads src[xx + dx0].
+                            let lo = Swift.min(w, Swift.max(0, -dx0)), hi = Swift.max(lo, Swift.min(w, wo - dx0))
+                            if lo > 0 { dst.update(repeating: 0, count: lo) }
+                            if hi > lo { copyFloats(dst + lo, src + lo + dx0, hi - lo) }
+                            if hi < w { (dst + hi).update(repeating: 0, count: w - hi) }
+                        } else {
+                            for xx in 0..<w {
+                                let d = xx + dx0, x = d / stride
+                                dst[xx] = d >= 0 && d % stride == 0 && x < wo ? src[x] : 0
+                            }
                         }
                     }
                 }

@@ -41,12 +41,14 @@ struct ChainPlan {
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n]); A is read through (row stride, column stride), B through
 /// `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place), C is
-/// contiguous rows. Float32 chains follow `plan` (by default MKL's, `ChainPlan.mkl`).
+/// contiguous rows. Float32 chains follow `plan` (by default MKL's, `ChainPlan.mkl`); with
+/// `continuing` (float32, one block of k, no bias) each chain starts from C's value instead of 0,
+/// so a long sum can be computed in pieces of k with the bits of one chain.
 func gemm<T: FloatElement>(
     _ m: Int, _ n: Int, _ k: Int,
     _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil, plan: ChainPlan? = nil
+    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil, plan: ChainPlan? = nil, continuing: Bool = false
 ) {
     let (bRow, bCol) = bStrides ?? (n, 1)
     if T.self == Float.self {
@@ -55,7 +57,7 @@ func gemm<T: FloatElement>(
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
         let plan = plan ?? .mkl(m: m, n: n, k: k)
-        if bRow == 1 && bCol != 1 && m < n && m <= 16 && (bias == nil || plan.block >= k) {
+        if bRow == 1 && bCol != 1 && m < n && m <= 16 && (bias == nil || plan.block >= k) && !continuing {
             // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
             // reading W's rows in place and packing only the smaller A. Every element is the
             // same chain (the products commute exactly); the bias is added after (with one block
@@ -79,7 +81,8 @@ func gemm<T: FloatElement>(
                 let lo = t * per * 32, hi = Swift.min(n, lo + per * 32)
                 if lo < hi {
                     sgemmRows(
-                        0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
+                        0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block,
+                        continuing)
                 }
             }
         } else if threads > 1 && m >= 16 * threads {
@@ -89,11 +92,13 @@ func gemm<T: FloatElement>(
                 let lo = t * per, hi = Swift.min(m, lo + per)
                 if lo < hi {
                     sgemmRows(
-                        lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
+                        lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block,
+                        continuing)
                 }
             }
         } else {
-            sgemmRows(0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block)
+            sgemmRows(
+                0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block, continuing)
         }
         return
     }
@@ -161,14 +166,17 @@ func sgemmRows(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool, _ block: Int
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool, _ block: Int,
+    _ continuing: Bool
 ) {
     if useAVX512 && cols.count > 16 {  // up to 16 columns fit one AVX2 panel
-        sgemmRows512(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused, block: block)
+        sgemmRows512(
+            lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused, block: block,
+            continuing: continuing)
     } else if fused {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Fused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Fused.self)
     } else {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, Unfused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Unfused.self)
     }
 }
 
@@ -193,7 +201,7 @@ func sgemmTiles<M: MultiplyAdd>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ continuing: Bool,
     _: M.Type
 ) {
     @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
@@ -225,6 +233,16 @@ func sgemmTiles<M: MultiplyAdd>(
                 bias0 = load(tail)
                 bias1 = load(tail + 8)
             }
+            /// A row's two vectors as stored (a chain that continues from C).
+            @inline(__always) func get(_ row: Int) -> (V, V) {
+                let r = c + row * n + j
+                if width == 16 { return (load(r), load(r + 8)) }
+                var v0 = V(), v1 = V()
+                for q in 0..<width {
+                    if q < 8 { v0[q] = r[q] } else { v1[q - 8] = r[q] }
+                }
+                return (v0, v1)
+            }
             /// Stores a row's two vectors, or adds them to what is stored (a later block of k).
             @inline(__always) func put(_ v0: V, _ v1: V, _ row: Int, adding: Bool) {
                 let r = c + row * n + j
@@ -251,6 +269,12 @@ func sgemmTiles<M: MultiplyAdd>(
                 repeat {  // one chain per block of k
                     let p1 = Swift.min(k, p0 + block)
                     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+                    if continuing && p0 == 0 {
+                        (c00, c01) = get(i)
+                        (c10, c11) = get(i + 1)
+                        (c20, c21) = get(i + 2)
+                        (c30, c31) = get(i + 3)
+                    }
                     var bp = panelStart + p0 * panelStride
                     for p in p0..<p1 {
                         let b0 = load(bp), b1 = load(bp + 8)
@@ -290,7 +314,7 @@ func sgemmTiles<M: MultiplyAdd>(
                 var p0 = 0
                 repeat {
                     let p1 = Swift.min(k, p0 + block)
-                    var c0 = V(), c1 = V()
+                    var (c0, c1) = continuing && p0 == 0 ? get(i) : (V(), V())
                     var bp = panelStart + p0 * panelStride
                     for p in p0..<p1 {
                         let x = V(repeating: ar[p * aCol])

@@ -28,4 +28,9 @@ for _ in range(5):
     opt.step()
     traj.append(p.detach().tolist())
 out["adam"] = traj
+# The machine and build this was recorded on (PyTorch's numbers can depend on both).
+out["header"] = {
+    "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
+    "capability": torch.backends.cpu.get_cpu_capability(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+}
 print(json.dumps(out))

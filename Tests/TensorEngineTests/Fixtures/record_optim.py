@@ -46,4 +46,9 @@ for red in ("mean", "sum", "none"):
     out["losses"]["mse_" + red] = bits(nn.MSELoss(reduction=red)(x, x.flip(0)))
 out["softmax"] = bits(torch.softmax(x, 1))
 out["log_softmax"] = bits(torch.log_softmax(x, 1))
+# The machine and build this was recorded on (PyTorch's numbers can depend on both).
+out["header"] = {
+    "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
+    "capability": torch.backends.cpu.get_cpu_capability(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+}
 print(json.dumps(out, indent=1))

@@ -57,4 +57,9 @@ out["mlp"] = repr(nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn
                                 nn.Linear(64, 10), nn.LogSoftmax(dim=1)))
 out["nested"] = repr(nn.Sequential(nn.Sequential(nn.Linear(2, 2, bias=False), nn.Tanh()), nn.Sigmoid(), nn.Softmax(dim=1)))
 out["losses"] = [repr(nn.MSELoss()), repr(nn.CrossEntropyLoss()), repr(nn.NLLLoss()), repr(nn.BCELoss())]
+# The machine and build this was recorded on (PyTorch's numbers can depend on both).
+out["header"] = {
+    "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
+    "capability": torch.backends.cpu.get_cpu_capability(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+}
 print(json.dumps(out, indent=1))

@@ -28,4 +28,9 @@ out["net5_linspace_-3_3_301"] = bits(net5(torch.tensor(np.linspace(-3, 3, 301, d
 grid = torch.tensor(np.linspace(-4, 4, 300, dtype="float32").reshape(-1, 1))
 for n in (1, 2, 1000):
     out["net%d_linspace_-4_4_300" % n] = bits(make_network(n)(grid))
+# The machine and build this was recorded on (PyTorch's numbers can depend on both).
+out["header"] = {
+    "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
+    "capability": torch.backends.cpu.get_cpu_capability(), "torch": torch.__version__, "threads": torch.get_num_threads(),
+}
 print(json.dumps(out, indent=1))
