@@ -122,23 +122,15 @@ extension Tensor {
             // dx = (g − Σ g·y) · y; along the last dimension as ATen's
             // _vec_host_softmax_backward_lastdim: Σ g·y in 16 lanes (productSum16).
             // Off the last dimension (_vec_softmax_backward): Σ g·y in order, each step fused.
-            let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
-            let dx = Tensor(uninitialized: self.shape, dtype: .float32)
-            let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
-            defer { withExtendedLifetime(g) {} }
-            for r in 0..<outer {
-                for i in 0..<inner {
-                    let at = r * n * inner + i
-                    var total: Float = 0
-                    if inner == 1 {
-                        total = productSum16(UnsafePointer(pg + at), UnsafePointer(po + at), n)
-                    } else {
-                        for k in 0..<n { total.addProduct(pg[at + k * inner], po[at + k * inner]) }
-                    }
-                    for k in 0..<n { pd[at + k * inner] = (pg[at + k * inner] - total) * po[at + k * inner] }
+            sliceGradient(g, shape: self.shape, outer: outer, n: n, inner: inner) { pg, pd, at, i in
+                var total: Float = 0
+                if inner == 1 {
+                    total = productSum16(UnsafePointer(pg + at), UnsafePointer(po + at), n)
+                } else {
+                    for k in 0..<n { total.addProduct(pg[at + k * inner], po[at + k * inner]) }
                 }
+                for k in 0..<n { pd[at + k * inner] = (pg[at + k * inner] - total) * po[at + k * inner] }
             }
-            return [dx]
         }
     }
 
@@ -179,31 +171,39 @@ extension Tensor {
             }
         }
         return record(out, "LogSoftmaxBackward0", [self]) { g in
-            let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
-            let dx = Tensor(uninitialized: self.shape, dtype: .float32)
-            let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
-            defer { withExtendedLifetime(g) {} }
-            for r in 0..<outer {
-                for i in 0..<inner {
-                    let base = r * n * inner + i
-                    var total: Float = 0
-                    if inner == 1 {
-                        // ATen's _vec_host_softmax_backward_lastdim: Σg in 16 lanes, Sleef's exp.
-                        total = lanesSum16(UnsafePointer(pg + base), n)
-                        for k in 0..<n { pd[base + k] = pg[base + k].addingProduct(-sleefExpf(po[base + k]), total) }
-                        continue
-                    }
-                    // ATen's _vec_log_softmax_backward: Σg in order, then g − exp(y)·Σg fused.
-                    for k in 0..<n { total += pg[base + k * inner] }
-                    for k in 0..<n {
-                        let at = base + k * inner
-                        pd[at] = pg[at].addingProduct(-(i < vectorized ? sleefExpf(po[at]) : Float.exp(po[at])), total)
-                    }
+            sliceGradient(g, shape: self.shape, outer: outer, n: n, inner: inner) { pg, pd, base, i in
+                var total: Float = 0
+                if inner == 1 {
+                    // ATen's _vec_host_softmax_backward_lastdim: Σg in 16 lanes, Sleef's exp.
+                    total = lanesSum16(UnsafePointer(pg + base), n)
+                    for k in 0..<n { pd[base + k] = pg[base + k].addingProduct(-sleefExpf(po[base + k]), total) }
+                    return
+                }
+                // ATen's _vec_log_softmax_backward: Σg in order, then g − exp(y)·Σg fused.
+                for k in 0..<n { total += pg[base + k * inner] }
+                for k in 0..<n {
+                    let at = base + k * inner
+                    pd[at] = pg[at].addingProduct(-(i < vectorized ? sleefExpf(po[at]) : Float.exp(po[at])), total)
                 }
             }
-            return [dx]
         }
     }
+}
+
+/// The gradient of a softmax along a dimension: g as contiguous float32, and `slice(g, dx, start,
+/// i)` called for each of the outer × inner slices (n values `inner` apart from `start`, at inner
+/// position i) to fill dx.
+private func sliceGradient(
+    _ g: Tensor, shape: [Int], outer: Int, n: Int, inner: Int,
+    _ slice: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+) -> [Tensor?] {
+    let g = g.dtype == .float32 ? g.contiguousData() : g.to(.float32).contiguousData()
+    let dx = Tensor(uninitialized: shape, dtype: .float32)
+    withExtendedLifetime(g) {
+        let pg = g.pointer(Float.self), pd = dx.pointer(Float.self)
+        for r in 0..<outer { for i in 0..<inner { slice(pg, pd, r * n * inner + i, i) } }
+    }
+    return [dx]
 }
 
 /// The largest of n values `stride` apart; a NaN wins, as ATen's vec::maximum.
