@@ -1,9 +1,13 @@
 /// The float32 matrix-product tiles for AVX-512 CPUs: this module is compiled for Skylake-AVX512
 /// and called only after the CPU says it has AVX-512 (TensorEngine checks). Same chains as the
 /// AVX2 tiles — per block of `block` k values c = 0; c = c ⊕ a·b for k ascending (fused when
-/// `fused`); the first block's c + bias stored, each later block's c added to it; with
-/// `continuing`, the first chain starts from C's values instead of 0 — so the bits are
-/// identical; only the width changes (4 rows × 32 columns, 16-lane vectors).
+/// `fused`); the first block's c + bias stored, each later block's c added to it (see
+/// `ChainStart` for the other starts) — so the bits are identical; only the width changes (4 rows
+/// × 32 columns, 16-lane vectors).
+
+/// Where each element's chain starts: from 0, stored (`zero`); from C's value (`continuing`: a long
+/// sum computed in pieces); or from 0 and then added to C's value (`adding`: C holds a bias).
+public enum ChainStart: Sendable { case zero, continuing, adding }
 
 protocol Step16 { static func step(_ c: SIMD16<Float>, _ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> }
 enum Fused16: Step16 {
@@ -24,12 +28,12 @@ public func sgemmRows512(
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
     _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?,
-    fused: Bool, block: Int, continuing: Bool
+    fused: Bool, block: Int, start: ChainStart
 ) {
     if fused {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Fused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, start, Fused16.self)
     } else {
-        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Unfused16.self)
+        tiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, start, Unfused16.self)
     }
 }
 
@@ -37,7 +41,7 @@ func tiles<M: Step16>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ continuing: Bool,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ chainStart: ChainStart,
     _: M.Type
 ) {
     typealias V = SIMD16<Float>
@@ -100,7 +104,7 @@ func tiles<M: Step16>(
             repeat {  // one chain per block of k
                 let p1 = Swift.min(k, p0 + block)
                 var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-                if continuing && p0 == 0 {
+                if chainStart == .continuing && p0 == 0 {
                     (c00, c01) = get(i)
                     (c10, c11) = get(i + 1)
                     (c20, c21) = get(i + 2)
@@ -131,10 +135,10 @@ func tiles<M: Step16>(
                     c30 = c30 + bias0
                     c31 = c31 + bias1
                 }
-                put(c00, c01, i, adding: p0 > 0)
-                put(c10, c11, i + 1, adding: p0 > 0)
-                put(c20, c21, i + 2, adding: p0 > 0)
-                put(c30, c31, i + 3, adding: p0 > 0)
+                put(c00, c01, i, adding: p0 > 0 || chainStart == .adding)
+                put(c10, c11, i + 1, adding: p0 > 0 || chainStart == .adding)
+                put(c20, c21, i + 2, adding: p0 > 0 || chainStart == .adding)
+                put(c30, c31, i + 3, adding: p0 > 0 || chainStart == .adding)
                 p0 = p1
             } while p0 < k
             i += 4
@@ -144,7 +148,7 @@ func tiles<M: Step16>(
             var p0 = 0
             repeat {
                 let p1 = Swift.min(k, p0 + block)
-                var (c0, c1) = continuing && p0 == 0 ? get(i) : (V(), V())
+                var (c0, c1) = chainStart == .continuing && p0 == 0 ? get(i) : (V(), V())
                 var bp = start + p0 * stride
                 for p in p0..<p1 {
                     let x = V(repeating: ar[p * aCol])
@@ -156,7 +160,7 @@ func tiles<M: Step16>(
                     c0 = c0 + bias0
                     c1 = c1 + bias1
                 }
-                put(c0, c1, i, adding: p0 > 0)
+                put(c0, c1, i, adding: p0 > 0 || chainStart == .adding)
                 p0 = p1
             } while p0 < k
             i += 1

@@ -213,6 +213,32 @@ final class MatMulDeterminismTests: XCTestCase {
         return c
     }
 
+    /// `Linear` with a short batch takes the transposed path (Cᵀ = W·xᵀ): the bias is still the
+    /// start of the sum and each block of k is added to it, as in MKL's order.
+    func testLinearThroughTheTransposedPathKeepsTheOrder() throws {
+        let (m, n, k) = (12, 40, 400)
+        let g = TorchGenerator(seed: 13)
+        let x = try Tensor.randn([m, k], generator: g), w = try Tensor.randn([n, k], generator: g)
+        let b = try Tensor.randn([n], generator: g)
+        let (xs, ws, bs) = (x.floats, w.floats, b.floats)
+        let plan = ChainPlan.mkl(m: m, n: n, k: k)
+        XCTAssertLessThan(plan.block, k)
+        let expected = (0..<(m * n)).map { i -> Float in
+            var total = bs[i % n]  // the bias first, then each block's chain added
+            for start in stride(from: 0, to: k, by: plan.block) {
+                var chain: Float = 0
+                for p in start..<Swift.min(k, start + plan.block) {
+                    chain = chain.addingProduct(xs[(i / n) * k + p], ws[(i % n) * k + p])
+                }
+                total += chain
+            }
+            return total
+        }
+        let biasLast = zip(naive(xs, try w.t.contiguous().floats, m, n, k), (0..<(m * n)).map { bs[$0 % n] }).map(+)
+        XCTAssertNotEqual(biasLast.map(\.bitPattern), expected.map(\.bitPattern))  // the bias's place matters here
+        XCTAssertEqual(try linear(x, weight: w, bias: b).floats.map(\.bitPattern), expected.map(\.bitPattern))
+    }
+
     /// A long sum computed in pieces, each continuing the chains the previous left in C, has the
     /// bits of one chain (convolution's weight gradient sums over the batch this way).
     func testContinuingChainsEqualOneChain() throws {
@@ -230,7 +256,7 @@ final class MatMulDeterminismTests: XCTestCase {
                     b.withUnsafeBufferPointer { pb in
                         gemm(
                             m, n, 100, pa.baseAddress! + start, k, 1, pb.baseAddress! + start * n, &pieces,
-                            plan: .fused(100), continuing: start > 0)
+                            plan: .fused(100), start: start > 0 ? .continuing : .zero)
                     }
                 }
             }

@@ -140,11 +140,11 @@ extension Tensor {
                         if inPlace {
                             gemm(
                                 hi - lo, o, length, a, total, 1, pg + start * o, sum + lo * o, bStrides: (1, spatial),
-                                plan: .fused(length), continuing: start > 0)
+                                plan: .fused(length), start: start > 0 ? .continuing : .zero)
                         } else {
                             gemm(
                                 hi - lo, o, length, a, total, 1, gT + start * o, sum + lo * o, plan: .fused(length),
-                                continuing: start > 0)
+                                start: start > 0 ? .continuing : .zero)
                         }
                     }
                 }

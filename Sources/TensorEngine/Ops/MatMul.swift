@@ -41,14 +41,14 @@ struct ChainPlan {
 
 /// C[m×n] = A[m×k] · B[k×n] (+ bias[n]); A is read through (row stride, column stride), B through
 /// `bStrides` (contiguous rows by default; (1, k) reads a transposed matrix in place), C is
-/// contiguous rows. Float32 chains follow `plan` (by default MKL's, `ChainPlan.mkl`); with
-/// `continuing` (float32, one block of k, no bias) each chain starts from C's value instead of 0,
-/// so a long sum can be computed in pieces of k with the bits of one chain.
+/// contiguous rows. Float32 chains follow `plan` (by default MKL's, `ChainPlan.mkl`) and start as
+/// `start` says (`.continuing`: from C's values, one block of k, no bias — a long sum computed in
+/// pieces with the bits of one chain).
 func gemm<T: FloatElement>(
     _ m: Int, _ n: Int, _ k: Int,
     _ a: UnsafePointer<T>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
-    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil, plan: ChainPlan? = nil, continuing: Bool = false
+    bias: UnsafePointer<T>? = nil, bStrides: (Int, Int)? = nil, plan: ChainPlan? = nil, start: ChainStart = .zero
 ) {
     let (bRow, bCol) = bStrides ?? (n, 1)
     if T.self == Float.self {
@@ -57,18 +57,20 @@ func gemm<T: FloatElement>(
         let c32 = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let bias32 = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
         let plan = plan ?? .mkl(m: m, n: n, k: k)
-        if bRow == 1 && bCol != 1 && m < n && m <= 16 && (bias == nil || plan.block >= k) && !continuing {
+        if bRow == 1 && bCol != 1 && m < n && m <= 16 && start == .zero {
             // B is a transposed view (x·Wᵀ) and A the shorter side: compute Cᵀ = Bᵀ·Aᵀ instead,
             // reading W's rows in place and packing only the smaller A. Every element is the
-            // same chain (the products commute exactly); the bias is added after (with one block
-            // of k, the same sum as before it).
+            // same chain (the products commute exactly); a bias is put in Cᵀ first and the
+            // blocks' chains added to it, as they are added to it in C.
             let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
             defer { ct.deallocate() }
-            gemm(n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow), plan: plan)
+            if let bias32 { for j in 0..<n { (ct + j * m).initialize(repeating: bias32[j], count: m) } }
+            gemm(
+                n, m, k, b32, bCol, 1, a32, ct, bStrides: (aCol, aRow), plan: plan,
+                start: bias32 == nil ? .zero : .adding)
             for i in 0..<m {
                 let row = c32 + i * n
                 for j in 0..<n { row[j] = ct[j * m + i] }
-                if let bias32 { for j in 0..<n { row[j] += bias32[j] } }
             }
             return
         }
@@ -82,7 +84,7 @@ func gemm<T: FloatElement>(
                 if lo < hi {
                     sgemmRows(
                         0, m, lo..<hi, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block,
-                        continuing)
+                        start)
                 }
             }
         } else if threads > 1 && m >= 16 * threads {
@@ -93,12 +95,12 @@ func gemm<T: FloatElement>(
                 if lo < hi {
                     sgemmRows(
                         lo, hi, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block,
-                        continuing)
+                        start)
                 }
             }
         } else {
             sgemmRows(
-                0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block, continuing)
+                0, m, 0..<n, n, k, a32, aRow, aCol, b32, bRow, bCol, c32, bias32, plan.fused, plan.block, start)
         }
         return
     }
@@ -167,16 +169,15 @@ func sgemmRows(
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
     _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ fused: Bool, _ block: Int,
-    _ continuing: Bool
+    _ start: ChainStart
 ) {
     if useAVX512 && cols.count > 16 {  // up to 16 columns fit one AVX2 panel
         sgemmRows512(
-            lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused, block: block,
-            continuing: continuing)
+            lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, fused: fused, block: block, start: start)
     } else if fused {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Fused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, start, Fused.self)
     } else {
-        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, continuing, Unfused.self)
+        sgemmTiles(lo, hi, cols, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, start, Unfused.self)
     }
 }
 
@@ -201,7 +202,7 @@ func sgemmTiles<M: MultiplyAdd>(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
     _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
-    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ continuing: Bool,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ chainStart: ChainStart,
     _: M.Type
 ) {
     @inline(__always) func step(_ c: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
@@ -269,7 +270,7 @@ func sgemmTiles<M: MultiplyAdd>(
                 repeat {  // one chain per block of k
                     let p1 = Swift.min(k, p0 + block)
                     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-                    if continuing && p0 == 0 {
+                    if chainStart == .continuing && p0 == 0 {
                         (c00, c01) = get(i)
                         (c10, c11) = get(i + 1)
                         (c20, c21) = get(i + 2)
@@ -300,10 +301,10 @@ func sgemmTiles<M: MultiplyAdd>(
                         c30 = c30 + bias0
                         c31 = c31 + bias1
                     }
-                    put(c00, c01, i, adding: p0 > 0)
-                    put(c10, c11, i + 1, adding: p0 > 0)
-                    put(c20, c21, i + 2, adding: p0 > 0)
-                    put(c30, c31, i + 3, adding: p0 > 0)
+                    put(c00, c01, i, adding: p0 > 0 || chainStart == .adding)
+                    put(c10, c11, i + 1, adding: p0 > 0 || chainStart == .adding)
+                    put(c20, c21, i + 2, adding: p0 > 0 || chainStart == .adding)
+                    put(c30, c31, i + 3, adding: p0 > 0 || chainStart == .adding)
                     p0 = p1
                 } while p0 < k
                 i += 4
@@ -314,7 +315,7 @@ func sgemmTiles<M: MultiplyAdd>(
                 var p0 = 0
                 repeat {
                     let p1 = Swift.min(k, p0 + block)
-                    var (c0, c1) = continuing && p0 == 0 ? get(i) : (V(), V())
+                    var (c0, c1) = chainStart == .continuing && p0 == 0 ? get(i) : (V(), V())
                     var bp = panelStart + p0 * panelStride
                     for p in p0..<p1 {
                         let x = V(repeating: ar[p * aCol])
@@ -326,7 +327,7 @@ func sgemmTiles<M: MultiplyAdd>(
                         c0 = c0 + bias0
                         c1 = c1 + bias1
                     }
-                    put(c0, c1, i, adding: p0 > 0)
+                    put(c0, c1, i, adding: p0 > 0 || chainStart == .adding)
                     p0 = p1
                 } while p0 < k
                 i += 1
