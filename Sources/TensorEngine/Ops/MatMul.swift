@@ -19,8 +19,8 @@ nonisolated(unsafe) var useAVX512 = runbook_cpu_has_avx512f() != 0
 /// then blocks of 192 — each block's chain added to the bias (Linear 784 → 128 over a batch of
 /// 64: 8,192 of 8,192 equal; batched 32×32 products too). Smaller products go through other MKL
 /// kernels whose order was not found: there a chain is fused from k = 64 on and unfused below
-/// (what the tutorials' networks with one output need), in one block. Convolutions (oneDNN in
-/// PyTorch) use that rule too.
+/// (what the tutorials' networks with one output need), in one block. Convolutions choose their
+/// own chains (oneDNN's, Conv.swift).
 struct ChainPlan {
     var fused: Bool
     /// The chain restarts every `block` values of k (the last block may be shorter).
@@ -33,7 +33,7 @@ struct ChainPlan {
     }
 
     /// One chain, fused from `fusedMinimumK` products on.
-    static func byLength(_ k: Int) -> ChainPlan { ChainPlan(fused: k >= fusedMinimumK, block: Swift.max(k, 1)) }
+    private static func byLength(_ k: Int) -> ChainPlan { ChainPlan(fused: k >= fusedMinimumK, block: Swift.max(k, 1)) }
 
     /// One fused chain over all k.
     static func fused(_ k: Int) -> ChainPlan { ChainPlan(fused: true, block: Swift.max(k, 1)) }
