@@ -221,13 +221,19 @@ extension Tensor {
             if bias != nil {
                 let db = Tensor(uninitialized: [o], dtype: .float32)
                 let pdb = db.pointer(Float.self)
-                for oc in 0..<o {
-                    var total: Float = 0
+                // Each channel's sum in order; eight channels side by side in the lanes.
+                for oc0 in Swift.stride(from: 0, to: o, by: 8) {
+                    let lanes = Swift.min(8, o - oc0)
+                    var total = SIMD8<Float>()
                     for s in 0..<n {
-                        let plane = pg + (s * o + oc) * spatial
-                        for p in 0..<spatial { total += plane[p] }
+                        let planes = pg + (s * o + oc0) * spatial
+                        for p in 0..<spatial {
+                            var v = SIMD8<Float>()
+                            for lane in 0..<lanes { v[lane] = planes[lane * spatial + p] }
+                            total += v
+                        }
                     }
-                    pdb[oc] = total
+                    for lane in 0..<lanes { pdb[oc0 + lane] = total[lane] }
                 }
                 grads.append(db)
             }

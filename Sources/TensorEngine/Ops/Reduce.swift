@@ -57,12 +57,16 @@ extension Tensor {
         let outType: DType = dtype.isFloatingPoint ? dtype : .int64
         let out: Tensor
         if dtype == .float32 {
-            // Float32: in ATen's order (CascadeSum.swift), along contiguous rows or down columns.
-            // A permuted view (a transpose) is reduced in its memory order, as TensorIterator
-            // does, then the result is put back in the view's order.
-            if let values = try inMemoryOrder(d, keepDim: keepDim, { try $0.sum(dim: $1, keepDim: true) }) {
+            // Float32: in ATen's order (CascadeSum.swift), along contiguous rows or down columns;
+            // a view (a transpose, a slice) in TensorIterator's order over its own strides.
+            if !isContiguous && rank > 0 {
+                out = Tensor(uninitialized: reducedShape(d, keepDim: keepDim), dtype: .float32)
+                stridedCascadeSum(
+                    UnsafePointer(pointer(Float.self)), shape: shape, strides: strides, dim: d, into: out.storage.floats
+                )
+                withExtendedLifetime(self) {}
                 let inShape = shape
-                return record(values, "SumBackward1", [self]) { g in
+                return record(out, "SumBackward1", [self]) { g in
                     [try (keepDim || inShape.isEmpty ? g : g.unsqueeze(d)).broadcast(to: inShape)]
                 }
             }

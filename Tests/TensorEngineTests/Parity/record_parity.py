@@ -83,6 +83,7 @@ for d in range(3):
     put(f"sum.cube.dim{d}", cube.sum(dim=d))
     put(f"mean.cube.dim{d}", cube.mean(dim=d))
     put(f"sum.cubeT.dim{d}", cube.transpose(0, 2).sum(dim=d))
+    put(f"sum.cubeS.dim{d}", cube[:, 1::2, 5:60:3].sum(dim=d))
     put(f"softmax.cube.dim{d}", cube.softmax(dim=d))
     put(f"logSoftmax.cube.dim{d}", cube.log_softmax(dim=d))
     for name in ("softmax", "log_softmax"):
