@@ -106,47 +106,25 @@ extension Tensor {
             // 3, 1 and 20 input channels): dW one fused chain over (image, output position) —
             // all images in one sum; dx one fused chain over (ki, kj, output channel); the bias's
             // gradient summed in float, in order over (image, output position).
-            // dWᵀ (k × O) = all images' columns (k × N·spatial) · gᵀ (N·spatial × O), one chain
-            // per element, computed in pieces of the sum (each continuing the chains the previous
-            // piece left) so that the packed panels stay small. Threads take row blocks (every
-            // element is the same chain wherever it is computed).
-            let total = n * spatial
-            // Large images are one piece each, g read in place (transposed); small ones are
-            // gathered into gᵀ (N·spatial × O) and cut into pieces of 512.
-            let inPlace = spatial >= 256, piece = inPlace ? spatial : 512
-            let gT = UnsafeMutablePointer<Float>.allocate(capacity: inPlace ? 0 : total * o)
-            let sum = UnsafeMutablePointer<Float>.allocate(capacity: k * o)
+            // dW (O × k) = g of all images (O × N·spatial) · their columns transposed (N·spatial × k,
+            // read in place), one chain per element, computed in pieces of the sum (each continuing
+            // the chains the previous piece left) so that the packed panels stay small.
+            let total = n * spatial, piece = 512
+            let gRows = UnsafeMutablePointer<Float>.allocate(capacity: o * total)
+            let sum = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
             defer {
-                gT.deallocate()
+                gRows.deallocate()
                 sum.deallocate()
             }
-            if !inPlace {
-                for s in 0..<n {
-                    let image = pg + s * o * spatial
-                    for p in 0..<spatial {
-                        let dst = gT + (s * spatial + p) * o
-                        for oc in 0..<o { dst[oc] = image[oc * spatial + p] }
-                    }
-                }
+            for s in 0..<n {
+                for oc in 0..<o { copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial) }
             }
-            let rowsPer = (k + runs - 1) / runs
             cols.withUnsafeBufferPointer { colBuf in
-                parallelFor(runs) { run in
-                    let lo = run * rowsPer, hi = Swift.min(k, lo + rowsPer)
-                    guard lo < hi else { return }
-                    for start in Swift.stride(from: 0, to: total, by: piece) {
-                        let length = Swift.min(piece, total - start)
-                        let a = colBuf.baseAddress! + lo * total + start
-                        if inPlace {
-                            gemm(
-                                hi - lo, o, length, a, total, 1, pg + start * o, sum + lo * o, bStrides: (1, spatial),
-                                plan: .fused(length), start: start > 0 ? .continuing : .zero)
-                        } else {
-                            gemm(
-                                hi - lo, o, length, a, total, 1, gT + start * o, sum + lo * o, plan: .fused(length),
-                                start: start > 0 ? .continuing : .zero)
-                        }
-                    }
+                for start in Swift.stride(from: 0, to: total, by: piece) {
+                    let length = Swift.min(piece, total - start)
+                    gemm(
+                        o, k, length, gRows + start, total, 1, colBuf.baseAddress! + start, sum, bStrides: (1, total),
+                        plan: .fused(length), start: start > 0 ? .continuing : .zero)
                 }
             }
             // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
@@ -154,7 +132,7 @@ extension Tensor {
                 for ki in 0..<kh {
                     for kj in 0..<kw {
                         let j = geometry.blockedRow(ch, ki, kj), natural = (ch * kh + ki) * kw + kj
-                        for oc in 0..<o { pdw[oc * k + natural] = sum[j * o + oc] }
+                        for oc in 0..<o { pdw[oc * k + natural] = sum[oc * k + j] }
                     }
                 }
             }
