@@ -119,12 +119,22 @@ extension Tensor {
             for s in 0..<n {
                 for oc in 0..<o { copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial) }
             }
+            // Threads take column blocks of dW (each its own chains, in its own buffer).
+            let columnsPer = (k + runs - 1) / runs
+            let parts = UnsafeMutablePointer<Float>.allocate(capacity: o * columnsPer * runs)
+            defer { parts.deallocate() }
             cols.withUnsafeBufferPointer { colBuf in
-                for start in Swift.stride(from: 0, to: total, by: piece) {
-                    let length = Swift.min(piece, total - start)
-                    gemm(
-                        o, k, length, gRows + start, total, 1, colBuf.baseAddress! + start, sum, bStrides: (1, total),
-                        plan: .fused(length), start: start > 0 ? .continuing : .zero)
+                parallelFor(runs) { run in
+                    let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
+                    guard width > 0 else { return }
+                    let part = parts + run * o * columnsPer
+                    for start in Swift.stride(from: 0, to: total, by: piece) {
+                        let length = Swift.min(piece, total - start)
+                        gemm(
+                            o, width, length, gRows + start, total, 1, colBuf.baseAddress! + lo * total + start, part,
+                            bStrides: (1, total), plan: .fused(length), start: start > 0 ? .continuing : .zero)
+                    }
+                    for oc in 0..<o { copyFloats(sum + oc * k + lo, part + oc * width, width) }
                 }
             }
             // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
