@@ -275,6 +275,32 @@ final class MNISTEngineTests: XCTestCase {
         XCTAssertEqual(results[0], results[2])
     }
 
+    /// The input gradient's AVX-512 kernel (taps outer, channels packed with pixels when the last
+    /// block is half empty) and the AVX2 one (a pixel at a time) compute the same chains: same
+    /// bits for every way the channels split into vectors, with and without padding.
+    func testConvolutionInputGradientIsTheSameAtBothWidths() throws {
+        let avx512 = useAVX512
+        try XCTSkipUnless(avx512, "this CPU has no AVX-512: only the AVX2 kernel runs here")
+        defer { useAVX512 = avx512 }
+        for (c, kernel, padding, size) in [
+            (1, 5, 0, 12), (3, 3, 1, 9), (6, 3, 0, 7), (8, 5, 2, 11), (13, 3, 1, 6), (16, 2, 0, 5), (20, 5, 0, 12),
+            (22, 3, 2, 8), (29, 5, 1, 10), (40, 3, 0, 4), (4, 1, 0, 3),
+        ] {
+            let g = TorchGenerator(seed: UInt64(c))
+            let x = try Tensor.randn([3, c, size, size + 1], generator: g)
+            let w = try Tensor.randn([7, c, kernel, kernel], generator: g)
+            var grads: [[UInt32]] = []
+            for wide in [false, true] {
+                useAVX512 = wide
+                let xg = try x.detach().requiringGrad()
+                let y = try xg.conv2d(w, bias: nil, padding: padding)
+                try (y * y).sum().backward()
+                grads.append(xg.grad!.floats.map(\.bitPattern))
+            }
+            XCTAssertEqual(grads[0], grads[1], "\(c) channels, kernel \(kernel), padding \(padding), input \(size)")
+        }
+    }
+
     /// Large element-wise maps (with ATen's scalar tail, Sleef's and oneDNN's kernels) and pooling
     /// are cut over threads: same bits at any thread count.
     func testLargeActivationsAndPoolingGiveTheSameBitsAtAnyThreadCount() throws {

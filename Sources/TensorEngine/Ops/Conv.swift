@@ -1,3 +1,5 @@
+import Kernels512
+
 /// Convolution (im2col + matrix product), max pooling and dropout — forward and backward.
 
 extension Tensor {
@@ -56,16 +58,9 @@ extension Tensor {
         let blocks = geometry.channelBlocks
         let blockedWeights = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
         defer { blockedWeights.deallocate() }
-        let pw0 = wt.pointer(Float.self)
+        let pw0 = wt.pointer(Float.self), blockedRows = geometry.blockedRows
         for oc in 0..<o {
-            for ch in 0..<c {
-                for ki in 0..<kh {
-                    for kj in 0..<kw {
-                        blockedWeights[oc * k + geometry.blockedRow(ch, ki, kj)] =
-                            pw0[((oc * c + ch) * kh + ki) * kw + kj]
-                    }
-                }
-            }
+            for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
         }
         let scratch = blocks.count > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: runs * o * spatial) : nil
         defer { scratch?.deallocate() }
@@ -138,18 +133,31 @@ extension Tensor {
                 }
             }
             // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
-            for ch in 0..<c {
-                for ki in 0..<kh {
-                    for kj in 0..<kw {
-                        let j = geometry.blockedRow(ch, ki, kj), natural = (ch * kh + ki) * kw + kj
-                        for oc in 0..<o { pdw[oc * k + natural] = sum[oc * k + j] }
-                    }
-                }
+            let blockedRows = geometry.blockedRows
+            for oc in 0..<o {
+                for j in 0..<k { pdw[oc * k + j] = sum[oc * k + blockedRows[j]] }
             }
             if let dx {
                 let taps = kh * kw * o, pixels = h * w
                 let pw = wt.pointer(Float.self)
-                if stride == 1 {
+                if stride == 1 && useAVX512 {
+                    let work = ConvGradientWork(
+                        c: c, h: h, w: w, o: o, kh: kh, kw: kw, padding: padding, ho: geometry.ho, wo: geometry.wo)
+                    let arranged = UnsafeMutablePointer<Float>.allocate(capacity: work.weightCount)
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: runs * work.scratchCount)
+                    defer {
+                        arranged.deallocate()
+                        scratch.deallocate()
+                    }
+                    work.arrange(pw, arranged)
+                    parallelFor(runs) { run in
+                        for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                            work.inputGradient(
+                                pg + s * o * spatial, weights: arranged, dx.pointer(Float.self) + s * c * pixels,
+                                scratch: scratch + run * work.scratchCount)
+                        }
+                    }
+                } else if stride == 1 {
                     // W arranged as (kh, kw, O, C padded to 8s): the chain's taps, channels in lanes.
                     let padded = (c + 7) / 8 * 8
                     let arranged = UnsafeMutablePointer<Float>.allocate(capacity: taps * padded)
@@ -387,6 +395,18 @@ struct ConvGeometry {
     @inline(__always) func blockedRow(_ ch: Int, _ ki: Int, _ kj: Int) -> Int {
         let start = ch / 16 * 16, width = Swift.min(16, c - start)
         return start * kh * kw + (ki * kw + kj) * width + (ch - start)
+    }
+
+    /// `blockedRow` of each (channel, ki, kj) in W's natural order.
+    var blockedRows: [Int] {
+        var rows = [Int]()
+        rows.reserveCapacity(c * kh * kw)
+        for ch in 0..<c {
+            for ki in 0..<kh {
+                for kj in 0..<kw { rows.append(blockedRow(ch, ki, kj)) }
+            }
+        }
+        return rows
     }
 
     /// The rows of im2col's columns that belong to each block of 16 channels.
