@@ -193,9 +193,31 @@ public func packPanel(
         }
         return
     }
-    // A transposed B: each panel column is a contiguous run of the stored matrix. Blocks of 64
-    // rows keep the panel lines being written in the L1 cache.
+    // A transposed B: each panel column is a contiguous run of the stored matrix. Blocks of 8 × 8
+    // transposed in registers, then the edges element by element.
     var p0 = 0
+    if bRow == 1 {
+        typealias V = SIMD8<Float>
+        let fullColumns = width / 8 * 8, fullRows = k / 8 * 8
+        while p0 < fullRows {
+            for jj in Swift.stride(from: 0, to: fullColumns, by: 8) {
+                let src = b + (j + jj) * bCol + p0
+                @inline(__always) func row(_ t: Int) -> V { UnsafeRawPointer(src + t * bCol).loadUnaligned(as: V.self) }
+                let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3), r4 = row(4), r5 = row(5), r6 = row(6)
+                let r7 = row(7)
+                for i in 0..<8 {
+                    UnsafeMutableRawPointer(panel + (p0 + i) * lanes + jj).storeBytes(
+                        of: V(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]), as: V.self)
+                }
+            }
+            for jj in fullColumns..<width {
+                let src = b + (j + jj) * bCol
+                for p in p0..<(p0 + 8) { panel[p * lanes + jj] = src[p] }
+            }
+            p0 += 8
+        }
+    }
+    // Blocks of 64 rows keep the panel lines being written in the L1 cache.
     while p0 < k {
         let p1 = Swift.min(k, p0 + 64)
         for jj in 0..<width {

@@ -101,41 +101,64 @@ extension Tensor {
             // 3, 1 and 20 input channels): dW one fused chain over (image, output position) —
             // all images in one sum; dx one fused chain over (ki, kj, output channel); the bias's
             // gradient summed in float, in order over (image, output position).
-            // dW (O × k) = g of all images (O × N·spatial) · their columns transposed (N·spatial × k,
-            // read in place), one chain per element, computed in pieces of the sum (each continuing
-            // the chains the previous piece left) so that the packed panels stay small.
-            let total = n * spatial, piece = 512
-            let gRows = UnsafeMutablePointer<Float>.allocate(capacity: o * total)
-            let sum = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
-            defer {
-                gRows.deallocate()
-                sum.deallocate()
-            }
-            for s in 0..<n {
-                for oc in 0..<o { copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial) }
-            }
-            // Threads take column blocks of dW (each its own chains, in its own buffer).
-            let columnsPer = (k + runs - 1) / runs
-            let parts = UnsafeMutablePointer<Float>.allocate(capacity: o * columnsPer * runs)
-            defer { parts.deallocate() }
-            cols.withUnsafeBufferPointer { colBuf in
-                parallelFor(runs) { run in
-                    let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
-                    guard width > 0 else { return }
-                    let part = parts + run * o * columnsPer
-                    for start in Swift.stride(from: 0, to: total, by: piece) {
-                        let length = Swift.min(piece, total - start)
-                        gemm(
-                            o, width, length, gRows + start, total, 1, colBuf.baseAddress! + lo * total + start, part,
-                            bStrides: (1, total), plan: .fused(length), start: start > 0 ? .continuing : .zero)
+            let total = n * spatial, blockedRows = geometry.blockedRows
+            let sum = UnsafeMutablePointer<Float>.allocate(capacity: k * o)
+            defer { sum.deallocate() }
+            if k > 2 * o {
+                // dWᵀ (k × O) = the columns of all images (k × N·spatial, read in place) · g of all
+                // images transposed (N·spatial × O), computed image by image (each continuing the
+                // chains the previous image left) so that only one image's small g is packed at a
+                // time. Threads take row blocks of dWᵀ, each its own chains.
+                let rowsPer = (k + runs - 1) / runs
+                cols.withUnsafeBufferPointer { colBuf in
+                    parallelFor(runs) { run in
+                        let lo = run * rowsPer, rows = Swift.min(k, lo + rowsPer) - lo
+                        guard rows > 0 else { return }
+                        for s in 0..<n {
+                            gemm(
+                                rows, o, spatial, colBuf.baseAddress! + lo * total + s * spatial, total, 1,
+                                pg + s * o * spatial, sum + lo * o, bStrides: (1, spatial), plan: .fused(spatial),
+                                start: s > 0 ? .continuing : .zero)
+                        }
                     }
-                    for oc in 0..<o { copyFloats(sum + oc * k + lo, part + oc * width, width) }
                 }
-            }
-            // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
-            let blockedRows = geometry.blockedRows
-            for oc in 0..<o {
-                for j in 0..<k { pdw[oc * k + j] = sum[oc * k + blockedRows[j]] }
+                // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
+                for oc in 0..<o {
+                    for j in 0..<k { pdw[oc * k + j] = sum[blockedRows[j] * o + oc] }
+                }
+            } else {
+                // Few columns per output channel (the first layer): dW (O × k) = g of all images
+                // (O × N·spatial, rows copied) · the columns transposed (read in place, packed), in
+                // pieces of 512 that continue the chains. Threads take column blocks of dW, each its
+                // own chains.
+                let piece = 512, columnsPer = (k + runs - 1) / runs
+                let gRows = UnsafeMutablePointer<Float>.allocate(capacity: o * total)
+                defer { gRows.deallocate() }
+                for s in 0..<n {
+                    for oc in 0..<o {
+                        copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial)
+                    }
+                }
+                cols.withUnsafeBufferPointer { colBuf in
+                    parallelFor(runs) { run in
+                        let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
+                        guard width > 0 else { return }
+                        for start in Swift.stride(from: 0, to: total, by: piece) {
+                            let length = Swift.min(piece, total - start)
+                            gemm(
+                                o, width, length, gRows + start, total, 1, colBuf.baseAddress! + lo * total + start,
+                                sum + o * lo, bStrides: (1, total), plan: .fused(length),
+                                start: start > 0 ? .continuing : .zero)
+                        }
+                    }
+                }
+                // Run r's block (O × its width) is at o·lo; rows in blocked order as above.
+                for oc in 0..<o {
+                    for j in 0..<k {
+                        let row = blockedRows[j], lo = row / columnsPer * columnsPer
+                        pdw[oc * k + j] = sum[o * lo + oc * Swift.min(columnsPer, k - lo) + row - lo]
+                    }
+                }
             }
             if let dx {
                 let taps = kh * kw * o, pixels = h * w
