@@ -105,49 +105,27 @@ public struct ConvGradientWork {
             @inline(__always) func spread8(_ p: UnsafePointer<Float>) -> V {
                 V(lowHalf: SIMD8(repeating: p[0]), highHalf: SIMD8(repeating: p[1]))
             }
-            var wp = wp0, at = 0
-            if spread == 1 {
+            /// The chains over every output channel, g read by `value` (specialised per spread).
+            @inline(__always) func chains(_ value: (UnsafePointer<Float>) -> V) {
+                var wp = wp0, at = 0
                 for _ in 0..<o {
                     let wv = load(wp)
-                    a0.addProduct(V(repeating: s0[at]), wv)
-                    a1.addProduct(V(repeating: s1[at]), wv)
-                    a2.addProduct(V(repeating: s2[at]), wv)
-                    a3.addProduct(V(repeating: s3[at]), wv)
-                    a4.addProduct(V(repeating: s4[at]), wv)
-                    a5.addProduct(V(repeating: s5[at]), wv)
-                    a6.addProduct(V(repeating: s6[at]), wv)
-                    a7.addProduct(V(repeating: s7[at]), wv)
+                    a0.addProduct(value(s0 + at), wv)
+                    a1.addProduct(value(s1 + at), wv)
+                    a2.addProduct(value(s2 + at), wv)
+                    a3.addProduct(value(s3 + at), wv)
+                    a4.addProduct(value(s4 + at), wv)
+                    a5.addProduct(value(s5 + at), wv)
+                    a6.addProduct(value(s6 + at), wv)
+                    a7.addProduct(value(s7 + at), wv)
                     wp += perTap
                     at += gStride
                 }
-            } else if spread == 4 {
-                for _ in 0..<o {
-                    let wv = load(wp)
-                    a0.addProduct(spread4(s0 + at), wv)
-                    a1.addProduct(spread4(s1 + at), wv)
-                    a2.addProduct(spread4(s2 + at), wv)
-                    a3.addProduct(spread4(s3 + at), wv)
-                    a4.addProduct(spread4(s4 + at), wv)
-                    a5.addProduct(spread4(s5 + at), wv)
-                    a6.addProduct(spread4(s6 + at), wv)
-                    a7.addProduct(spread4(s7 + at), wv)
-                    wp += perTap
-                    at += gStride
-                }
-            } else {
-                for _ in 0..<o {
-                    let wv = load(wp)
-                    a0.addProduct(spread8(s0 + at), wv)
-                    a1.addProduct(spread8(s1 + at), wv)
-                    a2.addProduct(spread8(s2 + at), wv)
-                    a3.addProduct(spread8(s3 + at), wv)
-                    a4.addProduct(spread8(s4 + at), wv)
-                    a5.addProduct(spread8(s5 + at), wv)
-                    a6.addProduct(spread8(s6 + at), wv)
-                    a7.addProduct(spread8(s7 + at), wv)
-                    wp += perTap
-                    at += gStride
-                }
+            }
+            switch spread {
+            case 1: chains { V(repeating: $0[0]) }
+            case 4: chains(spread4)
+            default: chains(spread8)
             }
             @inline(__always) func put(_ u: Int, _ v: V) {
                 if u < units { UnsafeMutableRawPointer(accs[u]).storeBytes(of: v, as: V.self) }
