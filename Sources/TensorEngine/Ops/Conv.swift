@@ -50,7 +50,6 @@ extension Tensor {
         let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
             count = k * spatial * (keep ? n : runs)  // im2col writes every element
         }
-        let b = bias?.contiguousData()
         // NOTE: as oneDNN's convolution in PyTorch 2.15 (measured on recorded outputs: 3, 1 and 20
         // input channels, with and without bias, all equal): per block of 16 input channels one
         // fused chain over (ki, kj, channel), the blocks added in order to the bias. im2col's rows
@@ -62,29 +61,26 @@ extension Tensor {
         for oc in 0..<o {
             for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
         }
-        let scratch = blocks.count > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: runs * o * spatial) : nil
-        defer { scratch?.deallocate() }
+        let b = bias?.contiguousData()
+        defer { withExtendedLifetime(b) {} }
         cols.withUnsafeBufferPointer { colBuf in
             let colBase = UnsafeMutablePointer(mutating: colBuf.baseAddress!)
             parallelFor(runs) { run in
                 for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
                     let sampleCols = keep ? colBase + s * spatial : colBase + run * k * spatial
                     geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols, rowStride: rowStride)
-                    // out[s] (O × spatial) = bias + Σ over channel blocks of W (O × block) · cols (block × spatial)
+                    // out[s] (O × spatial) = bias + Σ over channel blocks of W (O × block) · cols (block × spatial):
+                    // each block's chains from 0, added in turn to what the output holds.
                     let po = out.pointer(Float.self) + s * o * spatial
+                    if let b {
+                        let pb = b.pointer(Float.self)
+                        for oc in 0..<o { (po + oc * spatial).update(repeating: pb[oc], count: spatial) }
+                    }
                     for (index, rows) in blocks.enumerated() {
-                        let into = index == 0 ? po : scratch! + run * o * spatial
                         gemm(
                             o, spatial, rows.count, blockedWeights + rows.lowerBound, k, 1,
-                            UnsafePointer(sampleCols + rows.lowerBound * rowStride), into, bStrides: (rowStride, 1),
-                            plan: .fused(rows.count))
-                        if index > 0 { addFloats(po, into, o * spatial) }
-                        if index == 0, let b {
-                            let pb = b.pointer(Float.self)
-                            for oc in 0..<o {
-                                for p in 0..<spatial { po[oc * spatial + p] = pb[oc] + po[oc * spatial + p] }
-                            }
-                        }
+                            UnsafePointer(sampleCols + rows.lowerBound * rowStride), po, bStrides: (rowStride, 1),
+                            plan: .fused(rows.count), start: index == 0 && b == nil ? .zero : .adding)
                     }
                 }
             }
