@@ -58,6 +58,12 @@ func tiles<M: Step16>(
     var j = cols.lowerBound
     while j < cols.upperBound {
         let width = Swift.min(32, cols.upperBound - j)
+        if width <= 16 {
+            // The last ≤ 16 columns: one vector per row, eight rows per tile (a 32-wide tile
+            // would spend half or more of its lanes on nothing).
+            narrowTiles(lo, hi, j, width, n, k, a, aRow, aCol, b, bRow, bCol, c, bias, block, chainStart, panel, M.self)
+            break
+        }
         let pack = packFull || width < 32 || bCol != 1
         if pack { packPanel(panel, 32, b, bRow, bCol, j, width, k) }
         let start = pack ? UnsafePointer(panel) : b + j
@@ -166,6 +172,102 @@ func tiles<M: Step16>(
             i += 1
         }
         j += 32
+    }
+}
+
+/// Columns j..<j+width (≤ 16) of rows lo..<hi of C, as `tiles` computes them (the same chains),
+/// eight rows per tile; a last partial tile repeats its last row (computed, not stored).
+func narrowTiles<M: Step16>(
+    _ lo: Int, _ hi: Int, _ j: Int, _ width: Int, _ n: Int, _ k: Int,
+    _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
+    _ b: UnsafePointer<Float>, _ bRow: Int, _ bCol: Int,
+    _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ block: Int, _ chainStart: ChainStart,
+    _ panel: UnsafeMutablePointer<Float>, _: M.Type
+) {
+    typealias V = SIMD16<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    let pack = hi - lo >= 16 || width < 16 || bCol != 1
+    if pack { packPanel(panel, 16, b, bRow, bCol, j, width, k) }
+    let start = pack ? UnsafePointer(panel) : b + j
+    let stride = pack ? 16 : bRow
+    var biasVector = V()
+    if let bias { for q in 0..<width { biasVector[q] = bias[j + q] } }
+    /// A row's `width` values (past them, zeros): eight at once, then one by one.
+    @inline(__always) func get(_ row: Int) -> V {
+        let r = c + row * n + j
+        if width == 16 { return load(r) }
+        var v = V(), q = 0
+        if width >= 8 {
+            v.lowHalf = UnsafeRawPointer(r).loadUnaligned(as: SIMD8<Float>.self)
+            q = 8
+        }
+        while q < width {
+            v[q] = r[q]
+            q += 1
+        }
+        return v
+    }
+    @inline(__always) func put(_ v: V, _ row: Int, adding: Bool) {
+        guard row < hi else { return }
+        let r = c + row * n + j
+        let stored = adding ? get(row) + v : v
+        if width == 16 {
+            UnsafeMutableRawPointer(r).storeBytes(of: stored, as: V.self)
+            return
+        }
+        var q = 0
+        if width >= 8 {
+            UnsafeMutableRawPointer(r).storeBytes(of: stored.lowHalf, as: SIMD8<Float>.self)
+            q = 8
+        }
+        while q < width {
+            r[q] = stored[q]
+            q += 1
+        }
+    }
+    var i = lo
+    while i < hi {
+        let last = hi - 1
+        @inline(__always) func row(_ u: Int) -> Int { Swift.min(i + u, last) }
+        let a0 = a + row(0) * aRow, a1 = a + row(1) * aRow, a2 = a + row(2) * aRow, a3 = a + row(3) * aRow
+        let a4 = a + row(4) * aRow, a5 = a + row(5) * aRow, a6 = a + row(6) * aRow, a7 = a + row(7) * aRow
+        var p0 = 0
+        repeat {  // one chain per block of k
+            let p1 = Swift.min(k, p0 + block)
+            var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V(), c6 = V(), c7 = V()
+            if chainStart == .continuing && p0 == 0 {
+                (c0, c1, c2, c3) = (get(row(0)), get(row(1)), get(row(2)), get(row(3)))
+                (c4, c5, c6, c7) = (get(row(4)), get(row(5)), get(row(6)), get(row(7)))
+            }
+            var bp = start + p0 * stride
+            for p in p0..<p1 {
+                let bv = load(bp), q = p &* aCol
+                c0 = M.step(c0, V(repeating: a0[q]), bv)
+                c1 = M.step(c1, V(repeating: a1[q]), bv)
+                c2 = M.step(c2, V(repeating: a2[q]), bv)
+                c3 = M.step(c3, V(repeating: a3[q]), bv)
+                c4 = M.step(c4, V(repeating: a4[q]), bv)
+                c5 = M.step(c5, V(repeating: a5[q]), bv)
+                c6 = M.step(c6, V(repeating: a6[q]), bv)
+                c7 = M.step(c7, V(repeating: a7[q]), bv)
+                bp += stride
+            }
+            if bias != nil && p0 == 0 {
+                (c0, c1, c2, c3) = (c0 + biasVector, c1 + biasVector, c2 + biasVector, c3 + biasVector)
+                (c4, c5, c6, c7) = (c4 + biasVector, c5 + biasVector, c6 + biasVector, c7 + biasVector)
+            }
+            let adding = p0 > 0 || chainStart == .adding
+            put(c0, i, adding: adding)
+            put(c1, i + 1, adding: adding)
+            put(c2, i + 2, adding: adding)
+            put(c3, i + 3, adding: adding)
+            put(c4, i + 4, adding: adding)
+            put(c5, i + 5, adding: adding)
+            put(c6, i + 6, adding: adding)
+            put(c7, i + 7, adding: adding)
+            p0 = p1
+        } while p0 < k
+        i += 8
     }
 }
 
