@@ -118,9 +118,9 @@ func tiles<M: Step16>(
                 }
                 var bp = start + p0 * stride
                 for p in p0..<p1 {
-                    let b0 = load(bp), b1 = load(bp + 16)
-                    let x0 = V(repeating: a0[p * aCol]), x1 = V(repeating: a1[p * aCol])
-                    let x2 = V(repeating: a2[p * aCol]), x3 = V(repeating: a3[p * aCol])
+                    let b0 = load(bp), b1 = load(bp + 16), q = p &* aCol
+                    let x0 = V(repeating: a0[q]), x1 = V(repeating: a1[q])
+                    let x2 = V(repeating: a2[q]), x3 = V(repeating: a3[q])
                     c00 = M.step(c00, x0, b0)
                     c01 = M.step(c01, x0, b1)
                     c10 = M.step(c10, x1, b0)
@@ -157,7 +157,7 @@ func tiles<M: Step16>(
                 var (c0, c1) = chainStart == .continuing && p0 == 0 ? get(i) : (V(), V())
                 var bp = start + p0 * stride
                 for p in p0..<p1 {
-                    let x = V(repeating: ar[p * aCol])
+                    let x = V(repeating: ar[p &* aCol])
                     c0 = M.step(c0, x, load(bp))
                     c1 = M.step(c1, x, load(bp + 16))
                     bp += stride
