@@ -13,12 +13,13 @@ public struct ConvGradientWork {
     let c, h, w, o, kh, kw, padding, ho, wo: Int
     /// Main blocks of 16 channels, and the rest's channels per pixel (0, 4 or 8).
     let mainBlocks, restWidth: Int
-    /// Pixels per rest vector, and the rest accumulators' row length (w rounded up to it).
+    /// Pixels per rest vector, and the rest accumulators' row length (w and room for a last
+    /// vector that starts at the row's last pixel).
     var restPixels: Int { restWidth == 0 ? 1 : 16 / restWidth }
-    var restRow: Int { (w + restPixels - 1) / restPixels * restPixels }
-    /// The rest reads a copy of g with margins: planes of ho rows × `restPitch` floats, each row
-    /// with `restPixels` − 1 zeros each side.
-    var restPitch: Int { wo + 2 * (restPixels - 1) }
+    var restRow: Int { w + restPixels - 1 }
+    /// The rest reads a copy of g with a margin: planes of ho rows × `restPitch` floats, each row
+    /// followed by `restPixels` − 1 zeros.
+    var restPitch: Int { wo + restPixels - 1 }
 
     public init(c: Int, h: Int, w: Int, o: Int, kh: Int, kw: Int, padding: Int, ho: Int, wo: Int) {
         (self.c, self.h, self.w, self.o, self.kh, self.kw, self.padding, self.ho, self.wo) =
@@ -38,18 +39,24 @@ public struct ConvGradientWork {
     /// W (O × C × kh × kw) as, per tap (ki, kj) and output channel, the main blocks' 16 lanes
     /// each, then the rest's channels repeated `restPixels` times (zeros past c).
     public func arrange(_ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
-        let perTap = (mainBlocks + (restWidth > 0 ? 1 : 0)) * 16, taps = kh * kw
-        out.initialize(repeating: 0, count: weightCount)
-        for oc in 0..<o {
-            for ch in 0..<c {
-                let src = weight + (oc * c + ch) * taps
-                if ch < mainBlocks * 16 {
-                    for tap in 0..<taps { out[(tap * o + oc) * perTap + ch] = src[tap] }
-                } else {
-                    // The rest's channel in each of its `restPixels` groups of lanes.
-                    for group in Swift.stride(from: ch - mainBlocks * 16, to: 16, by: restWidth) {
-                        for tap in 0..<taps { out[(tap * o + oc) * perTap + mainBlocks * 16 + group] = src[tap] }
-                    }
+        let perTap = (mainBlocks + (restWidth > 0 ? 1 : 0)) * 16, taps = kh * kw, mainWidth = mainBlocks * 16
+        for tap in 0..<taps {
+            for oc in 0..<o {
+                let dst = out + (tap * o + oc) * perTap, src = weight + oc * c * taps + tap
+                var ch = 0
+                while ch < Swift.min(c, mainWidth) {
+                    dst[ch] = src[ch &* taps]
+                    ch &+= 1
+                }
+                while ch < mainWidth {
+                    dst[ch] = 0
+                    ch &+= 1
+                }
+                guard restWidth > 0 else { continue }
+                // The rest's channels in each of its `restPixels` groups of lanes.
+                for lane in 0..<16 {
+                    let rc = mainWidth + lane % restWidth
+                    dst[mainWidth + lane] = rc < c ? src[rc &* taps] : 0
                 }
             }
         }
@@ -65,13 +72,13 @@ public struct ConvGradientWork {
         let mainWidth = mainBlocks * 16, perTap = (mainBlocks + (restWidth > 0 ? 1 : 0)) * 16
         let accMain = scratch, accRest = accMain + h * w * mainWidth
         let gRest = accRest + h * restRow * restWidth
-        let restPlane = ho * restPitch, margin = restPixels - 1
+        let restPlane = ho * restPitch
         accMain.initialize(repeating: 0, count: h * w * mainWidth + h * restRow * restWidth)
         if restWidth > 0 {
             gRest.initialize(repeating: 0, count: o * restPlane)
             for oc in 0..<o {
                 for y in 0..<ho {
-                    (gRest + oc * restPlane + y * restPitch + margin).update(from: g + (oc * ho + y) * wo, count: wo)
+                    (gRest + oc * restPlane + y * restPitch).update(from: g + (oc * ho + y) * wo, count: wo)
                 }
             }
         }
@@ -81,15 +88,28 @@ public struct ConvGradientWork {
             accs.deallocate()
             sources.deallocate()
         }
-        var units = 0
-        /// Up to eight chains: acc_u ⊕= g_u(oc) · w(oc) for oc ascending (fused), g_u the value at
-        /// its source broadcast (`spread` 1), or 16 / `spread` values each spread over `spread`
-        /// lanes. Missing units repeat the first (computed, not stored).
-        func flush(_ wp0: UnsafePointer<Float>, gStride: Int, spread: Int) {
-            guard units > 0 else { return }
-            for u in units..<8 {
+        /// A grid of up to eight units — unit (r, q) with its accumulator at acc + r·accRow + q·accStep
+        /// and its g at source + r·sourceRow + q·sourceStep — and their chains: acc_u ⊕= g_u(oc) · w(oc)
+        /// for oc ascending (fused), g_u the value at its source broadcast (`spread` 1), or 16 / `spread`
+        /// values each spread over `spread` lanes. Missing units repeat the first (computed, not stored).
+        func flush(
+            _ wp0: UnsafePointer<Float>, gStride: Int, spread: Int, rows: Int, columns: Int,
+            acc: UnsafeMutablePointer<Float>, accRow: Int, accStep: Int,
+            source: UnsafePointer<Float>, sourceRow: Int, sourceStep: Int
+        ) {
+            let units = rows &* columns
+            var u = 0
+            for r in 0..<rows {
+                for q in 0..<columns {
+                    accs[u] = acc + (r &* accRow &+ q &* accStep)
+                    sources[u] = source + (r &* sourceRow &+ q &* sourceStep)
+                    u &+= 1
+                }
+            }
+            while u < 8 {
                 accs[u] = accs[0]
                 sources[u] = sources[0]
+                u &+= 1
             }
             @inline(__always) func load(_ p: UnsafePointer<Float>) -> V {
                 UnsafeRawPointer(p).loadUnaligned(as: V.self)
@@ -119,7 +139,7 @@ public struct ConvGradientWork {
                     a6.addProduct(value(s6 + at), wv)
                     a7.addProduct(value(s7 + at), wv)
                     wp += perTap
-                    at += gStride
+                    at &+= gStride
                 }
             }
             switch spread {
@@ -138,7 +158,24 @@ public struct ConvGradientWork {
             put(5, a5)
             put(6, a6)
             put(7, a7)
-            units = 0
+        }
+        /// Every unit of a rows × columns grid, eight at a time: whole rows together when they are
+        /// short, else pieces of eight along each row.
+        func visit(
+            _ wp: UnsafePointer<Float>, gStride: Int, spread: Int, rows: Int, columns: Int,
+            acc: UnsafeMutablePointer<Float>, accRow: Int, accStep: Int,
+            source: UnsafePointer<Float>, sourceRow: Int, sourceStep: Int
+        ) {
+            let across = Swift.min(8, columns), down = 8 / across
+            for r in Swift.stride(from: 0, to: rows, by: down) {
+                for q in Swift.stride(from: 0, to: columns, by: across) {
+                    flush(
+                        wp, gStride: gStride, spread: spread, rows: Swift.min(down, rows - r),
+                        columns: Swift.min(across, columns - q), acc: acc + (r * accRow + q * accStep), accRow: accRow,
+                        accStep: accStep, source: source + (r * sourceRow + q * sourceStep), sourceRow: sourceRow,
+                        sourceStep: sourceStep)
+                }
+            }
         }
         for ki in 0..<kh {
             // Input rows yy reached through ki: yy + padding − ki in 0..<ho.
@@ -147,45 +184,69 @@ public struct ConvGradientWork {
                 let xLo = Swift.max(0, kj - padding), xHi = Swift.min(w, wo + kj - padding)
                 guard yLo < yHi, xLo < xHi else { continue }
                 let tapWeights = weights + (ki * kw + kj) * o * perTap
+                // Pixel (yy, xx) reads g[oc, yy + padding − ki, xx + padding − kj].
                 for block in 0..<mainBlocks {
-                    for yy in yLo..<yHi {
-                        let gRow = g + (yy + padding - ki) * wo + padding - kj
-                        for xx in xLo..<xHi {
-                            accs[units] = accMain + (yy * w + xx) * mainWidth + block * 16
-                            sources[units] = gRow + xx
-                            units += 1
-                            if units == 8 { flush(tapWeights + block * 16, gStride: ho * wo, spread: 1) }
-                        }
-                    }
-                    flush(tapWeights + block * 16, gStride: ho * wo, spread: 1)
+                    visit(
+                        tapWeights + block * 16, gStride: ho * wo, spread: 1, rows: yHi - yLo, columns: xHi - xLo,
+                        acc: accMain + (yLo * w + xLo) * mainWidth + block * 16, accRow: w * mainWidth,
+                        accStep: mainWidth, source: g + (yLo + padding - ki) * wo + xLo + padding - kj, sourceRow: wo,
+                        sourceStep: 1)
                 }
                 if restWidth > 0 {
-                    // Vectors of `restPixels` pixels from a multiple of it; pixels outside xLo..<xHi
-                    // read the zero margins.
-                    let first = xLo / restPixels * restPixels
-                    for yy in yLo..<yHi {
-                        let gRow = UnsafePointer(gRest) + (yy + padding - ki) * restPitch
-                        for xx in Swift.stride(from: first, to: xHi, by: restPixels) {
-                            accs[units] = accRest + (yy * restRow + xx) * restWidth
-                            sources[units] = gRow + xx + padding - kj + margin
-                            units += 1
-                            if units == 8 { flush(tapWeights + mainWidth, gStride: restPlane, spread: restWidth) }
-                        }
-                    }
-                    flush(tapWeights + mainWidth, gStride: restPlane, spread: restWidth)
+                    // Vectors of `restPixels` pixels from xLo; a last vector's pixels past xHi read
+                    // the zero margin (their chains unchanged: +0 added).
+                    visit(
+                        tapWeights + mainWidth, gStride: restPlane, spread: restWidth, rows: yHi - yLo,
+                        columns: (xHi - xLo + restPixels - 1) / restPixels,
+                        acc: accRest + (yLo * restRow + xLo) * restWidth, accRow: restRow * restWidth, accStep: 16,
+                        source: UnsafePointer(gRest) + (yLo + padding - ki) * restPitch + xLo + padding - kj,
+                        sourceRow: restPitch, sourceStep: restPixels)
                 }
             }
         }
-        for ch in 0..<c {
-            let plane = dx + ch * h * w
-            if ch < mainWidth {
-                for p in 0..<(h * w) { plane[p] = accMain[p * mainWidth + ch] }
-            } else {
-                let lane = ch - mainWidth
-                for yy in 0..<h {
-                    for xx in 0..<w { plane[yy * w + xx] = accRest[(yy * restRow + xx) * restWidth + lane] }
-                }
+        // Pixel-major accumulators → channel planes.
+        let pixels = h * w, restLine = restRow * restWidth
+        for ch in Swift.stride(from: 0, to: Swift.min(c, mainWidth), by: 8) {
+            toPlanes(
+                accMain + ch, pixelStride: mainWidth, count: pixels, channels: Swift.min(8, c - ch), dx + ch * pixels,
+                planeStride: pixels)
+        }
+        if c > mainWidth {
+            for yy in 0..<h {
+                toPlanes(
+                    accRest + yy * restLine, pixelStride: restWidth, count: w, channels: c - mainWidth,
+                    dx + mainWidth * pixels + yy * w, planeStride: pixels)
             }
         }
+    }
+}
+
+/// `channels` (≤ 8) planes of `count` values, plane c at dst + c·planeStride, from `count` pixels
+/// of channels side by side, pixel p at src + p·pixelStride: blocks of 8 × 8 transposed in
+/// registers, the rest one by one.
+@inline(__always)
+func toPlanes(
+    _ src: UnsafePointer<Float>, pixelStride: Int, count: Int, channels: Int, _ dst: UnsafeMutablePointer<Float>,
+    planeStride: Int
+) {
+    typealias V = SIMD8<Float>
+    var p = 0
+    if channels == 8 {
+        while p &+ 8 <= count {
+            @inline(__always) func pixel(_ t: Int) -> V {
+                UnsafeRawPointer(src + (p &+ t) &* pixelStride).loadUnaligned(as: V.self)
+            }
+            let r0 = pixel(0), r1 = pixel(1), r2 = pixel(2), r3 = pixel(3), r4 = pixel(4), r5 = pixel(5)
+            let r6 = pixel(6), r7 = pixel(7)
+            for i in 0..<8 {
+                UnsafeMutableRawPointer(dst + (i &* planeStride &+ p)).storeBytes(
+                    of: V(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]), as: V.self)
+            }
+            p &+= 8
+        }
+    }
+    while p < count {
+        for i in 0..<channels { dst[i &* planeStride &+ p] = src[p &* pixelStride &+ i] }
+        p &+= 1
     }
 }
