@@ -436,38 +436,48 @@ struct ConvGeometry {
     /// cols (C·kh·kw × Ho·Wo, rows in `blockedRow` order, `rowStride` apart) from one image
     /// (C × H × W).
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rowStride: Int) {
+        // Rows are written in their order (channel innermost within a block): writing them in
+        // W's order would jump 16 rows at a time, a stride that maps to the same cache sets.
         if stride == 1 && padding == 0 {  // every window inside the image: plain row copies
-            for ch in 0..<c {
+            for ch0 in Swift.stride(from: 0, to: c, by: 16) {
                 for ki in 0..<kh {
                     for kj in 0..<kw {
-                        let row = cols + blockedRow(ch, ki, kj) * rowStride, src = x + (ch * h + ki) * w + kj
-                        for i in 0..<ho { copyFloats(row + i * wo, src + i * w, wo) }
+                        for ch in ch0..<Swift.min(c, ch0 + 16) {
+                            var row = cols + blockedRow(ch, ki, kj) * rowStride, src = x + (ch * h + ki) * w + kj
+                            for _ in 0..<ho {
+                                copyFloats(row, src, wo)
+                                row += wo
+                                src += w
+                            }
+                        }
                     }
                 }
             }
             return
         }
-        for ch in 0..<c {
+        for ch0 in Swift.stride(from: 0, to: c, by: 16) {
             for ki in 0..<kh {
                 for kj in 0..<kw {
-                    let row = cols + blockedRow(ch, ki, kj) * rowStride
-                    let valid = validColumns(kj)
-                    for i in 0..<ho {
-                        let out = row + i * wo
-                        let y = i * stride - padding + ki
-                        if y < 0 || y >= h || valid.isEmpty {
-                            out.update(repeating: 0, count: wo)
-                            continue
-                        }
-                        let src = x + (ch * h + y) * w - padding + kj
-                        if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
-                        if stride == 1 {
-                            copyFloats(out + valid.lowerBound, src + valid.lowerBound, valid.count)
-                        } else {
-                            for j in valid { out[j] = src[j * stride] }
-                        }
-                        if valid.upperBound < wo {
-                            (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
+                    for ch in ch0..<Swift.min(c, ch0 + 16) {
+                        let row = cols + blockedRow(ch, ki, kj) * rowStride
+                        let valid = validColumns(kj)
+                        for i in 0..<ho {
+                            let out = row + i * wo
+                            let y = i * stride - padding + ki
+                            if y < 0 || y >= h || valid.isEmpty {
+                                out.update(repeating: 0, count: wo)
+                                continue
+                            }
+                            let src = x + (ch * h + y) * w - padding + kj
+                            if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
+                            if stride == 1 {
+                                copyFloats(out + valid.lowerBound, src + valid.lowerBound, valid.count)
+                            } else {
+                                for j in valid { out[j] = src[j * stride] }
+                            }
+                            if valid.upperBound < wo {
+                                (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
+                            }
                         }
                     }
                 }
@@ -625,30 +635,13 @@ struct ConvGeometry {
 @inline(__always)
 func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
     var i = 0
-    while i + 8 <= count {
+    while i &+ 8 <= count {
         UnsafeMutableRawPointer(dst + i).storeBytes(
             of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-        i += 8
+        i &+= 8
     }
     while i < count {
         dst[i] = src[i]
-        i &+= 1
-    }
-}
-
-/// dst[i] += src[i], eight at a time.
-@inline(__always)
-func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
-    typealias V = SIMD8<Float>
-    var i = 0
-    while i + 8 <= count {
-        let sum =
-            UnsafeRawPointer(dst + i).loadUnaligned(as: V.self) + UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: V.self)
-        i += 8
-    }
-    while i < count {
-        dst[i] += src[i]
         i &+= 1
     }
 }
