@@ -436,51 +436,51 @@ struct ConvGeometry {
     /// cols (C·kh·kw × Ho·Wo, rows in `blockedRow` order, `rowStride` apart) from one image
     /// (C × H × W).
     func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rowStride: Int) {
-        // Rows are written in their order (channel innermost within a block): writing them in
+        // NOTE: rows are written in their (blocked) order, channel innermost within a block:
         // W's order would jump 16 rows at a time, a stride that maps to the same cache sets.
-        if stride == 1 && padding == 0 {  // every window inside the image: plain row copies
-            for ch0 in Swift.stride(from: 0, to: c, by: 16) {
-                for ki in 0..<kh {
-                    for kj in 0..<kw {
-                        for ch in ch0..<Swift.min(c, ch0 + 16) {
-                            var row = cols + blockedRow(ch, ki, kj) * rowStride, src = x + (ch * h + ki) * w + kj
-                            for _ in 0..<ho {
-                                copyFloats(row, src, wo)
-                                row += wo
-                                src += w
-                            }
-                        }
-                    }
-                }
-            }
-            return
-        }
         for ch0 in Swift.stride(from: 0, to: c, by: 16) {
             for ki in 0..<kh {
                 for kj in 0..<kw {
                     for ch in ch0..<Swift.min(c, ch0 + 16) {
-                        let row = cols + blockedRow(ch, ki, kj) * rowStride
-                        let valid = validColumns(kj)
-                        for i in 0..<ho {
-                            let out = row + i * wo
-                            let y = i * stride - padding + ki
-                            if y < 0 || y >= h || valid.isEmpty {
-                                out.update(repeating: 0, count: wo)
-                                continue
-                            }
-                            let src = x + (ch * h + y) * w - padding + kj
-                            if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
-                            if stride == 1 {
-                                copyFloats(out + valid.lowerBound, src + valid.lowerBound, valid.count)
-                            } else {
-                                for j in valid { out[j] = src[j * stride] }
-                            }
-                            if valid.upperBound < wo {
-                                (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
-                            }
-                        }
+                        im2colRow(x, ch, ki, kj, cols + blockedRow(ch, ki, kj) * rowStride)
                     }
                 }
+            }
+        }
+    }
+
+    /// One row of im2col's columns: input channel ch seen through tap (ki, kj) at every output
+    /// position, 0 where the window reaches the padding.
+    @inline(__always)
+    private func im2colRow(
+        _ x: UnsafePointer<Float>, _ ch: Int, _ ki: Int, _ kj: Int, _ row: UnsafeMutablePointer<Float>
+    ) {
+        if stride == 1 && padding == 0 {  // every window inside the image: plain row copies
+            var out = row, src = x + (ch * h + ki) * w + kj
+            for _ in 0..<ho {
+                copyFloats(out, src, wo)
+                out += wo
+                src += w
+            }
+            return
+        }
+        let valid = validColumns(kj)
+        for i in 0..<ho {
+            let out = row + i * wo
+            let y = i * stride - padding + ki
+            if y < 0 || y >= h || valid.isEmpty {
+                out.update(repeating: 0, count: wo)
+                continue
+            }
+            let src = x + (ch * h + y) * w - padding + kj
+            if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
+            if stride == 1 {
+                copyFloats(out + valid.lowerBound, src + valid.lowerBound, valid.count)
+            } else {
+                for j in valid { out[j] = src[j * stride] }
+            }
+            if valid.upperBound < wo {
+                (out + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound)
             }
         }
     }

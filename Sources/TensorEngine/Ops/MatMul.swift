@@ -163,7 +163,8 @@ func fmaProbe256(_ rounds: Int, _ seed: UnsafePointer<Float>) -> Float {
 let fusedMinimumK = 64
 
 /// Rows lo..<hi, columns `cols`, of a float32 product C (m × n): 4-row register tiles over
-/// packed panels of B (16 lanes with AVX2, 32 with AVX-512), then single rows.
+/// packed panels of B (16 lanes with AVX2, 32 with AVX-512, whose last ≤ 16 columns take 8-row
+/// tiles of one vector), then single rows.
 func sgemmRows(
     _ lo: Int, _ hi: Int, _ cols: Range<Int>, _ n: Int, _ k: Int,
     _ a: UnsafePointer<Float>, _ aRow: Int, _ aCol: Int,
