@@ -47,9 +47,7 @@ extension Tensor {
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
         let rowStride = keep ? n * spatial : spatial
         let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
-        let cols = [Float](unsafeUninitializedCapacity: k * spatial * (keep ? n : runs)) { _, count in
-            count = k * spatial * (keep ? n : runs)  // im2col writes every element
-        }
+        let cols = CacheLineFloats(count: k * spatial * (keep ? n : runs))  // im2col writes every element
         // NOTE: as oneDNN's convolution in PyTorch 2.15 (measured on recorded outputs: 3, 1 and 20
         // input channels, with and without bias, all equal): per block of 16 input channels one
         // fused chain over (ki, kj, channel), the blocks added in order to the bias. im2col's rows
@@ -63,8 +61,8 @@ extension Tensor {
         }
         let b = bias?.contiguousData()
         defer { withExtendedLifetime(b) {} }
-        cols.withUnsafeBufferPointer { colBuf in
-            let colBase = UnsafeMutablePointer(mutating: colBuf.baseAddress!)
+        do {
+            let colBase = cols.base
             parallelFor(runs) { run in
                 for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
                     let sampleCols = keep ? colBase + s * spatial : colBase + run * k * spatial
@@ -106,16 +104,14 @@ extension Tensor {
                 // chains the previous image left) so that only one image's small g is packed at a
                 // time. Threads take row blocks of dWᵀ, each its own chains.
                 let rowsPer = (k + runs - 1) / runs
-                cols.withUnsafeBufferPointer { colBuf in
-                    parallelFor(runs) { run in
-                        let lo = run * rowsPer, rows = Swift.min(k, lo + rowsPer) - lo
-                        guard rows > 0 else { return }
-                        for s in 0..<n {
-                            gemm(
-                                rows, o, spatial, colBuf.baseAddress! + lo * total + s * spatial, total, 1,
-                                pg + s * o * spatial, sum + lo * o, bStrides: (1, spatial), plan: .fused(spatial),
-                                start: s > 0 ? .continuing : .zero)
-                        }
+                parallelFor(runs) { run in
+                    let lo = run * rowsPer, rows = Swift.min(k, lo + rowsPer) - lo
+                    guard rows > 0 else { return }
+                    for s in 0..<n {
+                        gemm(
+                            rows, o, spatial, cols.base + lo * total + s * spatial, total, 1,
+                            pg + s * o * spatial, sum + lo * o, bStrides: (1, spatial), plan: .fused(spatial),
+                            start: s > 0 ? .continuing : .zero)
                     }
                 }
                 // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
@@ -135,17 +131,15 @@ extension Tensor {
                         copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial)
                     }
                 }
-                cols.withUnsafeBufferPointer { colBuf in
-                    parallelFor(runs) { run in
-                        let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
-                        guard width > 0 else { return }
-                        for start in Swift.stride(from: 0, to: total, by: piece) {
-                            let length = Swift.min(piece, total - start)
-                            gemm(
-                                o, width, length, gRows + start, total, 1, colBuf.baseAddress! + lo * total + start,
-                                sum + o * lo, bStrides: (1, total), plan: .fused(length),
-                                start: start > 0 ? .continuing : .zero)
-                        }
+                parallelFor(runs) { run in
+                    let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
+                    guard width > 0 else { return }
+                    for start in Swift.stride(from: 0, to: total, by: piece) {
+                        let length = Swift.min(piece, total - start)
+                        gemm(
+                            o, width, length, gRows + start, total, 1, cols.base + lo * total + start,
+                            sum + o * lo, bStrides: (1, total), plan: .fused(length),
+                            start: start > 0 ? .continuing : .zero)
                     }
                 }
                 // Run r's block (O × its width) is at o·lo; rows in blocked order as above.
@@ -644,4 +638,18 @@ func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
         dst[i] = src[i]
         i &+= 1
     }
+}
+
+/// Floats starting on a cache line, freed with the object: the convolution's columns, kept for
+/// the backward pass. Threads write their images side by side in every row; from an aligned start
+/// (and runs of whole lines) no line is written by two cores.
+final class CacheLineFloats {
+    let base: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+    }
+
+    deinit { base.deallocate() }
 }
