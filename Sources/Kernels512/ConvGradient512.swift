@@ -40,8 +40,8 @@ public struct ConvGradientWork {
     /// each, then the rest's channels repeated `restPixels` times (zeros past c).
     public func arrange(_ weight: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
         let perTap = (mainBlocks + (restWidth > 0 ? 1 : 0)) * 16, taps = kh * kw, mainWidth = mainBlocks * 16
-        for tap in 0..<taps {
-            for oc in 0..<o {
+        for oc in 0..<o {  // one output channel's weights (C × kh × kw) stay in the L1 cache
+            for tap in 0..<taps {
                 let dst = out + (tap * o + oc) * perTap, src = weight + oc * c * taps + tap
                 var ch = 0
                 while ch < Swift.min(c, mainWidth) {
@@ -55,7 +55,7 @@ public struct ConvGradientWork {
                 guard restWidth > 0 else { continue }
                 // The rest's channels in each of its `restPixels` groups of lanes.
                 for lane in 0..<16 {
-                    let rc = mainWidth + lane % restWidth
+                    let rc = mainWidth + (lane & (restWidth - 1))  // restWidth is 4 or 8
                     dst[mainWidth + lane] = rc < c ? src[rc &* taps] : 0
                 }
             }
