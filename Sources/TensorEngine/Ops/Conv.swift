@@ -52,19 +52,23 @@ extension Tensor {
         // input channels, with and without bias, all equal): per block of 16 input channels one
         // fused chain over (ki, kj, channel), the blocks added in order to the bias. im2col's rows
         // and the weights are laid out in that order.
-        let blocks = geometry.channelBlocks
-        let blockedWeights = UnsafeMutablePointer<Float>.allocate(capacity: o * k)
-        defer { blockedWeights.deallocate() }
+        // Each run lays out its own copy of the weights: on this machine's two cores a copy made
+        // by one core and read by the other can cost more than making it twice.
+        let blocks = geometry.channelBlocks, weightStride = (o * k + 15) / 16 * 16
+        let weightCopies = CacheLineFloats(count: runs * weightStride)
         let pw0 = wt.pointer(Float.self), blockedRows = geometry.blockedRows
-        for oc in 0..<o {
-            for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
-        }
         let b = bias?.contiguousData()
-        defer { withExtendedLifetime(b) {} }
+        defer { withExtendedLifetime((b, weightCopies)) {} }
         do {
             let colBase = cols.base
             parallelFor(runs) { run in
-                for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                let images = (run * perRun)..<Swift.min(n, (run + 1) * perRun)
+                guard !images.isEmpty else { return }
+                let blockedWeights = weightCopies.base + run * weightStride
+                for oc in 0..<o {
+                    for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
+                }
+                for s in images {
                     let sampleCols = keep ? colBase + s * spatial : colBase + run * k * spatial
                     geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols, rowStride: rowStride)
                     // out[s] (O × spatial) = bias + Σ over channel blocks of W (O × block) · cols (block × spatial):
@@ -156,18 +160,19 @@ extension Tensor {
                 if stride == 1 && useAVX512 {
                     let work = ConvGradientWork(
                         c: c, h: h, w: w, o: o, kh: kh, kw: kw, padding: padding, ho: geometry.ho, wo: geometry.wo)
-                    let arranged = UnsafeMutablePointer<Float>.allocate(capacity: work.weightCount)
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: runs * work.scratchCount)
-                    defer {
-                        arranged.deallocate()
-                        scratch.deallocate()
-                    }
-                    work.arrange(pw, arranged)
+                    // Per run: its own arranged weights (as in the forward) and working memory.
+                    let perRunFloats = (work.weightCount + work.scratchCount + 15) / 16 * 16
+                    let memory = CacheLineFloats(count: runs * perRunFloats)
+                    defer { withExtendedLifetime(memory) {} }
                     parallelFor(runs) { run in
-                        for s in (run * perRun)..<Swift.min(n, (run + 1) * perRun) {
+                        let images = (run * perRun)..<Swift.min(n, (run + 1) * perRun)
+                        guard !images.isEmpty else { return }
+                        let arranged = memory.base + run * perRunFloats
+                        work.arrange(pw, arranged)
+                        for s in images {
                             work.inputGradient(
                                 pg + s * o * spatial, weights: arranged, dx.pointer(Float.self) + s * c * pixels,
-                                scratch: scratch + run * work.scratchCount)
+                                scratch: arranged + work.weightCount)
                         }
                     }
                 } else if stride == 1 {
@@ -230,18 +235,12 @@ extension Tensor {
             if bias != nil {
                 let db = Tensor(uninitialized: [o], dtype: .float32)
                 let pdb = db.pointer(Float.self)
-                // Each channel's sum in order; eight channels side by side in the lanes.
-                for oc0 in Swift.stride(from: 0, to: o, by: 8) {
-                    let lanes = Swift.min(8, o - oc0)
+                // Each channel's sum in order; eight channels side by side in the lanes, groups of
+                // eight on the threads.
+                parallelFor((o + 7) / 8) { group in
+                    let oc0 = group * 8, lanes = Swift.min(8, o - oc0)
                     var total = SIMD8<Float>()
-                    for s in 0..<n {
-                        let planes = pg + (s * o + oc0) * spatial
-                        for p in 0..<spatial {
-                            var v = SIMD8<Float>()
-                            for lane in 0..<lanes { v[lane] = planes[lane * spatial + p] }
-                            total += v
-                        }
-                    }
+                    for s in 0..<n { total = addingPositions(pg + (s * o + oc0) * spatial, spatial, lanes, to: total) }
                     for lane in 0..<lanes { pdb[oc0 + lane] = total[lane] }
                 }
                 grads.append(db)
@@ -622,6 +621,31 @@ struct ConvGeometry {
             }
         }
     }
+}
+
+/// `total` + the values of `count` positions of `lanes` (≤ 8) planes (plane t at planes + t·count),
+/// position by position in order, plane t in lane t: blocks of 8 positions transposed in registers.
+@inline(__always)
+func addingPositions(_ planes: UnsafePointer<Float>, _ count: Int, _ lanes: Int, to total: SIMD8<Float>) -> SIMD8<Float>
+{
+    typealias V = SIMD8<Float>
+    var total = total, p = 0
+    while p &+ 8 <= count {
+        @inline(__always) func plane(_ t: Int) -> V {
+            t < lanes ? UnsafeRawPointer(planes + (t &* count &+ p)).loadUnaligned(as: V.self) : V()
+        }
+        let r0 = plane(0), r1 = plane(1), r2 = plane(2), r3 = plane(3), r4 = plane(4), r5 = plane(5)
+        let r6 = plane(6), r7 = plane(7)
+        for i in 0..<8 { total += V(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i]) }
+        p &+= 8
+    }
+    while p < count {
+        var v = V()
+        for t in 0..<lanes { v[t] = planes[t &* count &+ p] }
+        total += v
+        p &+= 1
+    }
+    return total
 }
 
 /// Copies a short run of floats (an image row) eight at a time: rows of a few dozen elements
