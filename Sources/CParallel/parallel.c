@@ -114,6 +114,20 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
     inside_worker = 0;
 }
 
+#include <stdlib.h>
+
+float *runbook_thread_scratch(long count) {
+    static _Thread_local float *buffer;
+    static _Thread_local long capacity;
+    if (count > capacity) {
+        free(buffer);
+        long grown = count > 2 * capacity ? count : 2 * capacity;
+        buffer = aligned_alloc(64, (size_t)((grown * 4 + 63) / 64 * 64));
+        capacity = buffer ? grown : 0;
+    }
+    return buffer;
+}
+
 #include <malloc.h>
 
 // Under AddressSanitizer (the fuzz builds) malloc is the sanitizer's, which mallinfo2 does not see.

@@ -19,3 +19,13 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         }
     }
 }
+
+/// The calling thread's own working memory, `count` floats on a cache line, reused by its later
+/// calls (a core keeps writing lines it already holds): for a parallel task's buffers that no
+/// other task reads, valid until the task's next call.
+func threadScratch(_ count: Int) -> UnsafeMutablePointer<Float> {
+    guard let memory = runbook_thread_scratch(count) else {
+        fatalError("out of memory: \(count) floats of working memory")
+    }
+    return memory
+}

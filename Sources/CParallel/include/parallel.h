@@ -9,6 +9,11 @@ typedef void (*runbook_task)(void *context, long index);
 /// between loops (small products come in quick succession), then sleep.
 void runbook_parallel(long count, long threads, runbook_task task, void *context);
 
+/// The calling thread's own working memory, at least `count` floats on a cache line: reused by
+/// every later call on this thread (so a core keeps writing memory it already holds), valid until
+/// the next call on the same thread. Never freed. NULL only if the allocation fails.
+float *runbook_thread_scratch(long count);
+
 /// The bytes the process's heap holds right now (malloc's own count, mmapped blocks included).
 long long runbook_heap_bytes(void);
 

@@ -47,29 +47,29 @@ extension Tensor {
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
         let rowStride = keep ? n * spatial : spatial
         let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
-        let cols = CacheLineFloats(count: k * spatial * (keep ? n : runs))  // im2col writes every element
+        let cols = keep ? CacheLineFloats(count: k * spatial * n) : nil  // im2col writes every element
         // NOTE: as oneDNN's convolution in PyTorch 2.15 (measured on recorded outputs: 3, 1 and 20
         // input channels, with and without bias, all equal): per block of 16 input channels one
         // fused chain over (ki, kj, channel), the blocks added in order to the bias. im2col's rows
         // and the weights are laid out in that order.
-        // Each run lays out its own copy of the weights: on this machine's two cores a copy made
-        // by one core and read by the other can cost more than making it twice.
+        // Each run lays out its own copy of the weights, in its thread's working memory (with
+        // one image's columns when they are not kept): on this machine's two cores, memory one
+        // core wrote and the other reads or writes next can cost more than doing the work twice.
         let blocks = geometry.channelBlocks, weightStride = (o * k + 15) / 16 * 16
-        let weightCopies = CacheLineFloats(count: runs * weightStride)
         let pw0 = wt.pointer(Float.self), blockedRows = geometry.blockedRows
         let b = bias?.contiguousData()
-        defer { withExtendedLifetime((b, weightCopies)) {} }
+        defer { withExtendedLifetime((b, cols)) {} }
         do {
-            let colBase = cols.base
+            let colBase = cols?.base
             parallelFor(runs) { run in
                 let images = (run * perRun)..<Swift.min(n, (run + 1) * perRun)
                 guard !images.isEmpty else { return }
-                let blockedWeights = weightCopies.base + run * weightStride
+                let blockedWeights = threadScratch(weightStride + (colBase == nil ? k * spatial : 0))
                 for oc in 0..<o {
                     for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
                 }
                 for s in images {
-                    let sampleCols = keep ? colBase + s * spatial : colBase + run * k * spatial
+                    let sampleCols = colBase.map { $0 + s * spatial } ?? blockedWeights + weightStride
                     geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols, rowStride: rowStride)
                     // out[s] (O × spatial) = bias + Σ over channel blocks of W (O × block) · cols (block × spatial):
                     // each block's chains from 0, added in turn to what the output holds.
@@ -99,7 +99,8 @@ extension Tensor {
             // 3, 1 and 20 input channels): dW one fused chain over (image, output position) —
             // all images in one sum; dx one fused chain over (ki, kj, output channel); the bias's
             // gradient summed in float, in order over (image, output position).
-            let total = n * spatial, blockedRows = geometry.blockedRows
+            // The graph is recorded under the same condition that kept the columns.
+            let total = n * spatial, blockedRows = geometry.blockedRows, columns = cols!.base
             let sum = UnsafeMutablePointer<Float>.allocate(capacity: k * o)
             defer { sum.deallocate() }
             if k > 2 * o {
@@ -113,7 +114,7 @@ extension Tensor {
                     guard rows > 0 else { return }
                     for s in 0..<n {
                         gemm(
-                            rows, o, spatial, cols.base + lo * total + s * spatial, total, 1,
+                            rows, o, spatial, columns + lo * total + s * spatial, total, 1,
                             pg + s * o * spatial, sum + lo * o, bStrides: (1, spatial), plan: .fused(spatial),
                             start: s > 0 ? .continuing : .zero)
                     }
@@ -141,7 +142,7 @@ extension Tensor {
                     for start in Swift.stride(from: 0, to: total, by: piece) {
                         let length = Swift.min(piece, total - start)
                         gemm(
-                            o, width, length, gRows + start, total, 1, cols.base + lo * total + start,
+                            o, width, length, gRows + start, total, 1, columns + lo * total + start,
                             sum + o * lo, bStrides: (1, total), plan: .fused(length),
                             start: start > 0 ? .continuing : .zero)
                     }
@@ -160,14 +161,12 @@ extension Tensor {
                 if stride == 1 && useAVX512 {
                     let work = ConvGradientWork(
                         c: c, h: h, w: w, o: o, kh: kh, kw: kw, padding: padding, ho: geometry.ho, wo: geometry.wo)
-                    // Per run: its own arranged weights (as in the forward) and working memory.
-                    let perRunFloats = (work.weightCount + work.scratchCount + 15) / 16 * 16
-                    let memory = CacheLineFloats(count: runs * perRunFloats)
-                    defer { withExtendedLifetime(memory) {} }
+                    // Per run: its own arranged weights (as in the forward) and accumulators, in its
+                    // thread's working memory.
                     parallelFor(runs) { run in
                         let images = (run * perRun)..<Swift.min(n, (run + 1) * perRun)
                         guard !images.isEmpty else { return }
-                        let arranged = memory.base + run * perRunFloats
+                        let arranged = threadScratch(work.weightCount + work.scratchCount)
                         work.arrange(pw, arranged)
                         for s in images {
                             work.inputGradient(
