@@ -2,17 +2,28 @@
 // issues thousands of short matrix products per second; waking a sleeping thread for each costs
 // more than the work, so workers poll for the next loop for a while before they block.
 //
-// Indices are claimed from `next`, which carries the loop's generation in its high 32 bits: a
-// worker that arrives late can never claim an index of a newer loop than the one it woke for.
+// Index j < threads of a loop is first offered to the thread with seat j (the caller runs index
+// 0; the k-th worker created has seat k): a loop split into one run per thread gives the same run
+// to the same thread every time, so the images a thread wrote in one loop are the ones it reads
+// in the next and their memory stays in its core's cache. An index whose thread is late (asleep)
+// is taken by whoever is free. Results never depend on which thread runs an index.
+//
+// Claims carry the loop's generation in their high 32 bits (seated indices as a bit mask, the
+// others as a counter): a worker that arrives late can never claim an index of a newer loop than
+// the one it woke for.
 #include "parallel.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define MAX_WORKERS 63
+#define MAX_SEATS 32
 #define SPIN_ROUNDS 20000
+#define TAG(generation) (((generation) & 0xffffffffu) << 32)
+#define HIGH ~(uint64_t)0xffffffffu
 
 static struct {
     pthread_mutex_t lock;
@@ -20,10 +31,12 @@ static struct {
     int workers;                   // guarded by lock
     int sleepers;                  // guarded by lock
     _Atomic uint64_t generation;   // bumped once per loop
-    _Atomic uint64_t next;         // generation << 32 | next index to claim
+    _Atomic uint64_t seated;       // TAG | bit j once seated index j is claimed
+    _Atomic uint64_t next;         // TAG | next unseated index to claim
     _Atomic long count;            // indices in the current loop
+    _Atomic long seats;            // indices offered by seat: min(count, threads, MAX_SEATS)
+    _Atomic long threads;          // threads the current loop may use (seats 0..<threads)
     _Atomic long unfinished;       // indices not yet done
-    _Atomic long seats;            // workers the current loop may still take
     runbook_task task;             // stable while any index of the loop is unfinished
     void *context;
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
@@ -39,27 +52,51 @@ static inline void relax(unsigned round) {
 #endif
 }
 
-/// Runs indices of loop `generation` until none are left to claim.
-static void work(uint64_t generation) {
-    uint64_t tag = (generation & 0xffffffffu) << 32;
+static void run(long index) {
+    pool.task(pool.context, index);
+    atomic_fetch_sub_explicit(&pool.unfinished, 1, memory_order_release);
+}
+
+/// Claims seated index `seat` of the loop tagged `tag`; false if it is taken or the loop is over.
+static int claim_seat(uint64_t tag, long seat) {
+    uint64_t v = atomic_load_explicit(&pool.seated, memory_order_acquire), bit = (uint64_t)1 << seat;
+    while ((v & HIGH) == tag && !(v & bit)) {
+        if (atomic_compare_exchange_weak_explicit(&pool.seated, &v, v | bit, memory_order_acq_rel, memory_order_acquire))
+            return 1;
+    }
+    return 0;
+}
+
+/// Runs the index of `seat` (unless taken), then unseated indices, then seated ones nobody has
+/// taken, of loop `generation`, until none are left to claim.
+static void work(uint64_t generation, long seat) {
+    uint64_t tag = TAG(generation);
+    // NOTE: loaded with acquire: a late worker that sees the next loop's count also sees its tags
+    // (stored before the count, behind a fence) and claims nothing of it.
+    long count = atomic_load_explicit(&pool.count, memory_order_acquire);
+    long seats = atomic_load_explicit(&pool.seats, memory_order_relaxed);
+    if (seat < seats && claim_seat(tag, seat)) run(seat);
     uint64_t v = atomic_load_explicit(&pool.next, memory_order_acquire);
-    for (;;) {
-        if ((v & ~(uint64_t)0xffffffffu) != tag) return;
-        long i = (long)(v & 0xffffffffu);
-        if (i >= atomic_load_explicit(&pool.count, memory_order_relaxed)) return;
+    while ((v & HIGH) == tag && (long)(v & 0xffffffffu) < count) {
         if (atomic_compare_exchange_weak_explicit(&pool.next, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) {
-            pool.task(pool.context, i);
-            atomic_fetch_sub_explicit(&pool.unfinished, 1, memory_order_release);
+            run((long)(v & 0xffffffffu));
             v = atomic_load_explicit(&pool.next, memory_order_acquire);
         }
     }
+    for (long other = 0; other < seats; other++) {
+        if (claim_seat(tag, other)) run(other);
+    }
 }
 
-/// `first` is the generation current when the worker was created: a loop started right after
-/// (the one that created it) is already new to it.
-static void *worker_main(void *first) {
+/// `first` is the generation current when the worker was created (a loop started right after,
+/// the one that created it, is already new to it); `seat` its place among the threads.
+struct worker_start { uint64_t first; long seat; };
+
+static void *worker_main(void *argument) {
+    struct worker_start start = *(struct worker_start *)argument;
+    free(argument);
     inside_worker = 1;
-    uint64_t seen = (uint64_t)(uintptr_t)first;
+    uint64_t seen = start.first;
     for (;;) {
         uint64_t now = seen;
         for (unsigned spin = 0; spin < SPIN_ROUNDS && now == seen; spin++) {
@@ -75,7 +112,7 @@ static void *worker_main(void *first) {
             pthread_mutex_unlock(&pool.lock);
         }
         seen = now;
-        if (atomic_fetch_sub_explicit(&pool.seats, 1, memory_order_acq_rel) > 0) work(seen);
+        if (start.seat < atomic_load_explicit(&pool.threads, memory_order_relaxed)) work(seen, start.seat);
     }
     return 0;
 }
@@ -88,33 +125,45 @@ void runbook_parallel(long count, long threads, runbook_task task, void *context
     }
     pthread_mutex_lock(&pool.lock);
     while (pool.workers < threads - 1) {
+        struct worker_start *start = malloc(sizeof *start);
+        if (!start) break;
+        start->first = atomic_load_explicit(&pool.generation, memory_order_relaxed);
+        start->seat = pool.workers + 1;
         pthread_t thread;
-        void *first = (void *)(uintptr_t)atomic_load_explicit(&pool.generation, memory_order_relaxed);
-        if (pthread_create(&thread, 0, worker_main, first) != 0) break;
+        if (pthread_create(&thread, 0, worker_main, start) != 0) {
+            free(start);
+            break;
+        }
         pthread_detach(thread);
         pool.workers++;
     }
     pthread_mutex_unlock(&pool.lock);
 
     uint64_t generation = atomic_load_explicit(&pool.generation, memory_order_relaxed) + 1;
+    long seats = count < threads ? count : threads;
+    if (seats > MAX_SEATS) seats = MAX_SEATS;
+    // The new tags first: from here no claim of the previous loop can succeed. Seat 0 (index 0)
+    // is the caller's from the start.
+    atomic_store_explicit(&pool.seated, TAG(generation) | 1, memory_order_relaxed);
+    atomic_store_explicit(&pool.next, TAG(generation) | (uint64_t)seats, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
     pool.task = task;
     pool.context = context;
-    atomic_store_explicit(&pool.count, count, memory_order_relaxed);
+    atomic_store_explicit(&pool.seats, seats, memory_order_relaxed);
+    atomic_store_explicit(&pool.threads, threads, memory_order_relaxed);
     atomic_store_explicit(&pool.unfinished, count, memory_order_relaxed);
-    atomic_store_explicit(&pool.seats, threads - 1, memory_order_relaxed);
-    atomic_store_explicit(&pool.next, (generation & 0xffffffffu) << 32, memory_order_relaxed);
+    atomic_store_explicit(&pool.count, count, memory_order_release);
     atomic_store_explicit(&pool.generation, generation, memory_order_release);
     pthread_mutex_lock(&pool.lock);
     if (pool.sleepers > 0) pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
 
     inside_worker = 1;   // a loop started from inside this one runs serially
-    work(generation);
+    run(0);
+    work(generation, 0);
     for (unsigned round = 0; atomic_load_explicit(&pool.unfinished, memory_order_acquire) > 0; round++) relax(round);
     inside_worker = 0;
 }
-
-#include <stdlib.h>
 
 float *runbook_thread_scratch(long count) {
     static _Thread_local float *buffer;

@@ -6,7 +6,8 @@ typedef void (*runbook_task)(void *context, long index);
 
 /// Runs task(context, i) for every i in 0..<count on the calling thread and up to
 /// `threads` − 1 pool workers, and returns when all have finished. Workers spin briefly
-/// between loops (small products come in quick succession), then sleep.
+/// between loops (small products come in quick succession), then sleep. The caller runs index
+/// 0, and index j < threads goes to the same worker every time unless it is late.
 void runbook_parallel(long count, long threads, runbook_task task, void *context);
 
 /// The calling thread's own working memory, at least `count` floats on a cache line: reused by
