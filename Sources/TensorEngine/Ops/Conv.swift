@@ -41,11 +41,8 @@ extension Tensor {
         let k = c * kh * kw, spatial = ho * wo
         // Images are split into one contiguous run per thread; each image's output is computed
         // the same way wherever it runs. When the graph is recorded, every image's columns are
-        // kept for the backward pass, side by side (row j of image s at j·N·spatial + s·spatial,
-        // so dW's one chain over all images reads them as one matrix); otherwise each run reuses
-        // one buffer.
+        // kept for the backward pass (image after image); otherwise each run reuses one buffer.
         let keep = gradEnabled && (requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
-        let rowStride = keep ? n * spatial : spatial
         let runs = Swift.max(1, Swift.min(n, engineThreads)), perRun = (n + runs - 1) / runs
         let cols = keep ? CacheLineFloats(count: k * spatial * n) : nil  // im2col writes every element
         // NOTE: as oneDNN's convolution in PyTorch 2.15 (measured on recorded outputs: 3, 1 and 20
@@ -69,8 +66,8 @@ extension Tensor {
                     for j in 0..<k { blockedWeights[oc * k + blockedRows[j]] = pw0[oc * k + j] }
                 }
                 for s in images {
-                    let sampleCols = colBase.map { $0 + s * spatial } ?? blockedWeights + weightStride
-                    geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols, rowStride: rowStride)
+                    let sampleCols = colBase.map { $0 + s * k * spatial } ?? blockedWeights + weightStride
+                    geometry.im2col(x.pointer(Float.self) + s * c * h * w, sampleCols)
                     // out[s] (O × spatial) = bias + Σ over channel blocks of W (O × block) · cols (block × spatial):
                     // each block's chains from 0, added in turn to what the output holds.
                     let po = out.pointer(Float.self) + s * o * spatial
@@ -81,7 +78,7 @@ extension Tensor {
                     for (index, rows) in blocks.enumerated() {
                         gemm(
                             o, spatial, rows.count, blockedWeights + rows.lowerBound, k, 1,
-                            UnsafePointer(sampleCols + rows.lowerBound * rowStride), po, bStrides: (rowStride, 1),
+                            UnsafePointer(sampleCols + rows.lowerBound * spatial), po,
                             plan: .fused(rows.count), start: index == 0 && b == nil ? .zero : .adding)
                     }
                 }
@@ -100,23 +97,39 @@ extension Tensor {
             // all images in one sum; dx one fused chain over (ki, kj, output channel); the bias's
             // gradient summed in float, in order over (image, output position).
             // The graph is recorded under the same condition that kept the columns.
-            let total = n * spatial, blockedRows = geometry.blockedRows, columns = cols!.base
+            let blockedRows = geometry.blockedRows, columns = cols!.base
             let sum = UnsafeMutablePointer<Float>.allocate(capacity: k * o)
             defer { sum.deallocate() }
+            // Threads take blocks of dW, each its own chains over all images. A run reads its own
+            // images' columns where the forward left them, and remakes its rows of the other
+            // images' columns from their input in its working memory: on this machine's two
+            // cores, reading columns the other core wrote (and that core then writing the same
+            // lines again in the next forward) costs more than the copy.
+            let px = x.pointer(Float.self)
+            func columnRows(
+                _ s: Int, _ rows: Range<Int>, run: Int, remade: UnsafeMutablePointer<Float>
+            ) -> UnsafePointer<Float> {
+                if (run * perRun..<(run + 1) * perRun).contains(s) {
+                    return UnsafePointer(columns + (s * k + rows.lowerBound) * spatial)
+                }
+                geometry.im2col(px + s * c * h * w, remade, rows: rows)
+                return UnsafePointer(remade)
+            }
             if k > 2 * o {
-                // dWᵀ (k × O) = the columns of all images (k × N·spatial, read in place) · g of all
-                // images transposed (N·spatial × O), computed image by image (each continuing the
-                // chains the previous image left) so that only one image's small g is packed at a
-                // time. Threads take row blocks of dWᵀ, each its own chains.
+                // dWᵀ (k × O) = the columns of all images (k × N·spatial) · g of all images
+                // transposed (N·spatial × O), computed image by image (each continuing the chains
+                // the previous image left) so that only one image's small g is packed at a time.
+                // Threads take row blocks of dWᵀ.
                 let rowsPer = (k + runs - 1) / runs
                 parallelFor(runs) { run in
                     let lo = run * rowsPer, rows = Swift.min(k, lo + rowsPer) - lo
                     guard rows > 0 else { return }
+                    let remade = threadScratch(rows * spatial)
                     for s in 0..<n {
                         gemm(
-                            rows, o, spatial, columns + lo * total + s * spatial, total, 1,
-                            pg + s * o * spatial, sum + lo * o, bStrides: (1, spatial), plan: .fused(spatial),
-                            start: s > 0 ? .continuing : .zero)
+                            rows, o, spatial, columnRows(s, lo..<lo + rows, run: run, remade: remade), spatial, 1,
+                            pg + s * o * spatial, sum + lo * o,
+                            bStrides: (1, spatial), plan: .fused(spatial), start: s > 0 ? .continuing : .zero)
                     }
                 }
                 // The columns' rows are in blocked order: each goes back to its (channel, ki, kj).
@@ -124,27 +137,23 @@ extension Tensor {
                     for j in 0..<k { pdw[oc * k + j] = sum[blockedRows[j] * o + oc] }
                 }
             } else {
-                // Few columns per output channel (the first layer): dW (O × k) = g of all images
-                // (O × N·spatial, rows copied) · the columns transposed (read in place, packed), in
-                // pieces of 512 that continue the chains. Threads take column blocks of dW, each its
-                // own chains.
+                // Few columns per output channel (the first layer): dW (O × k) = g (O × spatial per
+                // image, read in place) · the columns transposed (packed), image by image in pieces
+                // of at most 512 positions that continue the chains. Threads take column blocks of dW.
                 let piece = 512, columnsPer = (k + runs - 1) / runs
-                let gRows = UnsafeMutablePointer<Float>.allocate(capacity: o * total)
-                defer { gRows.deallocate() }
-                for s in 0..<n {
-                    for oc in 0..<o {
-                        copyFloats(gRows + oc * total + s * spatial, pg + (s * o + oc) * spatial, spatial)
-                    }
-                }
                 parallelFor(runs) { run in
                     let lo = run * columnsPer, width = Swift.min(k, lo + columnsPer) - lo
                     guard width > 0 else { return }
-                    for start in Swift.stride(from: 0, to: total, by: piece) {
-                        let length = Swift.min(piece, total - start)
-                        gemm(
-                            o, width, length, gRows + start, total, 1, columns + lo * total + start,
-                            sum + o * lo, bStrides: (1, total), plan: .fused(length),
-                            start: start > 0 ? .continuing : .zero)
+                    let remade = threadScratch(width * spatial)
+                    for s in 0..<n {
+                        let b = columnRows(s, lo..<lo + width, run: run, remade: remade)
+                        for start in Swift.stride(from: 0, to: spatial, by: piece) {
+                            let length = Swift.min(piece, spatial - start)
+                            gemm(
+                                o, width, length, pg + s * o * spatial + start, spatial, 1, b + start, sum + o * lo,
+                                bStrides: (1, spatial), plan: .fused(length),
+                                start: s > 0 || start > 0 ? .continuing : .zero)
+                        }
                     }
                 }
                 // Run r's block (O × its width) is at o·lo; rows in blocked order as above.
@@ -425,19 +434,16 @@ struct ConvGeometry {
         Swift.stride(from: 0, to: c, by: 16).map { $0 * kh * kw..<Swift.min(c, $0 + 16) * kh * kw }
     }
 
-    /// cols (C·kh·kw × Ho·Wo, rows in `blockedRow` order, `rowStride` apart) from one image
-    /// (C × H × W).
-    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rowStride: Int) {
+    /// Rows `rows` (all by default) of one image's columns (C·kh·kw × Ho·Wo, rows in
+    /// `blockedRow` order), the first at `cols`, from the image (C × H × W).
+    func im2col(_ x: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil) {
         // NOTE: rows are written in their (blocked) order, channel innermost within a block:
         // W's order would jump 16 rows at a time, a stride that maps to the same cache sets.
-        for ch0 in Swift.stride(from: 0, to: c, by: 16) {
-            for ki in 0..<kh {
-                for kj in 0..<kw {
-                    for ch in ch0..<Swift.min(c, ch0 + 16) {
-                        im2colRow(x, ch, ki, kj, cols + blockedRow(ch, ki, kj) * rowStride)
-                    }
-                }
-            }
+        let taps = kh * kw, rows = rows ?? 0..<c * taps
+        for row in rows {
+            let ch0 = row / (16 * taps) * 16, width = Swift.min(16, c - ch0)
+            let inBlock = row - ch0 * taps, tap = inBlock / width
+            im2colRow(x, ch0 + inBlock % width, tap / kw, tap % kw, cols + (row - rows.lowerBound) * ho * wo)
         }
     }
 
