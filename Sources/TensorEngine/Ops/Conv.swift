@@ -670,8 +670,8 @@ func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
 }
 
 /// Floats starting on a cache line, freed with the object: the convolution's columns, kept for
-/// the backward pass. Threads write their images side by side in every row; from an aligned start
-/// (and runs of whole lines) no line is written by two cores.
+/// the backward pass. Each thread writes its images' columns, one image after another; from an
+/// aligned start the two threads' runs share at most one line.
 final class CacheLineFloats {
     let base: UnsafeMutablePointer<Float>
 
